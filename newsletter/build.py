@@ -1,0 +1,149 @@
+"""The whole pipeline in one place: load → validate → localize → render → check → write.
+
+Every locale of an issue is rendered in memory first; only when all succeeded is the
+issue's folder written, through a temporary folder swapped into place. A broken issue
+leaves its previous output untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from newsletter.content import Issue, load_issues
+from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.i18n.catalogs import translator_for
+from newsletter.output import replace_folder
+from newsletter.render import RenderedEmail, render_email
+from newsletter.settings import PSEUDO_LOCALES, Settings
+
+GMAIL_CLIP_BYTES = 102 * 1024
+
+
+@dataclass
+class BuildReport:
+    """What a build tells people: progress, warnings and errors, one line each."""
+
+    on_line: Callable[[str], None] = lambda line: None
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def info(self, line: str) -> None:
+        self.on_line(line)
+
+    def warn(self, line: str) -> None:
+        self.warnings.append(line)
+        self.on_line(f"warning: {line}")
+
+    def error(self, line: str) -> None:
+        self.errors.append(line)
+        self.on_line(f"error: {line}")
+
+
+@dataclass(frozen=True)
+class IssueBuild:
+    issue: Issue
+    emails: tuple[RenderedEmail, ...]
+
+
+def select_locales(settings: Settings, wanted: list[str] | None) -> tuple[str, ...]:
+    """The locales to build: all subscriber locales by default; pseudo-locales on request."""
+    if not wanted:
+        return settings.locales
+    known = (*settings.locales, *PSEUDO_LOCALES)
+    for locale in wanted:
+        if locale not in known:
+            raise UsageError(Problem(Location("newsletter.yaml"), f"unknown locale {locale!r}",
+                                     f"known locales: {', '.join(known)}"))
+    return tuple(dict.fromkeys(wanted))
+
+
+def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], report: BuildReport) -> IssueBuild:
+    """Localize and render every locale of one issue, in memory."""
+    emails = []
+    for locale in locales:
+        email = render_email(issue, settings, locale, translator_for(settings, locale))
+        _report_fallbacks(email, report)
+        if len(email.html.encode()) > GMAIL_CLIP_BYTES:
+            raise NewsletterError(Problem(Location(issue.file), f"{locale}: the HTML is {len(email.html.encode())} bytes, "
+                                          f"over Gmail's {GMAIL_CLIP_BYTES}-byte clipping limit",
+                                          "shorten the issue or split it"))
+        emails.append(email)
+    return IssueBuild(issue, tuple(emails))
+
+
+MAX_LISTED_FALLBACKS = 10
+
+
+def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
+    """Untranslated and fuzzy strings are warnings; a translation that failed a check is an error
+    (it is never shipped: the English stands in for it)."""
+    where = f"{email.issue_id} {email.locale}"
+    missing = [f for f in email.fallbacks if f.reason in ("untranslated", "fuzzy")]
+    if missing:
+        kinds = ", ".join(f"{sum(f.reason == k for f in missing)} {k}" for k in ("untranslated", "fuzzy")
+                          if any(f.reason == k for f in missing))
+        report.warn(f"{where}: {len(missing)} strings shown in English ({kinds}); "
+                    f"see: newsletter i18n status")
+        for fallback in missing[:MAX_LISTED_FALLBACKS]:
+            report.warn(f"{where}: {fallback}")
+        if len(missing) > MAX_LISTED_FALLBACKS:
+            report.warn(f"{where}: … and {len(missing) - MAX_LISTED_FALLBACKS} more")
+    for fallback in email.fallbacks:
+        if fallback not in missing:
+            report.error(f"{where}: {fallback} — translation refused, the English is used")
+
+
+def issue_files(build: IssueBuild) -> dict[str, bytes]:
+    """The files of one built issue: per locale email.html/.txt/.mjml, plus manifest.json."""
+    files: dict[str, bytes] = {}
+    entries = []
+    for email in build.emails:
+        html, text = email.html.encode(), email.text.encode()
+        files[f"{email.locale}/email.html"] = html
+        files[f"{email.locale}/email.txt"] = text
+        files[f"{email.locale}/email.mjml"] = email.mjml.encode()
+        entries.append({
+            "locale": email.locale, "lang": email.lang, "dir": email.dir,
+            "subject": email.subject, "preheader": email.preheader,
+            "html": f"{email.locale}/email.html", "text": f"{email.locale}/email.txt",
+            "mjml": f"{email.locale}/email.mjml",
+            "html_bytes": len(html), "text_bytes": len(text),
+            "coverage": email.coverage, "fallbacks": len(email.fallbacks),
+        })
+    manifest = {"issue": build.issue.id, "date": build.issue.date.isoformat(), "locales": entries}
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    return files
+
+
+def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | None, out: Path,
+          report: BuildReport) -> list[IssueBuild]:
+    """Build the issues; each one is written whole or not at all. Raises when any failed."""
+    chosen_locales = select_locales(settings, locales)
+    issues = load_issues(settings, issue_ids)
+    built, problems = [], []
+    for issue in issues:
+        report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
+        try:
+            result = render_issue(issue, settings, chosen_locales, report)
+        except NewsletterError as error:
+            problems.extend(error.problems)
+            report.info(f"{issue.id}: not written; the previous output is unchanged")
+            continue
+        replace_folder(out / issue.id, issue_files(result))
+        built.append(result)
+    if problems:
+        raise NewsletterError(problems)
+    return built
+
+
+def summary_table(builds: list[IssueBuild]) -> str:
+    rows = [("issue", "locale", "dir", "coverage", "html", "fallbacks")]
+    for result in builds:
+        for email in result.emails:
+            rows.append((result.issue.id, email.locale, email.dir, f"{email.coverage:.0%}",
+                         f"{len(email.html.encode()) / 1024:.1f} KB", str(len(email.fallbacks))))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)

@@ -1,0 +1,235 @@
+"""The issue model and its loading: issues/<id>.yaml → a validated Issue.
+
+Every human-readable string is a `Text` that remembers its line and its role, so the
+extractor can point translators at it and errors can point marketing at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+import yaml
+
+from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError
+from newsletter.inline import inline_problems
+from newsletter.settings import Settings
+from newsletter.yamlsource import Fields, compose
+
+ISSUE_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable string: its English text, where it stands, and what it is for translators."""
+
+    value: str
+    line: int
+    context: str | None = None  # gettext msgctxt, for short strings whose role changes the translation
+    comment: str = ""  # shown to translators: where the text appears in the email
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: Text
+    width: int
+    height: int | None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Text | None
+    paragraphs: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: Text
+    url: str
+    image: Image | None
+    sections: tuple[Section, ...]
+
+    @property
+    def reading_minutes(self) -> int:
+        words = sum(len(p.value.split()) for s in self.sections for p in s.paragraphs)
+        return max(1, round(words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    date: dt.date
+    subject: Text
+    preheader: Text
+    intro: Text
+    articles: tuple[Article, ...]
+    file: str  # as users see it: issues/2026-11.yaml
+
+    def texts(self) -> Iterator[Text]:
+        """Every translatable string, in reading order."""
+        yield self.subject
+        yield self.preheader
+        yield self.intro
+        for article in self.articles:
+            yield article.title
+            if article.image:
+                yield article.image.alt
+            for section in article.sections:
+                if section.heading:
+                    yield section.heading
+                yield from section.paragraphs
+
+    def map_texts(self, change: Callable[[Text], Text]) -> Issue:
+        """The same issue with every translatable string passed through `change` (localization)."""
+        return replace(
+            self,
+            subject=change(self.subject),
+            preheader=change(self.preheader),
+            intro=change(self.intro),
+            articles=tuple(_map_article(a, change) for a in self.articles),
+        )
+
+
+def _map_article(article: Article, change: Callable[[Text], Text]) -> Article:
+    image = replace(article.image, alt=change(article.image.alt)) if article.image else None
+    sections = tuple(
+        Section(change(s.heading) if s.heading else None, tuple(change(p) for p in s.paragraphs))
+        for s in article.sections
+    )
+    return replace(article, title=change(article.title), image=image, sections=sections)
+
+
+def issue_paths(settings: Settings) -> list[Path]:
+    return sorted(settings.issues_dir.glob("*.yaml"))
+
+
+def find_issue(settings: Settings, issue_id: str) -> Path:
+    path = settings.issues_dir / f"{issue_id}.yaml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in issue_paths(settings)) or "none"
+        raise UsageError(Problem(Location(f"issues/{issue_id}.yaml"), f"no issue '{issue_id}'",
+                                 f"known issues: {known}"))
+    return path
+
+
+def load_issue(path: Path, settings: Settings) -> Issue:
+    """Read and fully validate one issue file; all its problems are raised together."""
+    display = settings.relative(path)
+    return parse_issue(compose(path, display), display, path.stem)
+
+
+def parse_issue(root: yaml.Node, display: str, stem: str) -> Issue:
+    problems = ProblemList()
+    top = Fields(root, display, "", problems, ("id", "date", "subject", "preheader", "intro", "articles"))
+    issue = _read_issue(top, display, stem)
+    problems.raise_if_any()
+    return issue
+
+
+def _read_issue(top: Fields, display: str, stem: str) -> Issue | None:
+    issue_id = top.text("id")
+    if issue_id and not ISSUE_ID.match(issue_id):
+        top.problems.add(top.location("id"), f"expected an id like 2026-11 (year-month), got {issue_id!r}")
+    elif issue_id and issue_id != stem:
+        top.problems.add(top.location("id"), f"the id {issue_id!r} does not match the file name",
+                         f"rename the file to issues/{issue_id}.yaml or set id: {stem}")
+    where = f"Issue {issue_id}"
+    subject = _text(top, "subject", "email subject", f"{where}: subject line of the email")
+    preheader = _text(top, "preheader", "email preheader",
+                      f"{where}: preheader, the preview line shown after the subject in the inbox")
+    intro = _text(top, "intro", None, f"{where}: introduction at the top of the email")
+    date = top.date("date")
+    articles = tuple(_read_article(node, path, top, where) for node, path in top.sequence("articles"))
+    _check_unique_slugs(articles, top)
+    if None in (issue_id, date, subject, preheader, intro) or None in articles:
+        return None
+    return Issue(issue_id, date, subject, preheader, intro, articles, display)
+
+
+def _text(fields: Fields, key: str, context: str | None, comment: str, required: bool = True) -> Text | None:
+    value = fields.text(key, required=required)
+    if value is None:
+        return None
+    for message in inline_problems(value):
+        fields.problems.add(fields.location(key), message,
+                            "only **bold**, *italic* and [text](https://...) links are allowed")
+    return Text(value, fields.line(key), context, comment)
+
+
+def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
+    fields = Fields(node, top.file, path, top.problems, ("slug", "title", "url", "image", "sections"))
+    slug = fields.text("slug")
+    if slug and not SLUG.match(slug):
+        fields.problems.add(fields.location("slug"), f"expected a slug like 'exosomes-in-plastic-surgery', got {slug!r}",
+                            "use lowercase letters, digits and hyphens")
+        slug = None
+    title = _text(fields, "title", "article title", f"{where}: title of article '{slug}'")
+    label = title.value if title else slug
+    image = _read_image(fields, f"{where}: description of the image of article '{label}' (alt text)")
+    sections = tuple(_read_section(n, p, fields, where, label, i)
+                     for i, (n, p) in enumerate(fields.sequence("sections")))
+    url = fields.url("url")
+    if None in (slug, title, url) or None in sections or image is False:
+        return None
+    return Article(slug, title, url, image, sections)
+
+
+def _read_image(article: Fields, comment: str) -> Image | None | bool:
+    """The optional image; False when it is present but invalid."""
+    fields = article.mapping("image", ("src", "alt", "width", "height"), required=False)
+    if fields is None:
+        return None
+    src, alt = fields.url("src"), _text(fields, "alt", "image alt text", comment)
+    width, height = fields.integer("width", required=True, maximum=600), fields.integer("height", maximum=2000)
+    if None in (src, alt, width):
+        return False
+    return Image(src, alt, width, height)
+
+
+def _read_section(node, path: str, article: Fields, where: str, title: str | None, index: int) -> Section | None:
+    fields = Fields(node, article.file, path, article.problems, ("heading", "paragraphs"))
+    heading = _text(fields, "heading", "section heading",
+                    f"{where}: heading of section {index + 1} of article '{title}'", required=False)
+    name = f"'{heading.value}'" if heading else f"the opening of article '{title}'"
+    paragraphs = []
+    for number, (value, line) in enumerate(fields.text_list("paragraphs"), start=1):
+        for message in inline_problems(value):
+            fields.problems.add(Location(fields.file, line, None, f"{path}.paragraphs[{number - 1}]"), message,
+                                "only **bold**, *italic* and [text](https://...) links are allowed")
+        paragraphs.append(Text(value, line, None, f"{where}: paragraph {number} of {name}"))
+    if fields.values.get("heading") is not None and heading is None:
+        return None
+    return Section(heading, tuple(paragraphs))
+
+
+def _check_unique_slugs(articles: tuple[Article | None, ...], top: Fields) -> None:
+    seen: set[str] = set()
+    for article in articles:
+        if article and article.slug in seen:
+            top.problems.add(top.location("articles"), f"two articles share the slug {article.slug!r}",
+                             "give each article its own slug")
+        if article:
+            seen.add(article.slug)
+
+
+def load_issues(settings: Settings, issue_ids: list[str] | None = None) -> list[Issue]:
+    paths = [find_issue(settings, i) for i in issue_ids] if issue_ids else issue_paths(settings)
+    if not paths:
+        raise NewsletterError(Problem(Location("issues/"), "no issue files found",
+                                      "add an issue such as issues/2026-11.yaml"))
+    issues, problems = [], []
+    for path in paths:
+        try:
+            issues.append(load_issue(path, settings))
+        except NewsletterError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise NewsletterError(problems)
+    return issues

@@ -1,0 +1,1 @@
+"""Localization: catalogs, the YAML extractor, translation checks, status and pseudo-locales."""

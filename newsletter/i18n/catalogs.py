@@ -1,0 +1,166 @@
+"""Reading the PO catalogs and translating an issue with them.
+
+A translation reaches the email only when it exists, is not fuzzy and passes every
+translation check; otherwise the English is used and the fallback is recorded with
+its reason, so the build can say how many strings fell back and where.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, read_po
+
+from newsletter.content import Issue, Text
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.i18n.qa import check_message
+from newsletter.settings import DOMAIN, Settings
+
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
+
+
+def po_path(settings: Settings, locale: str) -> Path:
+    return settings.locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def pot_path(settings: Settings) -> Path:
+    return settings.locales_dir / f"{DOMAIN}.pot"
+
+
+def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog:
+    """Parse a PO file strictly: a syntax error names the file and line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NewsletterError(Problem(Location(display), "catalog not found",
+                                      f"create it with: newsletter i18n init {locale}")) from None
+    _check_lines(data, display)
+    try:
+        import io
+
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except (PoFileError, ValueError) as error:
+        line = getattr(error, "lineno", None) or None
+        raise NewsletterError(Problem(Location(display, line), f"invalid PO file: {error}",
+                                      "fix the entry, or run msgfmt -c on the file to see more")) from None
+
+
+def _check_lines(data: bytes, display: str) -> None:
+    """Babel's reader forgives unterminated strings; a translator's typo must not pass silently."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NewsletterError(Problem(Location(display), "not UTF-8 text", "save the catalog as UTF-8")) from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
+            raise NewsletterError(Problem(Location(display, number), f"invalid PO syntax: {stripped[:60]!r}",
+                                          'each line must be a keyword followed by a "quoted string"'))
+
+
+@lru_cache(maxsize=64)
+def _cached_catalog(path: Path, mtime_ns: int, size: int, display: str, locale: str) -> Catalog:
+    return read_catalog(path, display, locale)
+
+
+def load_catalog(settings: Settings, locale: str) -> Catalog:
+    """A locale's catalog, parsed once per file version (the preview and rebuilds reuse it)."""
+    path = po_path(settings, locale)
+    display = settings.relative(path)
+    if not path.is_file():
+        return read_catalog(path, display, locale)
+    stat = path.stat()
+    return _cached_catalog(path, stat.st_mtime_ns, stat.st_size, display, locale)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A string shown in English in a translated email, and why."""
+
+    msgid: str
+    context: str | None
+    reason: str  # "untranslated", "fuzzy", or the name of the failed check
+    source: str  # where the English comes from: issues/2026-11.yaml:42 or a template
+    catalog: str  # the PO file and line of the entry, when it exists
+    detail: str = ""
+
+    def __str__(self) -> str:
+        what = f"{self.reason}: {self.detail}" if self.detail else self.reason
+        return f"{self.catalog}: {what}: {_short(self.msgid)!r} (from {self.source})"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class Translator:
+    """Looks strings up in one locale's catalog; counts what was translated and what fell back."""
+
+    locale: str
+    catalog: Catalog | None  # None for the source locale: the English is the text
+    catalog_file: str = ""
+    seen: set[tuple[str | None, str]] = field(default_factory=set)
+    translated: set[tuple[str | None, str]] = field(default_factory=set)
+    fallbacks: dict[tuple[str | None, str], Fallback] = field(default_factory=dict)
+
+    @property
+    def coverage(self) -> float:
+        return 1.0 if not self.seen else round(len(self.translated) / len(self.seen), 4)
+
+    def lookup(self, msgid: str, context: str | None, source: str, plural: str | None = None,
+               count: int | None = None) -> str:
+        key = (context, msgid)
+        self.seen.add(key)
+        if self.catalog is None:
+            self.translated.add(key)  # the source locale's text is the English itself
+            return msgid if plural is None or count == 1 else plural
+        message = self.catalog.get(msgid, context)
+        string = self._usable(message, key, source)
+        if string is None:
+            return msgid if plural is None or count == 1 else plural
+        self.translated.add(key)
+        if plural is None:
+            return string if isinstance(string, str) else string[0]
+        return string[self.catalog.plural_func(count)] if isinstance(string, tuple) else string
+
+    def _usable(self, message: Message | None, key: tuple[str | None, str], source: str):
+        """The message's translation, or None after recording why it cannot be used."""
+        if message is None or not _has_translation(message):
+            self._fall_back(key, "untranslated", source, message)
+            return None
+        if message.fuzzy:
+            self._fall_back(key, "fuzzy", source, message, "marked fuzzy: the English changed; review it")
+            return None
+        findings = check_message(message, self.catalog)
+        if findings:
+            self._fall_back(key, findings[0].check, source, message, findings[0].message)
+            return None
+        return message.string
+
+    def _fall_back(self, key, reason: str, source: str, message: Message | None, detail: str = "") -> None:
+        line = f":{message.lineno}" if message is not None and message.lineno else ""
+        self.fallbacks[key] = Fallback(key[1], key[0], reason, source, f"{self.catalog_file}{line}", detail)
+
+    def translate_text(self, text: Text, source_file: str) -> Text:
+        return replace(text, value=self.lookup(text.value, text.context, f"{source_file}:{text.line}"))
+
+    def localize(self, issue: Issue) -> Issue:
+        return issue.map_texts(lambda text: self.translate_text(text, issue.file))
+
+
+def _has_translation(message: Message) -> bool:
+    if isinstance(message.string, tuple):
+        return all(message.string)
+    return bool(message.string)
+
+
+def translator_for(settings: Settings, locale: str) -> Translator:
+    if locale == settings.source_locale:
+        return Translator(locale, None)
+    catalog = load_catalog(settings, locale)
+    return Translator(locale, catalog, settings.relative(po_path(settings, locale)))

@@ -1,0 +1,68 @@
+"""`newsletter i18n VERB`: each verb is one call into the workflow, status or checks."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from newsletter.i18n import workflow
+from newsletter.settings import Settings
+
+
+def _print_paths(settings: Settings, verb: str, paths) -> None:
+    for path in paths:
+        print(f"{verb} {settings.relative(path)}", file=sys.stderr)
+
+
+def run(args, settings: Settings) -> int:
+    verb = args.verb
+    if verb == "extract":
+        _print_paths(settings, "wrote", [workflow.write_template(settings)])
+    elif verb == "init":
+        _print_paths(settings, "created", [workflow.init(settings, args.locale)])
+    elif verb == "update":
+        _print_paths(settings, "updated", workflow.update(settings, args.locale))
+    elif verb == "compile":
+        _print_paths(settings, "compiled", workflow.compile_catalogs(settings, args.locale))
+    elif verb == "status":
+        return _status(args, settings)
+    elif verb == "check":
+        return _check(args, settings)
+    elif verb == "pseudo":
+        from newsletter.i18n import pseudo
+
+        _print_paths(settings, "wrote", pseudo.write_pseudo_catalogs(settings))
+    return 0
+
+
+def _status(args, settings: Settings) -> int:
+    from newsletter.content import find_issue
+    from newsletter.i18n.status import project_status, status_table
+
+    if args.issue:
+        find_issue(settings, args.issue)
+    rows = project_status(settings, args.issue)
+    if args.format == "json":
+        print(json.dumps([row.as_dict() for row in rows], indent=2))
+    else:
+        print(status_table(rows))
+    if args.min_coverage is not None:
+        low = [row for row in rows if row.percent < args.min_coverage]
+        for row in low:
+            print(f"error: {row.locale}: {row.percent:.1f}% translated, below the required {args.min_coverage:g}%",
+                  file=sys.stderr)
+        return 1 if low else 0
+    return 0
+
+
+def _check(args, settings: Settings) -> int:
+    from newsletter.i18n.qa import check_catalogs
+
+    findings = check_catalogs(settings, args.locale)
+    if args.format == "json":
+        print(json.dumps([finding.as_dict() for finding in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            print(finding)
+        print(f"{len(findings)} problem(s) in {len(args.locale or settings.target_locales)} catalog(s)", file=sys.stderr)
+    return 1 if findings else 0

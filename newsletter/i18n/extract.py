@@ -1,0 +1,34 @@
+"""Babel extractor for issue YAML, registered as the `newsletter_yaml` entry point.
+
+`pybabel extract -F babel.cfg` calls it for every file under issues/; it yields each
+translatable string with its line, message context and a comment telling the translator
+where the text appears in the email.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import PurePath
+from typing import IO, Iterator
+
+from newsletter.content import parse_issue
+from newsletter.errors import NewsletterError
+from newsletter.yamlsource import compose_text
+
+
+def extract_issue_yaml(fileobj: IO[bytes], keywords, comment_tags, options) -> Iterator[tuple]:
+    """Yield (line, funcname, message, comments) the way Babel's extractors do."""
+    name = getattr(fileobj, "name", "issue.yaml")
+    display = options.get("display_name") or str(name)
+    try:
+        issue = parse_issue(compose_text(fileobj.read().decode("utf-8"), display), display, PurePath(name).stem)
+    except NewsletterError as error:
+        # An invalid issue cannot be extracted; say why and let the rest of the run go on.
+        for problem in error.problems:
+            print(f"warning: skipped: {problem}", file=sys.stderr)
+        return
+    for text in issue.texts():
+        if text.context:
+            yield text.line, "pgettext", (text.context, text.value), [text.comment]
+        else:
+            yield text.line, None, text.value, [text.comment]

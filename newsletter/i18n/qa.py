@@ -1,0 +1,150 @@
+"""Translation checks, one small function per check, in the spirit of Translate Toolkit's pofilter.
+
+Each check compares a translation with its English source and returns what is wrong, or
+None. Only what can break an email is checked: links, emphasis, placeholders, markup,
+surrounding whitespace, and complete plural forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from babel.messages.catalog import Catalog, Message
+
+from newsletter.inline import emphasis_counts, inline_problems, links
+
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}|\[\[[a-z_]+(?:\|[^\]]*)?\]\]")
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    message: str
+
+
+def check_links(source: str, translation: str) -> str | None:
+    expected, got = Counter(l.url for l in links(source)), Counter(l.url for l in links(translation))
+    if expected == got:
+        return None
+    missing, extra = expected - got, got - expected
+    if missing:
+        return f"link target {next(iter(missing))!r} is missing or changed"
+    return f"link target {next(iter(extra))!r} is not in the English"
+
+
+def check_emphasis(source: str, translation: str) -> str | None:
+    (bold, italic), (got_bold, got_italic) = emphasis_counts(source), emphasis_counts(translation)
+    if (bold, italic) != (got_bold, got_italic):
+        return f"expected {bold} bold and {italic} italic spans, found {got_bold} and {got_italic}"
+    if "unbalanced * or ** emphasis" in inline_problems(translation):
+        return "unbalanced * or ** emphasis"
+    return None
+
+
+def check_placeholders(source: str, translation: str) -> str | None:
+    expected, got = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translation))
+    if expected == got:
+        return None
+    missing, extra = expected - got, got - expected
+    if missing:
+        return f"placeholder {next(iter(missing))} is missing or altered"
+    return f"placeholder {next(iter(extra))} is not in the English"
+
+
+def check_markup(source: str, translation: str) -> str | None:
+    if _MARKUP.search(translation) and not _MARKUP.search(source):
+        return "raw HTML or script is not allowed; use **bold**, *italic* and [text](url) only"
+    return None
+
+
+def check_whitespace(source: str, translation: str) -> str | None:
+    for name, pick in (("leading", lambda s: s[: len(s) - len(s.lstrip())]),
+                       ("trailing", lambda s: s[len(s.rstrip()):])):
+        if pick(source) != pick(translation):
+            return f"{name} whitespace differs from the English"
+    if source.count("\n") != translation.count("\n"):
+        return f"expected {source.count(chr(10))} line breaks, found {translation.count(chr(10))}"
+    return None
+
+
+TEXT_CHECKS: dict[str, Callable[[str, str], str | None]] = {
+    "links": check_links,
+    "emphasis": check_emphasis,
+    "placeholders": check_placeholders,
+    "markup": check_markup,
+    "whitespace": check_whitespace,
+}
+
+
+def check_plural_forms(message: Message, catalog: Catalog) -> str | None:
+    if not isinstance(message.id, tuple):
+        return None
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    filled = sum(1 for form in forms if form)
+    if filled and filled != catalog.num_plurals:
+        return f"{catalog.num_plurals} plural forms needed for {catalog.locale_identifier}, {filled} given"
+    return None
+
+
+def check_message(message: Message, catalog: Catalog) -> list[Finding]:
+    """Every problem of one translated entry (an untranslated entry has none)."""
+    findings = []
+    plural = check_plural_forms(message, catalog)
+    if plural:
+        findings.append(Finding("plural-forms", plural))
+    for source, translation in _pairs(message):
+        for name, check in TEXT_CHECKS.items():
+            problem = check(source, translation) if translation else None
+            # A plural form may spell its number out ("one minute"): only a foreign placeholder counts.
+            if problem and not (isinstance(message.id, tuple) and "is missing" in problem):
+                findings.append(Finding(name, problem))
+    return findings
+
+
+def _pairs(message: Message) -> list[tuple[str, str]]:
+    """(English, translation) pairs; every plural form is compared with the English plural."""
+    if not isinstance(message.id, tuple):
+        return [(message.id, message.string or "")]
+    singular, plural = message.id
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return [(singular if len(forms) == 1 else plural, form or "") for form in forms]
+
+
+@dataclass(frozen=True)
+class CatalogFinding:
+    """A failed check, located in a PO file."""
+
+    file: str
+    line: int
+    locale: str
+    msgid: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        short = self.msgid if len(self.msgid) <= 50 else self.msgid[:47] + "..."
+        return f"{self.file}:{self.line}: {self.locale}: {self.check}: {self.message} (msgid {short!r})"
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def check_catalogs(settings, locales=None) -> list[CatalogFinding]:
+    """Every finding of every translated entry in the chosen catalogs."""
+    from newsletter.i18n.catalogs import load_catalog, po_path
+
+    found = []
+    for locale in locales or settings.target_locales:
+        catalog = load_catalog(settings, locale)
+        display = settings.relative(po_path(settings, locale))
+        for message in catalog:
+            if not message.id:
+                continue
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            for finding in check_message(message, catalog):
+                found.append(CatalogFinding(display, message.lineno, locale, msgid, finding.check, finding.message))
+    return found

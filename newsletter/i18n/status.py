@@ -1,0 +1,68 @@
+"""Translation progress per locale, and per issue through the entries' source references."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from babel.messages.catalog import Catalog, Message
+
+from newsletter.i18n.catalogs import load_catalog
+from newsletter.settings import Settings
+
+
+@dataclass(frozen=True)
+class LocaleStatus:
+    locale: str
+    issue: str | None  # None: the whole catalog
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.translated / self.total, 1) if self.total else 100.0
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "total": self.total, "percent": self.percent}
+
+
+def _belongs(message: Message, issue: str | None) -> bool:
+    """An entry counts for an issue when it comes from that issue's file or from the templates."""
+    if issue is None:
+        return True
+    return any(path == f"issues/{issue}.yaml" or path.startswith("templates/") for path, _ in message.locations)
+
+
+def _state(message: Message) -> str:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    if not all(strings):
+        return "untranslated"
+    return "fuzzy" if message.fuzzy else "translated"
+
+
+def catalog_status(catalog: Catalog, locale: str, issue: str | None = None) -> LocaleStatus:
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for message in catalog:
+        if message.id and _belongs(message, issue):
+            counts[_state(message)] += 1
+    obsolete = len(catalog.obsolete) if issue is None else 0
+    return LocaleStatus(locale, issue, obsolete=obsolete, **counts)
+
+
+def project_status(settings: Settings, issue: str | None = None, locales: tuple[str, ...] | None = None) -> list[LocaleStatus]:
+    return [catalog_status(load_catalog(settings, locale), locale, issue)
+            for locale in locales or settings.target_locales]
+
+
+def status_table(rows: list[LocaleStatus]) -> str:
+    header = ("locale", "issue", "translated", "fuzzy", "untranslated", "obsolete", "percent")
+    lines = [header] + [(r.locale, r.issue or "all", str(r.translated), str(r.fuzzy), str(r.untranslated),
+                         str(r.obsolete), f"{r.percent:.1f}%") for r in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join("  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in
+                               enumerate(zip(line, widths))).rstrip() for line in lines)

@@ -1,0 +1,177 @@
+"""Render one localized issue: Jinja → MJML → HTML (mjml-python), and the plain-text part.
+
+The HTML and text parts are rendered from the same localized content by two templates;
+the text is never scraped back out of the HTML.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from newsletter import inline
+from newsletter.content import Issue
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.i18n.catalogs import Fallback, Translator
+from newsletter.settings import Settings, babel_locale
+
+TEXT_WIDTH = 72
+
+
+class MergeTags:
+    """Provider-neutral placeholders; each export provider maps them to its own merge tags."""
+
+    unsubscribe_url = "[[unsubscribe_url]]"
+    web_version_url = "[[web_version_url]]"
+
+    @staticmethod
+    def first_name(fallback: str) -> str:
+        return f"[[first_name|{fallback}]]"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """One issue in one locale, ready to write, check, preview or export."""
+
+    issue_id: str
+    locale: str
+    lang: str  # BCP 47, for the lang attribute and Content-Language
+    dir: str  # "ltr" or "rtl"
+    subject: str
+    preheader: str
+    mjml: str
+    html: str
+    text: str
+    coverage: float  # share of this email's messages shown translated (0..1)
+    fallbacks: tuple[Fallback, ...]
+
+
+def add_utm(url: str, utm: dict[str, str]) -> str:
+    """The URL with UTM parameters added, keeping its query string and fragment intact."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not utm:
+        return url
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key for key, _ in query}
+    query += [(f"utm_{key}", value) for key, value in utm.items() if f"utm_{key}" not in present]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@lru_cache(maxsize=8)
+def environment(templates_dir: Path) -> jinja2.Environment:
+    """One Jinja environment per templates folder: templates compile once and are reused."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=lambda name: bool(name) and name.endswith(".mjml.j2"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    return env
+
+
+def _install(env: jinja2.Environment, translator: Translator, template: str) -> None:
+    source = f"templates/{template}"
+    env.install_gettext_callables(
+        gettext=lambda s: translator.lookup(s, None, source),
+        ngettext=lambda s, p, n: translator.lookup(s, None, source, p, n),
+        pgettext=lambda c, s: translator.lookup(s, c, source),
+        npgettext=lambda c, s, p, n: translator.lookup(s, c, source, p, n),
+        newstyle=True,
+    )
+
+
+def _render(env: jinja2.Environment, name: str, translator: Translator, context: dict) -> str:
+    _install(env, translator, name)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        where = Location(f"templates/{error.name or name}", error.lineno)
+        raise NewsletterError(Problem(where, f"template error: {error.message}")) from None
+    except jinja2.TemplateError as error:
+        raise NewsletterError(Problem(Location(f"templates/{name}"), f"template error: {error}",
+                                      "check the names used in the template")) from None
+
+
+def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
+    babel = babel_locale(locale)
+    utm = {**settings.utm, "campaign": settings.utm.get("campaign", issue.id), "content": locale}
+    rtl = babel.character_order == "right-to-left"
+    return {
+        "issue": issue,
+        "brand": settings.brand,
+        "postal_address": settings.postal_address,
+        "links": settings.links_for(locale),
+        "merge": MergeTags,
+        "track": lambda url: add_utm(url, utm),
+        "email": {
+            "lang": locale.replace("_", "-"),
+            "dir": "rtl" if rtl else "ltr",
+            "start": "right" if rtl else "left",
+            "date": format_date(issue.date, format="long", locale=babel),
+            "subject": issue.subject.value,
+            "preheader": issue.preheader.value,
+        },
+    }
+
+
+def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Translator) -> str:
+    context = _common_context(issue, settings, locale)
+    track = context["track"]
+    style = f"color: {settings.brand.primary_color};"
+    context["inline"] = lambda text: inline.to_html(text, track, style)
+    context["link"] = lambda url, label: Markup('<a href="{}" style="{}">{}</a>').format(track(url), style, label)
+    return _render(environment(settings.templates_dir), "email.mjml.j2", translator, context)
+
+
+def render_text(issue: Issue, settings: Settings, locale: str, translator: Translator) -> str:
+    context = _common_context(issue, settings, locale)
+    track, notes = context["track"], []
+
+    def note(url: str) -> int:
+        tracked = track(url)
+        if tracked not in notes:
+            notes.append(tracked)
+        return notes.index(tracked) + 1
+
+    context.update(
+        notes=notes,
+        text=lambda value: inline.to_text(value, note),
+        link=lambda url, label: f"{label} [{note(url)}]",
+        wrap=lambda value: textwrap.fill(str(value), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False),
+        heading=lambda value, rule: f"{value}\n{rule * min(len(value), TEXT_WIDTH)}",
+    )
+    text = _render(environment(settings.templates_dir), "email.txt.j2", translator, context)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
+
+
+def mjml_to_html(mjml_source: str, where: str) -> str:
+    import mjml
+
+    try:
+        return mjml.mjml2html(mjml_source, disable_comments=True)
+    except Exception as error:  # MRML reports any parse failure as a plain exception
+        raise NewsletterError(Problem(Location(where), f"MJML could not be rendered: {error}",
+                                      "check the MJML tags in templates/")) from None
+
+
+def render_email(issue: Issue, settings: Settings, locale: str, translator: Translator) -> RenderedEmail:
+    localized = translator.localize(issue)
+    mjml_source = render_mjml(localized, settings, locale, translator)
+    text = render_text(localized, settings, locale, translator)
+    html = mjml_to_html(mjml_source, f"templates/email.mjml.j2 ({issue.id}, {locale})")
+    context = _common_context(localized, settings, locale)["email"]
+    return RenderedEmail(
+        issue_id=issue.id, locale=locale, lang=context["lang"], dir=context["dir"],
+        subject=localized.subject.value, preheader=localized.preheader.value,
+        mjml=mjml_source, html=html, text=text, coverage=translator.coverage,
+        fallbacks=tuple(translator.fallbacks.values()),
+    )

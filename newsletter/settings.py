@@ -1,0 +1,204 @@
+"""Project settings, read from newsletter.yaml at the project root."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+
+from newsletter.errors import Location, NewsletterError, Problem, ProblemList
+from newsletter.yamlsource import Fields, compose
+
+SETTINGS_FILE = "newsletter.yaml"
+DOMAIN = "newsletter"
+
+# Pseudo-locales exist for layout checks only; each renders with its base language's rules.
+PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    website: str
+    primary_color: str
+    text_color: str
+    background_color: str
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    email: str
+    reply_to: str | None
+
+
+@dataclass(frozen=True)
+class Links:
+    faq: str
+    consultation: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    brand: Brand
+    sender: Sender
+    postal_address: str
+    source_locale: str
+    target_locales: tuple[str, ...]
+    links: Links
+    link_overrides: dict[str, Links] = field(default_factory=dict)
+    utm: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def issues_dir(self) -> Path:
+        return self.root / "issues"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """Every locale subscribers receive: the source first, then the targets."""
+        return (self.source_locale, *self.target_locales)
+
+    def links_for(self, locale: str) -> Links:
+        return self.link_overrides.get(locale, self.links)
+
+    def relative(self, path: Path) -> str:
+        """A path as users see it in messages: relative to the project root."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def babel_locale(code: str) -> Locale:
+    """The Babel locale for a project locale code (pseudo-locales use their base language)."""
+    return Locale.parse(PSEUDO_LOCALES.get(code, code))
+
+
+def find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise NewsletterError(Problem(Location(SETTINGS_FILE), "no newsletter.yaml here or in any parent folder",
+                                  "run the command inside the newsletter project"))
+
+
+def load_settings(root: Path | None = None) -> Settings:
+    root = find_root(Path.cwd()) if root is None else root
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise NewsletterError(Problem(Location(SETTINGS_FILE), "file not found",
+                                      "run the command at the root of the newsletter project"))
+    problems = ProblemList()
+    top = Fields(compose(path, SETTINGS_FILE), SETTINGS_FILE, "", problems,
+                 ("brand", "sender", "postal_address", "source_locale", "target_locales", "links", "utm"))
+    settings = _read(root, top, problems)
+    problems.raise_if_any()
+    return settings
+
+
+def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
+    brand = _brand(top.mapping("brand", ("name", "website", "primary_color", "text_color", "background_color")))
+    sender = _sender(top.mapping("sender", ("name", "email", "reply_to")))
+    source = _locale(top, "source_locale", problems)
+    targets = [_locale_value(value, top, problems) for value, _ in top.text_list("target_locales")]
+    links = top.mapping("links", ("faq", "consultation", "overrides"))
+    default_links = _links(links)
+    overrides = _overrides(links, problems) if links else {}
+    utm_fields = top.mapping("utm", ("source", "medium", "campaign"), required=False)
+    utm = {key: utm_fields.text(key, required=False) for key in ("source", "medium", "campaign")} if utm_fields else {}
+    postal = top.text("postal_address")
+    if None in (brand, sender, source, default_links, postal) or None in targets:
+        return None
+    return Settings(root=root, brand=brand, sender=sender, postal_address=postal, source_locale=source,
+                    target_locales=tuple(targets), links=default_links, link_overrides=overrides,
+                    utm={key: value for key, value in utm.items() if value})
+
+
+def _brand(fields: Fields | None) -> Brand | None:
+    if fields is None:
+        return None
+    colors = {key: _color(fields, key) for key in ("primary_color", "text_color", "background_color")}
+    name, website = fields.text("name"), fields.url("website")
+    if None in (name, website, *colors.values()):
+        return None
+    return Brand(name=name, website=website, **colors)
+
+
+def _color(fields: Fields, key: str) -> str | None:
+    value = fields.text(key)
+    if value is not None and not _COLOR.match(value):
+        fields.problems.add(fields.location(key), f"expected a colour like '#1f4e79', got {value!r}",
+                            "write six hex digits after '#', in quotes")
+        return None
+    return value
+
+
+def _sender(fields: Fields | None) -> Sender | None:
+    if fields is None:
+        return None
+    name, email = fields.text("name"), _email(fields, "email", True)
+    reply_to = _email(fields, "reply_to", False)
+    return Sender(name, email, reply_to) if name and email else None
+
+
+def _email(fields: Fields, key: str, required: bool) -> str | None:
+    value = fields.text(key, required=required)
+    if value is not None and not _EMAIL.match(value):
+        fields.problems.add(fields.location(key), f"expected an email address, got {value!r}")
+        return None
+    return value
+
+
+def _links(fields: Fields | None) -> Links | None:
+    if fields is None:
+        return None
+    faq, consultation = fields.url("faq"), fields.url("consultation")
+    return Links(faq, consultation) if faq and consultation else None
+
+
+def _overrides(links: Fields, problems: ProblemList) -> dict[str, Links]:
+    """links.overrides: a mapping of locale → its own faq/consultation links."""
+    node = links.values.get("overrides")
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(links.location("overrides"), "expected a mapping of locale: links")
+        return {}
+    overrides = {}
+    for key_node, value_node in node.value:
+        locale = _locale_value(str(key_node.value), links, problems, "overrides")
+        sub = Fields(value_node, links.file, f"links.overrides.{key_node.value}", problems, ("faq", "consultation"))
+        links = _links(sub)
+        if locale and links:
+            overrides[locale] = links
+    return overrides
+
+
+def _locale(fields: Fields, key: str, problems: ProblemList) -> str | None:
+    value = fields.text(key)
+    return _locale_value(value, fields, problems, key) if value else None
+
+
+def _locale_value(value: str, fields: Fields, problems: ProblemList, key: str | None = None) -> str | None:
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError):
+        problems.add(fields.location(key), f"unknown locale {value!r}",
+                     "use a CLDR locale code such as es, fr, de, ar or zh_Hans")
+        return None
+    return value

@@ -1,0 +1,184 @@
+"""YAML loading that keeps line numbers, and typed field readers that collect problems.
+
+PyYAML's composer gives nodes with marks; reading fields from nodes (instead of from the
+plain dict) lets every problem name its file, line, column and field path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from newsletter.errors import Location, NewsletterError, Problem, ProblemList
+
+
+def compose(path: Path, display: str) -> yaml.Node:
+    """Parse a YAML file into nodes; a syntax error becomes one located problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise NewsletterError(Problem(Location(display), f"not UTF-8 text ({error.reason})",
+                                      "save the file as UTF-8")) from None
+    return compose_text(text, display)
+
+
+def compose_text(text: str, display: str) -> yaml.Node:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = f"invalid YAML: {error.problem or error.context}"
+        hint = "check indentation and quoting near this line (text with ': ' needs quotes)"
+        raise NewsletterError(Problem(Location(display, line, column), message, hint)) from None
+    if node is None:
+        raise NewsletterError(Problem(Location(display, 1, 1), "the file is empty",
+                                      "start from an existing issue file"))
+    return node
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return repr(node.value) if node.value != "" else "nothing"
+
+
+class Fields:
+    """One YAML mapping under validation. Getters record problems and return None."""
+
+    def __init__(self, node: yaml.Node, file: str, path: str, problems: ProblemList,
+                 known: tuple[str, ...]):
+        self.node, self.file, self.path, self.problems = node, file, path, problems
+        self.values: dict[str, yaml.Node] = {}
+        if not isinstance(node, yaml.MappingNode):
+            self._problem(node, self.path or "(top level)", f"expected a mapping of fields, got {describe(node)}")
+            return
+        for key_node, value_node in node.value:
+            self._read_key(key_node, value_node, known)
+
+    def _read_key(self, key_node: yaml.Node, value_node: yaml.Node, known: tuple[str, ...]) -> None:
+        key = str(key_node.value)
+        if key in self.values:
+            self._problem(key_node, self._field(key), "this field is given twice", "keep only one")
+        elif key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+            self._problem(key_node, self._field(key), "unknown field", hint)
+        else:
+            self.values[key] = value_node
+
+    def _field(self, key: str | int) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else key
+
+    def _problem(self, node: yaml.Node, field: str, message: str, hint: str = "") -> None:
+        mark = node.start_mark
+        self.problems.add(Location(self.file, mark.line + 1, mark.column + 1, field), message, hint)
+
+    def location(self, key: str | None = None) -> Location:
+        node = self.values.get(key, self.node) if key else self.node
+        mark = node.start_mark
+        return Location(self.file, mark.line + 1, mark.column + 1, self._field(key) if key else self.path)
+
+    def _scalar(self, key: str, required: bool, expected: str) -> yaml.ScalarNode | None:
+        node = self.values.get(key)
+        if node is None:
+            if required and isinstance(self.node, yaml.MappingNode):
+                self._problem(self.node, self._field(key), f"missing required field '{key}'",
+                              f"add '{key}:' with {expected}")
+            return None
+        if not isinstance(node, yaml.ScalarNode) or node.value == "":
+            self._problem(node, self._field(key), f"expected {expected}, got {describe(node)}")
+            return None
+        return node
+
+    def text(self, key: str, required: bool = True) -> str | None:
+        node = self._scalar(key, required, "text")
+        return " ".join(node.value.split()) if node else None
+
+    def line(self, key: str) -> int:
+        node = self.values.get(key, self.node)
+        return node.start_mark.line + 1
+
+    def integer(self, key: str, required: bool = False, minimum: int = 1, maximum: int = 10_000) -> int | None:
+        node = self._scalar(key, required, "a whole number")
+        if node is None:
+            return None
+        try:
+            value = int(node.value)
+        except ValueError:
+            self._problem(node, self._field(key), f"expected a whole number, got {node.value!r}")
+            return None
+        if not minimum <= value <= maximum:
+            self._problem(node, self._field(key), f"expected a number from {minimum} to {maximum}, got {value}")
+            return None
+        return value
+
+    def url(self, key: str, required: bool = True) -> str | None:
+        node = self._scalar(key, required, "an https:// URL")
+        if node is None:
+            return None
+        problem = url_problem(node.value)
+        if problem:
+            self._problem(node, self._field(key), problem, "write the full address, e.g. https://www.example.com/page")
+            return None
+        return node.value
+
+    def date(self, key: str, required: bool = True) -> dt.date | None:
+        node = self._scalar(key, required, "a date like 2026-11-25")
+        if node is None:
+            return None
+        try:
+            return dt.date.fromisoformat(node.value)
+        except ValueError:
+            self._problem(node, self._field(key), f"expected a date like 2026-11-25, got {node.value!r}",
+                          "write the date as YYYY-MM-DD")
+            return None
+
+    def mapping(self, key: str, known: tuple[str, ...], required: bool = True) -> Fields | None:
+        node = self.values.get(key)
+        if node is None:
+            if required and isinstance(self.node, yaml.MappingNode):
+                self._problem(self.node, self._field(key), f"missing required field '{key}'")
+            return None
+        return Fields(node, self.file, self._field(key), self.problems, known)
+
+    def sequence(self, key: str, required: bool = True) -> list[tuple[yaml.Node, str]]:
+        """The items of a list field, each with its field path."""
+        node = self.values.get(key)
+        if node is None:
+            if required and isinstance(self.node, yaml.MappingNode):
+                self._problem(self.node, self._field(key), f"missing required field '{key}'",
+                              f"add '{key}:' with a list of items ('- ...')")
+            return []
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self._problem(node, self._field(key), f"expected a list of items ('- ...'), got {describe(node)}")
+            return []
+        return [(item, f"{self._field(key)}[{index}]") for index, item in enumerate(node.value)]
+
+    def text_list(self, key: str) -> list[tuple[str, int]]:
+        """A list of text items, each with its line number."""
+        items = []
+        for item, path in self.sequence(key):
+            if not isinstance(item, yaml.ScalarNode) or item.value.strip() == "":
+                self._problem(item, path, f"expected text, got {describe(item)}")
+                continue
+            items.append((" ".join(item.value.split()), item.start_mark.line + 1))
+        return items
+
+
+def url_problem(value: str) -> str | None:
+    """Why a URL is not an absolute https link, or None when it is."""
+    parts = urlsplit(value)
+    if parts.scheme != "https":
+        return f"expected an absolute https:// URL, got {value!r}"
+    if not parts.netloc or " " in value or "." not in parts.netloc:
+        return f"expected a URL with a host name, got {value!r}"
+    return None

@@ -1,0 +1,54 @@
+"""Marketing's main job: build the sample issue in every locale."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
+
+
+class RootAttributes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.html_attrs: dict[str, str] = {}
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.html_attrs = dict(attrs)
+        if tag == "a":
+            self.links.append(dict(attrs).get("href", ""))
+
+
+def parse(html: str) -> RootAttributes:
+    parser = RootAttributes()
+    parser.feed(html)
+    return parser
+
+
+def test_build_writes_every_locale_with_manifest(project, cli):
+    result = cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    out = project / "dist" / "2026-11"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [entry["locale"] for entry in manifest["locales"]] == LOCALES
+    for entry in manifest["locales"]:
+        html = (out / entry["html"]).read_text()
+        text = (out / entry["text"]).read_text()
+        assert (out / entry["mjml"]).read_text().startswith("<mjml")
+        assert entry["html_bytes"] == len(html.encode()) < 80 * 1024
+        root = parse(html).html_attrs
+        assert root["lang"] == entry["locale"].replace("_", "-")
+        assert root["dir"] == ("rtl" if entry["locale"] == "ar" else "ltr") == entry["dir"]
+        assert entry["subject"] and entry["preheader"] and 0 <= entry["coverage"] <= 1
+        assert "[[unsubscribe_url]]" in html and "[[unsubscribe_url]]" in text
+
+
+def test_build_is_byte_identical_between_runs(project, cli):
+    assert cli("build", "--out", "one", cwd=project).returncode == 0
+    assert cli("build", "--out", "two", cwd=project).returncode == 0
+    one = {p.relative_to(project / "one"): p.read_bytes() for p in (project / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(project / "two"): p.read_bytes() for p in (project / "two").rglob("*") if p.is_file()}
+    assert one.keys() == two.keys() and len(one) == 3 * len(LOCALES) + 1
+    assert one == two

@@ -96,10 +96,35 @@ def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
             report.error(f"{where}: {fallback} — translation refused, the English is used")
 
 
-def issue_files(build: IssueBuild) -> dict[str, bytes]:
-    """The files of one built issue: per locale email.html/.txt/.mjml, plus manifest.json."""
-    files: dict[str, bytes] = {}
-    entries = []
+def _kept_locales(folder: Path, rebuilt: set[str]) -> tuple[dict[str, bytes], list[dict]]:
+    """Files and manifest entries of the locales a partial build (--locale) did not touch."""
+    try:
+        previous = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["locales"]
+    except (OSError, ValueError, KeyError):
+        return {}, []
+    files, entries = {}, []
+    for entry in previous:
+        if entry.get("locale") in rebuilt:
+            continue
+        paths = [entry.get(key) for key in ("html", "text", "mjml")]
+        if all(isinstance(p, str) and (folder / p).is_file() for p in paths):
+            files.update({p: (folder / p).read_bytes() for p in paths})
+            entries.append(entry)
+    return files, entries
+
+
+def _locale_order(settings: Settings, locale: str) -> int:
+    order = (*settings.locales, *PSEUDO_LOCALES)
+    return order.index(locale) if locale in order else len(order)
+
+
+def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = None) -> dict[str, bytes]:
+    """The files of one built issue: per locale email.html/.txt/.mjml, plus manifest.json.
+
+    Locales not rebuilt this time keep their previous files, so `--locale es` updates one locale.
+    """
+    rebuilt = {email.locale for email in build.emails}
+    files, entries = _kept_locales(previous, rebuilt) if previous else ({}, [])
     for email in build.emails:
         html, text = email.html.encode(), email.text.encode()
         files[f"{email.locale}/email.html"] = html
@@ -112,7 +137,9 @@ def issue_files(build: IssueBuild) -> dict[str, bytes]:
             "mjml": f"{email.locale}/email.mjml",
             "html_bytes": len(html), "text_bytes": len(text),
             "coverage": email.coverage, "fallbacks": len(email.fallbacks),
+            "pseudo": email.locale in PSEUDO_LOCALES,
         })
+    entries.sort(key=lambda entry: _locale_order(settings, entry["locale"]))
     manifest = {"issue": build.issue.id, "date": build.issue.date.isoformat(), "locales": entries}
     files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     return files
@@ -132,7 +159,7 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
             problems.extend(error.problems)
             report.info(f"{issue.id}: not written; the previous output is unchanged")
             continue
-        replace_folder(out / issue.id, issue_files(result))
+        replace_folder(out / issue.id, issue_files(result, settings, out / issue.id))
         built.append(result)
     if problems:
         raise NewsletterError(problems)

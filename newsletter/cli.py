@@ -48,7 +48,7 @@ def _add_build(sub) -> None:
     parser.add_argument("issues", nargs="*", metavar="ISSUE", help="issue ids such as 2026-11 (default: all)")
     parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     parser.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
-    parser.add_argument("--quiet", action="store_true", help="print only errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(run=cmd_build)
 
 
@@ -69,8 +69,6 @@ def _add_i18n(sub) -> None:
     check = verbs.add_parser("check", help="check every translation against its English source")
     check.add_argument("--locale", action="append", metavar="L")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    pseudo = verbs.add_parser("pseudo", help="regenerate the pseudo-locale catalogs (en_XA, ar_XB)")
-    pseudo.set_defaults()
     parser.set_defaults(run=cmd_i18n)
 
 

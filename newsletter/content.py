@@ -199,11 +199,10 @@ def _read_section(node, path: str, article: Fields, where: str, title: str | Non
                     f"{where}: heading of section {index + 1} of article '{title}'", required=False)
     name = f"'{heading.value}'" if heading else f"the opening of article '{title}'"
     paragraphs = []
-    for number, (value, line) in enumerate(fields.text_list("paragraphs"), start=1):
+    for number, (value, location) in enumerate(fields.text_list("paragraphs"), start=1):
         for message in inline_problems(value):
-            fields.problems.add(Location(fields.file, line, None, f"{path}.paragraphs[{number - 1}]"), message,
-                                "only **bold**, *italic* and [text](https://...) links are allowed")
-        paragraphs.append(Text(value, line, None, f"{where}: paragraph {number} of {name}"))
+            fields.problems.add(location, message, "only **bold**, *italic* and [text](https://...) links are allowed")
+        paragraphs.append(Text(value, location.line, None, f"{where}: paragraph {number} of {name}"))
     if fields.values.get("heading") is not None and heading is None:
         return None
     return Section(heading, tuple(paragraphs))

@@ -61,7 +61,10 @@ def inline_problems(text: str) -> list[str]:
     leftover = "".join(t.content for t in _tokens(text) if t.type == "text")
     if "**" in leftover or re.search(r"(^|\s)\*\S", leftover):
         problems.append("unbalanced * or ** emphasis")
-    if re.search(r"\]\(", leftover):
+    target = re.search(r"\]\(([^)\s]*)", leftover)
+    if target and target.group(1) and not target.group(1).startswith(ALLOWED_SCHEMES):
+        problems.append(f"link {target.group(1)!r} must start with https://, mailto: or tel:")
+    elif target:
         problems.append("broken link syntax: write [link text](https://...)")
     return problems
 

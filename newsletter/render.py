@@ -6,6 +6,7 @@ the text is never scraped back out of the HTML.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,7 +151,8 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
         heading=lambda value, rule: f"{value}\n{rule * min(len(value), TEXT_WIDTH)}",
     )
     text = _render(environment(settings.templates_dir), "email.txt.j2", translator, context)
-    return "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
+    lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", lines) + "\n"
 
 
 def mjml_to_html(mjml_source: str, where: str) -> str:

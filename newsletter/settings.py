@@ -115,7 +115,7 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     brand = _brand(top.mapping("brand", ("name", "website", "primary_color", "text_color", "background_color")))
     sender = _sender(top.mapping("sender", ("name", "email", "reply_to")))
     source = _locale(top, "source_locale", problems)
-    targets = [_locale_value(value, top, problems) for value, _ in top.text_list("target_locales")]
+    targets = [_locale_value(value, top, problems, "target_locales") for value, _ in top.text_list("target_locales")]
     links = top.mapping("links", ("faq", "consultation", "overrides"))
     default_links = _links(links)
     overrides = _overrides(links, problems) if links else {}

@@ -163,14 +163,15 @@ class Fields:
             return []
         return [(item, f"{self._field(key)}[{index}]") for index, item in enumerate(node.value)]
 
-    def text_list(self, key: str) -> list[tuple[str, int]]:
-        """A list of text items, each with its line number."""
+    def text_list(self, key: str) -> list[tuple[str, Location]]:
+        """A list of text items, each with its location."""
         items = []
         for item, path in self.sequence(key):
             if not isinstance(item, yaml.ScalarNode) or item.value.strip() == "":
                 self._problem(item, path, f"expected text, got {describe(item)}")
                 continue
-            items.append((" ".join(item.value.split()), item.start_mark.line + 1))
+            mark = item.start_mark
+            items.append((" ".join(item.value.split()), Location(self.file, mark.line + 1, mark.column + 1, path)))
         return items
 
 

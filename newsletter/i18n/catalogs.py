@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po
 
 from newsletter.content import Issue, Text
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.i18n.pseudo import PSEUDO_TRANSFORMS
 from newsletter.i18n.qa import check_message
 from newsletter.settings import DOMAIN, Settings
 
@@ -104,6 +106,7 @@ class Translator:
     locale: str
     catalog: Catalog | None  # None for the source locale: the English is the text
     catalog_file: str = ""
+    transform: Callable[[str], str] | None = None  # pseudo-locales rewrite the English
     seen: set[tuple[str | None, str]] = field(default_factory=set)
     translated: set[tuple[str | None, str]] = field(default_factory=set)
     fallbacks: dict[tuple[str | None, str], Fallback] = field(default_factory=dict)
@@ -118,7 +121,8 @@ class Translator:
         self.seen.add(key)
         if self.catalog is None:
             self.translated.add(key)  # the source locale's text is the English itself
-            return msgid if plural is None or count == 1 else plural
+            english = msgid if plural is None or count == 1 else plural
+            return self.transform(english) if self.transform else english
         message = self.catalog.get(msgid, context)
         string = self._usable(message, key, source)
         if string is None:
@@ -162,5 +166,7 @@ def _has_translation(message: Message) -> bool:
 def translator_for(settings: Settings, locale: str) -> Translator:
     if locale == settings.source_locale:
         return Translator(locale, None)
+    if locale in PSEUDO_TRANSFORMS:
+        return Translator(locale, None, transform=PSEUDO_TRANSFORMS[locale])
     catalog = load_catalog(settings, locale)
     return Translator(locale, catalog, settings.relative(po_path(settings, locale)))

@@ -28,10 +28,6 @@ def run(args, settings: Settings) -> int:
         return _status(args, settings)
     elif verb == "check":
         return _check(args, settings)
-    elif verb == "pseudo":
-        from newsletter.i18n import pseudo
-
-        _print_paths(settings, "wrote", pseudo.write_pseudo_catalogs(settings))
     return 0
 
 

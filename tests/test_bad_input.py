@@ -1,0 +1,112 @@
+"""Marketing's mistakes: every broken input gets one located line, exit 1, and nothing written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+BAD_ISSUES = sorted(DATA.glob("bad-*.yaml"))
+EXPECT = re.compile(r"^# expect: (\d+:\d+): (.+)$")
+
+
+def expectation(path: Path) -> tuple[str, str]:
+    match = EXPECT.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path.name} must start with '# expect: LINE:COL: message'"
+    return match.group(1), match.group(2)
+
+
+def add_issue(project: Path, source: Path) -> None:
+    shutil.copy(source, project / "issues" / "2026-12.yaml")
+
+
+def assert_clean_failure(result, project: Path) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "dist" / "2026-12").exists()
+
+
+def test_there_are_at_least_ten_distinct_broken_issues():
+    assert len({expectation(path)[1] for path in BAD_ISSUES}) >= 10
+
+
+def test_the_minimal_issue_the_broken_ones_derive_from_builds(project, cli):
+    add_issue(project, DATA / "good-minimal.yaml")
+    result = cli("build", "2026-12", "--locale", "en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "December 24" in (project / "dist/2026-12/en/email.txt").read_text()
+
+
+@pytest.mark.parametrize("bad_file", BAD_ISSUES, ids=lambda path: path.stem)
+def test_broken_issue_is_reported_with_file_line_and_column(project, cli, bad_file):
+    where, message = expectation(bad_file)
+    add_issue(project, bad_file)
+    result = cli("build", "2026-12", cwd=project)
+    assert_clean_failure(result, project)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    expected_start = f"error: issues/2026-12.yaml:{where}: "
+    assert any(line.startswith(expected_start) and message in line for line in lines), result.stderr
+
+
+def test_all_problems_of_a_file_are_reported_at_once(project, cli):
+    issue = (DATA / "good-minimal.yaml").read_text()
+    issue = issue.replace("date: 2026-12-15", "date: tomorrow").replace("slug: holiday-hours", "slugg: x")
+    (project / "issues" / "2026-12.yaml").write_text(issue)
+    result = cli("build", "2026-12", cwd=project)
+    assert_clean_failure(result, project)
+    assert "2:7: date: expected a date" in result.stderr
+    assert "7:5: articles[0].slugg: unknown field — did you mean 'slug'?" in result.stderr
+    assert "articles[0].slug: missing required field 'slug'" in result.stderr
+
+
+def test_failed_build_leaves_the_previous_output_untouched(project, cli):
+    assert cli("build", cwd=project).returncode == 0
+    before = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    issue = project / "issues" / "2026-11.yaml"
+    issue.write_text(issue.read_text().replace("url: https://www.example.com/blog/", "url: www.example.com/blog/"))
+    result = cli("build", cwd=project)
+    assert result.returncode == 1 and "articles[0].url: expected an absolute https:// URL" in result.stderr
+    after = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in (project / "dist").iterdir() if p.name.startswith(".")], "no temporary folder left"
+
+
+def test_broken_po_file_names_the_catalog_and_line(project, cli):
+    po = project / "locales/de/LC_MESSAGES/newsletter.po"
+    lines = po.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith('msgstr "') and i > 20)
+    lines[index] = lines[index].rstrip('"')  # a translator's lost closing quote
+    po.write_text("\n".join(lines) + "\n")
+    result = cli("build", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error: locales/de/LC_MESSAGES/newsletter.po:{index + 1}: invalid PO syntax" in result.stderr
+    assert not (project / "dist" / "2026-11").exists()
+
+
+def test_template_syntax_error_names_the_template_and_line(project, cli):
+    partial = project / "templates/partials/footer.mjml.j2"
+    partial.write_text(partial.read_text().replace("{{ brand.name }}", "{{ brand.name }", 1))
+    result = cli("build", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"error: templates/partials/footer\.mjml\.j2:\d+: template error", result.stderr), result.stderr
+
+
+def test_unknown_locale_in_settings_is_located(project, cli):
+    settings = project / "newsletter.yaml"
+    settings.write_text(settings.read_text().replace("[es, fr, de, ar, zh_Hans]", "[es, fr, xx]"))
+    result = cli("build", cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"error: newsletter\.yaml:\d+:\d+: target_locales: unknown locale 'xx'", result.stderr)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["build", "--locale", "klingon"], "unknown locale 'klingon'"),
+    (["build", "1999-01"], "no issue '1999-01'"),
+    (["build", "--colour"], "unrecognized arguments"),
+])
+def test_usage_errors_exit_2(project, cli, args, message):
+    result = cli(*args, cwd=project)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

@@ -8,9 +8,9 @@ leaves its previous output untouched.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from newsletter.content import Issue, load_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError

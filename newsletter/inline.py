@@ -8,9 +8,9 @@ become markup; anything outside the set is reported as a problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape

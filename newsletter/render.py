@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
 from babel.dates import format_date
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from newsletter import inline
 from newsletter.content import Issue

@@ -47,3 +47,7 @@ def run_newsletter(*args: str, cwd: Path, env: dict | None = None, timeout: int 
 @pytest.fixture
 def cli():
     return run_newsletter
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")

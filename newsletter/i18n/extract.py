@@ -8,8 +8,9 @@ where the text appears in the email.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import IO, Iterator
+from typing import IO
 
 from newsletter.content import parse_issue
 from newsletter.errors import NewsletterError

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from babel.messages.catalog import Catalog, Message
 
@@ -27,7 +27,7 @@ class Finding:
 
 
 def check_links(source: str, translation: str) -> str | None:
-    expected, got = Counter(l.url for l in links(source)), Counter(l.url for l in links(translation))
+    expected, got = Counter(link.url for link in links(source)), Counter(link.url for link in links(translation))
     if expected == got:
         return None
     missing, extra = expected - got, got - expected

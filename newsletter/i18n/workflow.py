@@ -32,7 +32,7 @@ def _stamp(settings: Settings) -> dt.datetime:
     """A creation date derived from the content (the newest issue), so extraction is deterministic."""
     dates = [load_issue(path, settings).date for path in issue_paths(settings)]
     day = max(dates) if dates else dt.date(2026, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _header(catalog: Catalog, settings: Settings) -> None:

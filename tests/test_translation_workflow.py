@@ -1,0 +1,189 @@
+"""The translators' workflow: extract, update, status, checks, and catalogs any tool accepts."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import shutil
+import subprocess
+
+import pytest
+from babel.messages.pofile import read_po
+
+TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
+SEED_PARAGRAPH = "Stem cells are all the rave right now in plastic surgery"
+
+
+def read_catalog(path):
+    with open(path, "rb") as handle:
+        return read_po(handle)
+
+
+def messages(catalog):
+    return {(m.context, m.id) for m in catalog if m.id}
+
+
+def po(project, locale):
+    return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
+
+
+def test_pybabel_and_newsletter_extract_the_same_messages(project, cli):
+    done = subprocess.run(["pybabel", "extract", "-F", "babel.cfg", "-o", "pybabel.pot", "."],
+                          cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert cli("i18n", "extract", cwd=project).returncode == 0
+    ours, theirs = read_catalog(project / "locales/newsletter.pot"), read_catalog(project / "pybabel.pot")
+    assert messages(ours) == messages(theirs)
+    paragraph = next(m for m in ours if isinstance(m.id, str) and m.id.startswith(SEED_PARAGRAPH))
+    assert paragraph.locations == [("issues/2026-11.yaml", 62)]
+    assert paragraph.auto_comments == ["Issue 2026-11: paragraph 2 of 'What About Stem Cells?'"]
+    assert ("article title", "Exosomes in Plastic Surgery") in messages(ours)
+    assert (None, "Unsubscribe") in messages(ours)
+    plural = next(m for m in ours if isinstance(m.id, tuple))
+    assert plural.id == ("Reading time: %(num)d minute", "Reading time: %(num)d minutes")
+
+
+def test_extraction_is_deterministic(project, cli):
+    cli("i18n", "extract", cwd=project)
+    first = (project / "locales/newsletter.pot").read_bytes()
+    cli("i18n", "extract", cwd=project)
+    assert (project / "locales/newsletter.pot").read_bytes() == first
+
+
+def test_every_catalog_passes_msgfmt_check(project):
+    for locale in TARGETS:
+        done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, locale))],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, f"{locale}: {done.stderr}"
+
+
+def test_arabic_has_six_plural_forms_all_filled(project):
+    catalog = read_catalog(po(project, "ar"))
+    assert catalog.num_plurals == 6
+    plural = next(m for m in catalog if isinstance(m.id, tuple))
+    assert len(plural.string) == 6 and all(plural.string)
+
+
+def test_sample_catalogs_are_complete_and_pass_every_check(project, cli):
+    status = cli("i18n", "status", "--format", "json", "--min-coverage", "100", cwd=project)
+    assert status.returncode == 0, status.stderr
+    rows = json.loads(status.stdout)
+    assert [row["locale"] for row in rows] == TARGETS
+    assert all(row["untranslated"] == 0 and row["fuzzy"] == 0 for row in rows)
+    check = cli("i18n", "check", cwd=project)
+    assert check.returncode == 0, check.stdout
+
+
+def test_changed_english_paragraph_turns_fuzzy_and_the_email_falls_back(project, cli):
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text().replace("Stem cells are all the rave right now", "Stem cells are all the rage right now"))
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    for locale in TARGETS:
+        fuzzy = [m for m in read_catalog(po(project, locale)) if m.fuzzy and m.id]
+        assert [m.id[:40] for m in fuzzy] == ["Stem cells are all the rage right now in"], locale
+        assert fuzzy[0].previous_id and "rave" in fuzzy[0].previous_id[0]
+    status = json.loads(cli("i18n", "status", "2026-11", "--format", "json", cwd=project).stdout)
+    assert {row["locale"]: row["fuzzy"] for row in status} == dict.fromkeys(TARGETS, 1)
+    build = cli("build", "--locale", "de", cwd=project)
+    assert build.returncode == 0
+    assert "fuzzy" in build.stderr and "Stem cells are all the rage" in build.stderr
+    assert "Stem cells are all the rage right now" in (project / "dist/2026-11/de/email.txt").read_text().replace("\n", " ")
+    manifest = json.loads((project / "dist/2026-11/manifest.json").read_text())
+    assert manifest["locales"][0]["coverage"] < 1
+
+
+def test_update_keeps_translator_comments_and_obsolete_entries(project, cli):
+    catalog_path = po(project, "fr")
+    text = catalog_path.read_text()
+    comment = "# Terme validé par le Dr Martin\n"
+    catalog_path.write_text(text.replace('msgctxt "article title"', comment + 'msgctxt "article title"', 1))
+    issue = project / "issues/2026-11.yaml"
+    heading = "      - heading: Legality of Exosomes\n"
+    issue.write_text(issue.read_text().replace(heading, "      - heading: Exosomes and the Law\n"))
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    updated = catalog_path.read_text()
+    assert "# Terme validé par le Dr Martin" in updated
+    assert '#~ msgctxt "section heading"\n#~ msgid "Legality of Exosomes"' in updated
+
+
+LINKED = "Read [our FAQ](https://www.example.com/faq/) before your visit."
+
+
+def add_linked_paragraph(project, translation: str) -> int:
+    """An article paragraph with a link, and a German translation of it; returns its PO line."""
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text() + f"          - \"{LINKED}\"\n")
+    catalog = po(project, "de")
+    before = catalog.read_text()
+    catalog.write_text(before + f'\nmsgid "{LINKED}"\nmsgstr "{translation}"\n')
+    return before.count("\n") + 2
+
+
+@pytest.mark.parametrize("translation, check", [
+    ("Lesen Sie vor Ihrem Besuch unsere FAQ.", "links"),
+    ("Lesen Sie [unsere FAQ](https://evil.example.net/) vor Ihrem Besuch.", "links"),
+    ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) <script>alert(1)</script>.", "markup"),
+    ("Lesen Sie **[unsere FAQ](https://www.example.com/faq/) vor Ihrem Besuch.", "emphasis"),
+])
+def test_broken_translation_is_reported_and_never_shipped(project, cli, translation, check):
+    line = add_linked_paragraph(project, translation)
+    result = cli("i18n", "check", "--locale", "de", cwd=project)
+    assert result.returncode == 1
+    assert f"locales/de/LC_MESSAGES/newsletter.po:{line}: de: {check}:" in result.stdout
+    build = cli("build", "--locale", "de", cwd=project)
+    assert build.returncode == 1 and f"newsletter.po:{line}: {check}" in build.stderr
+    html = (project / "dist/2026-11/de/email.html").read_text()
+    assert "evil.example.net" not in html and "<script>" not in html and "Lesen Sie" not in html
+    assert "Read <a href=\"https://www.example.com/faq/?utm_source=newsletter" in html
+
+
+def test_placeholder_change_is_refused(project, cli):
+    catalog = po(project, "es")
+    text = catalog.read_text()
+    start = text.index('msgid "Hello %(first_name)s,"')
+    end = text.index("\n\n", start)
+    catalog.write_text(text[:start] + 'msgid "Hello %(first_name)s,"\nmsgstr "Hola, %(nombre)s:"' + text[end:])
+    result = cli("i18n", "check", "--locale", "es", "--format", "json", cwd=project)
+    findings = json.loads(result.stdout)
+    assert result.returncode == 1 and [f["check"] for f in findings] == ["placeholders"]
+    assert findings[0]["msgid"] == "Hello %(first_name)s,"
+
+
+def test_status_table_and_min_coverage_gate(project, cli):
+    shutil.copy(project / "locales/newsletter.pot", po(project, "fr"))
+    catalog = po(project, "fr")
+    catalog.write_text(catalog.read_text().replace('"Content-Type', '"Language: fr\\n"\n"Content-Type', 1))
+    table = cli("i18n", "status", cwd=project)
+    assert table.returncode == 0
+    fr_row = next(line for line in table.stdout.splitlines() if line.startswith("fr "))
+    assert fr_row.split()[-1] == "0.0%"
+    gate = cli("i18n", "status", "--min-coverage", "90", cwd=project)
+    assert gate.returncode == 1 and "fr: 0.0% translated, below the required 90%" in gate.stderr
+
+
+def test_init_creates_a_catalog_gettext_accepts(project, cli):
+    assert cli("i18n", "init", "it", cwd=project).returncode == 0
+    path = po(project, "it")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
+    header = path.read_text()
+    assert '"Language: it\\n"' in header and "Plural-Forms: nplurals=2" in header
+
+
+def test_compile_writes_mo_files_gettext_reads(project, cli):
+    assert cli("i18n", "compile", cwd=project).returncode == 0
+    with open(project / "locales/de/LC_MESSAGES/newsletter.mo", "rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    assert translations.gettext("Unsubscribe") not in ("", "Unsubscribe")
+
+
+@pytest.mark.parametrize("locale, direction", [("en_XA", "ltr"), ("ar_XB", "rtl")])
+def test_pseudo_locales_build_with_links_and_placeholders_intact(project, cli, locale, direction):
+    result = cli("build", "--locale", locale, cwd=project)
+    assert result.returncode == 0, result.stderr
+    html = (project / f"dist/2026-11/{locale}/email.html").read_text()
+    assert f'dir="{direction}"' in html
+    assert "[[unsubscribe_url]]" in html and "https://www.example.com/faq/?utm_source=newsletter" in html
+    if locale == "en_XA":
+        assert "⟦Šçĥéðûļé å Çöñšûļţåţîöñ" in html
+    manifest = json.loads((project / "dist/2026-11/manifest.json").read_text())
+    assert [e["pseudo"] for e in manifest["locales"] if e["locale"] == locale] == [True]

@@ -52,3 +52,44 @@ def test_build_is_byte_identical_between_runs(project, cli):
     two = {p.relative_to(project / "two"): p.read_bytes() for p in (project / "two").rglob("*") if p.is_file()}
     assert one.keys() == two.keys() and len(one) == 3 * len(LOCALES) + 1
     assert one == two
+
+
+def english_paragraphs(project) -> list[str]:
+    import yaml
+
+    issue = yaml.safe_load((project / "issues/2026-11.yaml").read_text())
+    texts = [issue["intro"]]
+    for article in issue["articles"]:
+        texts += [" ".join(p.split()) for s in article["sections"] for p in s["paragraphs"]]
+        texts += [s["heading"] for s in article["sections"] if "heading" in s]
+    return texts
+
+
+def test_text_part_carries_every_link_of_the_html(project, cli):
+    assert cli("build", cwd=project).returncode == 0
+    for locale in LOCALES:
+        folder = project / "dist/2026-11" / locale
+        html_links = {href for href in parse((folder / "email.html").read_text()).links}
+        text = (folder / "email.txt").read_text()
+        assert html_links, locale
+        for href in html_links:
+            assert href in text, f"{locale}: {href} missing from the text part"
+        assert "https://www.example.com/faq/" in text or "preguntas-frecuentes" in text
+
+
+def test_translated_emails_carry_no_english_article_text(project, cli):
+    assert cli("build", cwd=project).returncode == 0
+    english = english_paragraphs(project)
+    for locale in LOCALES[1:]:
+        html = (project / "dist/2026-11" / locale / "email.html").read_text()
+        text = " ".join((project / "dist/2026-11" / locale / "email.txt").read_text().split())
+        for paragraph in english:
+            assert paragraph[:60] not in html and paragraph[:60] not in text, f"{locale}: {paragraph[:60]}"
+
+
+def test_faq_and_consultation_links_use_each_locales_pages(project, cli):
+    assert cli("build", cwd=project).returncode == 0
+    for locale, faq in [("en", "https://www.example.com/faq/"), ("es", "https://www.example.com/es/preguntas-frecuentes/")]:
+        links = parse((project / "dist/2026-11" / locale / "email.html").read_text()).links
+        tagged = f"{faq}?utm_source=newsletter&utm_medium=email&utm_campaign=2026-11&utm_content={locale}"
+        assert links.count(tagged) >= 2  # the sentence link and the button

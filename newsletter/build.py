@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter.cache import RenderCache
 from newsletter.content import Issue, load_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
@@ -60,11 +61,12 @@ def select_locales(settings: Settings, wanted: list[str] | None) -> tuple[str, .
     return tuple(dict.fromkeys(wanted))
 
 
-def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], report: BuildReport) -> IssueBuild:
-    """Localize and render every locale of one issue, in memory."""
+def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], report: BuildReport,
+                 cache: RenderCache | None = None) -> IssueBuild:
+    """Localize and render every locale of one issue, in memory (reusing cached renders)."""
     emails = []
     for locale in locales:
-        email = render_email(issue, settings, locale, translator_for(settings, locale))
+        email = _render_locale(issue, settings, locale, cache)
         _report_fallbacks(email, report)
         if len(email.html.encode()) > GMAIL_CLIP_BYTES:
             raise NewsletterError(Problem(Location(issue.file), f"{locale}: the HTML is {len(email.html.encode())} bytes, "
@@ -75,6 +77,16 @@ def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], rep
 
 
 MAX_LISTED_FALLBACKS = 10
+
+
+def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None) -> RenderedEmail:
+    key = cache.key(settings.root / issue.file, locale) if cache else ""
+    email = cache.get(key) if cache else None
+    if email is None:
+        email = render_email(issue, settings, locale, translator_for(settings, locale))
+        if cache:
+            cache.put(key, email)
+    return email
 
 
 def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
@@ -145,21 +157,35 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
     return files
 
 
+def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
+    """True when the folder already holds exactly these files (nothing to rewrite)."""
+    if not folder.is_dir():
+        return False
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return present == set(files) and all((folder / name).read_bytes() == data for name, data in files.items())
+
+
 def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | None, out: Path,
-          report: BuildReport) -> list[IssueBuild]:
-    """Build the issues; each one is written whole or not at all. Raises when any failed."""
+          report: BuildReport, use_cache: bool = True) -> list[IssueBuild]:
+    """Build the issues; each one is written whole or not at all. Raises when any failed.
+
+    load → validate (load_issues) → localize + render (render_issue) → write (replace_folder).
+    """
     chosen_locales = select_locales(settings, locales)
     issues = load_issues(settings, issue_ids)
+    cache = RenderCache(settings) if use_cache else None
     built, problems = [], []
     for issue in issues:
         report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
         try:
-            result = render_issue(issue, settings, chosen_locales, report)
+            result = render_issue(issue, settings, chosen_locales, report, cache)
         except NewsletterError as error:
             problems.extend(error.problems)
             report.info(f"{issue.id}: not written; the previous output is unchanged")
             continue
-        replace_folder(out / issue.id, issue_files(result, settings, out / issue.id))
+        files = issue_files(result, settings, out / issue.id)
+        if not _unchanged(out / issue.id, files):
+            replace_folder(out / issue.id, files)
         built.append(result)
     if problems:
         raise NewsletterError(problems)

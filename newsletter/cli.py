@@ -30,7 +30,7 @@ def cmd_build(args) -> int:
     settings = _settings(args)
     report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
     out = Path(args.out)
-    builds = build(settings, args.issues, args.locale, out, report)
+    builds = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
     if not args.quiet:
         print(summary_table(builds), file=sys.stderr)
         print(f"wrote {sum(len(b.emails) for b in builds)} emails under {out}/", file=sys.stderr)
@@ -49,6 +49,7 @@ def _add_build(sub) -> None:
     parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     parser.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--no-cache", action="store_true", help="render everything again, ignoring .cache/")
     parser.set_defaults(run=cmd_build)
 
 

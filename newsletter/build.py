@@ -8,8 +8,10 @@ leaves its previous output untouched.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from newsletter.cache import RenderCache
@@ -64,19 +66,20 @@ def select_locales(settings: Settings, wanted: list[str] | None) -> tuple[str, .
 def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], report: BuildReport,
                  cache: RenderCache | None = None) -> IssueBuild:
     """Localize and render every locale of one issue, in memory (reusing cached renders)."""
-    emails = []
-    for locale in locales:
-        email = _render_locale(issue, settings, locale, cache)
+    result = IssueBuild(issue, tuple(_render_locale(issue, settings, locale, cache) for locale in locales))
+    review_issue(result, report)
+    return result
+
+
+def review_issue(result: IssueBuild, report: BuildReport) -> None:
+    """Report what fell back to English; refuse an email that Gmail would clip."""
+    for email in result.emails:
         _report_fallbacks(email, report)
-        if len(email.html.encode()) > GMAIL_CLIP_BYTES:
-            raise NewsletterError(Problem(Location(issue.file), f"{locale}: the HTML is {len(email.html.encode())} bytes, "
-                                          f"over Gmail's {GMAIL_CLIP_BYTES}-byte clipping limit",
-                                          "shorten the issue or split it"))
-        emails.append(email)
-    return IssueBuild(issue, tuple(emails))
-
-
-MAX_LISTED_FALLBACKS = 10
+        size = len(email.html.encode())
+        if size > GMAIL_CLIP_BYTES:
+            raise NewsletterError(Problem(Location(result.issue.file),
+                                          f"{email.locale}: the HTML is {size} bytes, over Gmail's "
+                                          f"{GMAIL_CLIP_BYTES}-byte clipping limit", "shorten the issue or split it"))
 
 
 def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None) -> RenderedEmail:
@@ -87,6 +90,9 @@ def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderC
         if cache:
             cache.put(key, email)
     return email
+
+
+MAX_LISTED_FALLBACKS = 10
 
 
 def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
@@ -157,6 +163,44 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
     return files
 
 
+PARALLEL_MIN_EMAILS = 32  # below this, starting worker processes costs more than it saves
+_JOBS: list = []  # read by forked workers: jobs reach them through the fork, not through pickling
+
+
+def _render_job(index: int) -> tuple[RenderedEmail, ...] | list[Problem]:
+    issue, settings, locales, cache = _JOBS[index]
+    try:
+        return tuple(_render_locale(issue, settings, locale, cache) for locale in locales)
+    except NewsletterError as error:
+        return error.problems
+
+
+def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: RenderCache | None):
+    """Every locale of the issue from the cache, or None when any must be rendered."""
+    if cache is None:
+        return None
+    emails = [cache.get(cache.key(settings.root / issue.file, locale)) for locale in locales]
+    return None if None in emails else tuple(emails)
+
+
+def render_all(issues: list[Issue], settings: Settings, locales: tuple[str, ...],
+               cache: RenderCache | None) -> list[tuple[RenderedEmail, ...] | NewsletterError]:
+    """Render every issue not in the cache; big workloads are split across processes."""
+    results: list = [_cached(issue, settings, locales, cache) for issue in issues]
+    todo = [index for index, result in enumerate(results) if result is None]
+    _JOBS[:] = [(issue, settings, locales, cache) for issue in issues]
+    workers = min(os.cpu_count() or 1, len(todo))
+    if workers > 1 and len(todo) * len(locales) >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
+        with get_context("fork").Pool(workers) as pool:
+            rendered = pool.map(_render_job, todo, chunksize=1)
+    else:
+        rendered = [_render_job(index) for index in todo]
+    _JOBS.clear()
+    for index, result in zip(todo, rendered):
+        results[index] = NewsletterError(result) if isinstance(result, list) else result
+    return results
+
+
 def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
     """True when the folder already holds exactly these files (nothing to rewrite)."""
     if not folder.is_dir():
@@ -175,10 +219,13 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     issues = load_issues(settings, issue_ids)
     cache = RenderCache(settings) if use_cache else None
     built, problems = [], []
-    for issue in issues:
+    for issue, rendered in zip(issues, render_all(issues, settings, chosen_locales, cache)):
         report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
         try:
-            result = render_issue(issue, settings, chosen_locales, report, cache)
+            if isinstance(rendered, NewsletterError):
+                raise rendered
+            result = IssueBuild(issue, rendered)
+            review_issue(result, report)
         except NewsletterError as error:
             problems.extend(error.problems)
             report.info(f"{issue.id}: not written; the previous output is unchanged")

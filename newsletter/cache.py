@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,5 +64,6 @@ class RenderCache:
             return None  # missing or unreadable: render again
 
     def put(self, key: str, email: RenderedEmail) -> None:
-        data = asdict(email)
+        data = {field.name: getattr(email, field.name) for field in fields(email)}
+        data["fallbacks"] = [vars(fallback) for fallback in email.fallbacks]
         write_file_atomic(self.folder / f"{key}.json", json.dumps(data, ensure_ascii=False).encode())

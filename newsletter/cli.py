@@ -43,6 +43,24 @@ def cmd_i18n(args) -> int:
     return commands.run(args, _settings(args))
 
 
+def cmd_export(args) -> int:
+    from newsletter.export import run_command
+
+    return run_command(args, _settings(args))
+
+
+def cmd_check(args) -> int:
+    from newsletter.checks import run_command
+
+    return run_command(args, _settings(args))
+
+
+def cmd_preview(args) -> int:
+    from newsletter.preview import run_command
+
+    return run_command(args, _settings(args))
+
+
 def _add_build(sub) -> None:
     parser = sub.add_parser("build", help="build issues into HTML, text and MJML for every locale")
     parser.add_argument("issues", nargs="*", metavar="ISSUE", help="issue ids such as 2026-11 (default: all)")
@@ -73,7 +91,42 @@ def _add_i18n(sub) -> None:
     parser.set_defaults(run=cmd_i18n)
 
 
-COMMANDS: list[Callable] = [_add_build, _add_i18n]
+def _add_export(sub) -> None:
+    parser = sub.add_parser("export", help="build an issue and export it for a mailing provider, or send proofs over SMTP")
+    parser.add_argument("issue", metavar="ISSUE", help="issue id such as 2026-11")
+    parser.add_argument("--provider", default="eml", metavar="P", help="mailing provider (default: eml, provider-neutral)")
+    parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
+    parser.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    proof = parser.add_argument_group("proofs", "send one proof per locale over SMTP instead of exporting")
+    proof.add_argument("--smtp", metavar="HOST:PORT", help="SMTP server for proofs")
+    proof.add_argument("--to", action="append", metavar="ADDR", help="proof recipient (repeatable)")
+    tls = proof.add_mutually_exclusive_group()
+    tls.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
+    tls.add_argument("--ssl", action="store_true", help="connect over TLS from the start (SMTPS)")
+    proof.add_argument("--user", metavar="USER", help="SMTP login; the password is read from NEWSLETTER_SMTP_PASSWORD")
+    parser.set_defaults(run=cmd_export)
+
+
+def _add_check(sub) -> None:
+    parser = sub.add_parser("check", help="pre-send checks: size, links, accessibility, compliance, content, MJML, spam")
+    parser.add_argument("issue", nargs="?", metavar="ISSUE", help="issue id (default: every issue)")
+    parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.set_defaults(run=cmd_check)
+
+
+def _add_preview(sub) -> None:
+    parser = sub.add_parser("preview", help="live-reloading preview of every issue, locale and width in the browser")
+    parser.add_argument("issue", nargs="?", metavar="ISSUE", help="issue to open first (default: the newest)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--open", action="store_true", help="open the preview in the default browser")
+    parser.set_defaults(run=cmd_preview)
+
+
+COMMANDS: list[Callable] = [_add_build, _add_export, _add_check, _add_preview, _add_i18n]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -120,8 +121,16 @@ def find_issue(settings: Settings, issue_id: str) -> Path:
 
 
 def load_issue(path: Path, settings: Settings) -> Issue:
-    """Read and fully validate one issue file; all its problems are raised together."""
-    display = settings.relative(path)
+    """Read and fully validate one issue file; all its problems are raised together.
+
+    Parsed issues are kept per file version, so rebuilds and the preview skip unchanged files.
+    """
+    stat = path.stat()
+    return _load_issue_version(path, stat.st_mtime_ns, stat.st_size, settings.relative(path))
+
+
+@lru_cache(maxsize=256)
+def _load_issue_version(path: Path, mtime_ns: int, size: int, display: str) -> Issue:
     return parse_issue(compose(path, display), display, path.stem)
 
 

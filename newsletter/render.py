@@ -102,6 +102,11 @@ def _render(env: jinja2.Environment, name: str, translator: Translator, context:
                                       "check the names used in the template")) from None
 
 
+@lru_cache(maxsize=256)
+def _long_date(day, locale: str) -> str:
+    return format_date(day, format="long", locale=babel_locale(locale))
+
+
 def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
     babel = babel_locale(locale)
     utm = {**settings.utm, "campaign": settings.utm.get("campaign", issue.id), "content": locale}
@@ -117,7 +122,7 @@ def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
             "lang": locale.replace("_", "-"),
             "dir": "rtl" if rtl else "ltr",
             "start": "right" if rtl else "left",
-            "date": format_date(issue.date, format="long", locale=babel),
+            "date": _long_date(issue.date, locale),
             "subject": issue.subject.value,
             "preheader": issue.preheader.value,
         },

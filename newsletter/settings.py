@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -84,6 +85,7 @@ class Settings:
             return str(path)
 
 
+@lru_cache(maxsize=64)
 def babel_locale(code: str) -> Locale:
     """The Babel locale for a project locale code (pseudo-locales use their base language)."""
     return Locale.parse(PSEUDO_LOCALES.get(code, code))

@@ -15,6 +15,9 @@ import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList
 
+# libyaml's loader is about ten times faster and keeps the same line/column marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def compose(path: Path, display: str) -> yaml.Node:
     """Parse a YAML file into nodes; a syntax error becomes one located problem."""
@@ -28,7 +31,7 @@ def compose(path: Path, display: str) -> yaml.Node:
 
 def compose_text(text: str, display: str) -> yaml.Node:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)

@@ -1,0 +1,1 @@
+"""Exports for mailing providers: one small module per provider behind providers/base.py."""

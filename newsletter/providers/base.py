@@ -1,0 +1,118 @@
+"""What every provider shares: finding the provider-neutral placeholders and mapping them.
+
+The rendered emails carry `[[unsubscribe_url]]`, `[[web_version_url]]` and
+`[[first_name|fallback]]` (see `MergeTags` in newsletter/render.py). A provider module only
+declares its merge tags and how its template engine escapes literal text; the base walks the
+text, escapes every literal stretch, swaps each placeholder for the provider's tag, and refuses
+a placeholder it does not know (django-anymail's shape: the base owns the common path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+from urllib.parse import urljoin
+
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.render import RenderedEmail
+from newsletter.settings import Settings
+
+# `[[name]]` or `[[name|fallback]]`; the fallback is everything up to the closing brackets.
+PLACEHOLDER = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+KNOWN_PLACEHOLDERS = ("unsubscribe_url", "web_version_url", "first_name")
+
+
+@dataclass(frozen=True)
+class MergeValues:
+    """Values to put in place of the placeholders (proofs, previews), as one subscriber would see them."""
+
+    unsubscribe_url: str
+    web_version_url: str
+    first_name: str | None = None  # None: the fallback shows, as for a subscriber without a name
+
+
+def sample_values(settings: Settings, email: RenderedEmail, first_name: str | None = "Alex") -> MergeValues:
+    """Believable values for a proof: links on the brand's website, a sample first name."""
+    website = settings.brand.website
+    return MergeValues(unsubscribe_url=urljoin(website, f"unsubscribe?proof={email.issue_id}-{email.locale}"),
+                       web_version_url=urljoin(website, f"newsletter/{email.issue_id}/{email.locale}/"),
+                       first_name=first_name)
+
+
+def issue_date(email: RenderedEmail, date: dt.date | None) -> dt.date:
+    """The issue's date; without one, the first day of the issue's month (ids are YYYY-MM)."""
+    return date or dt.date(int(email.issue_id[:4]), int(email.issue_id[5:7]), 1)
+
+
+def _unknown(email: RenderedEmail, name: str, provider: str) -> NewsletterError:
+    return NewsletterError(Problem(
+        Location("templates/", field=f"{email.issue_id} {email.locale}"),
+        f"unknown placeholder [[{name}]] for provider {provider}",
+        f"use one of: {', '.join(f'[[{known}]]' for known in KNOWN_PLACEHOLDERS)}"))
+
+
+def map_placeholders(text: str, email: RenderedEmail, provider: str,
+                     literal: Callable[[str], str], placeholder: Callable[[str, str], str]) -> str:
+    """`text` with every literal stretch passed through `literal` and every placeholder
+    through `placeholder(name, fallback)`; an unknown placeholder is an error."""
+    pieces, start = [], 0
+    for match in PLACEHOLDER.finditer(text):
+        name, fallback = match.group(1), match.group(2) or ""
+        if name not in KNOWN_PLACEHOLDERS:
+            raise _unknown(email, name, provider)
+        pieces += [literal(text[start:match.start()]), placeholder(name, fallback)]
+        start = match.end()
+    pieces.append(literal(text[start:]))
+    return "".join(pieces)
+
+
+def fill(text: str, email: RenderedEmail, values: MergeValues, is_html: bool) -> str:
+    """The text with placeholders replaced by `values` (escaped for HTML when `is_html`)."""
+
+    def value(name: str, fallback: str) -> str:
+        if name == "first_name":  # the HTML fallback is already escaped by the template
+            return (html.escape(values.first_name) if is_html else values.first_name) if values.first_name else fallback
+        chosen = getattr(values, name)
+        return html.escape(chosen) if is_html else chosen
+
+    return map_placeholders(text, email, "proof", lambda literal: literal, value)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file a provider imports, relative to the provider's export folder."""
+
+    name: str
+    data: bytes
+
+
+class Provider:
+    """One mailing provider: its merge tags, its escaping, and the files it imports."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]  # how people call it, for messages and docs
+    tags: ClassVar[dict[str, str]] = {}  # placeholder name → merge tag, for placeholders without a fallback
+
+    def first_name(self, fallback: str) -> str:
+        """The merge tag for the subscriber's first name, showing `fallback` when it is unknown."""
+        raise NotImplementedError
+
+    def escape(self, literal: str) -> str:
+        """Literal text made safe from the provider's template engine (default: nothing to do)."""
+        return literal
+
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+        raise NotImplementedError
+
+    def merge(self, text: str, email: RenderedEmail) -> str:
+        """The text in the provider's template language: literals escaped, placeholders as merge tags."""
+        return map_placeholders(text, email, self.name, self.escape, self._tag)
+
+    def _tag(self, name: str, fallback: str) -> str:
+        if name == "first_name":
+            return self.first_name(fallback)
+        return self.tags[name]

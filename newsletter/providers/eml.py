@@ -1,0 +1,75 @@
+"""Provider-neutral export: one complete MIME message (.eml) per locale.
+
+multipart/alternative with text/plain first and text/html last (clients show the last part they
+can render), UTF-8, Content-Language, From/Reply-To from settings, and the one-click
+unsubscribe headers Gmail and Yahoo require of bulk senders (RFC 8058).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date
+from newsletter.render import MergeTags, RenderedEmail
+from newsletter.settings import Settings
+
+SEND_HOUR_UTC = 9  # the Date header is the issue's date at this hour: deterministic, and plausible
+
+# CRLF line endings, as on the wire (RFC 5322); Python's email parser reads them back as is.
+EML_POLICY = policy.SMTP
+
+
+def _digest(email: RenderedEmail, salt: str) -> str:
+    return hashlib.sha256(f"{salt}\0{email.issue_id}\0{email.locale}".encode()).hexdigest()[:24]
+
+
+def build_message(email: RenderedEmail, settings: Settings, *, merge: MergeValues | None = None,
+                  date: dt.date | None = None) -> EmailMessage:
+    """The email as one MIME message, deterministic for the same input.
+
+    merge: None keeps the provider-neutral placeholders (`[[unsubscribe_url]]` … also in the
+        List-Unsubscribe header), for a sender that substitutes them itself; MergeValues (for
+        instance `base.sample_values(settings, email)`) fills them in, as proofs do.
+    date: the issue's date, for the Date header (09:00 UTC that day); None uses the first day
+        of the issue's month.
+    The MIME boundary and Message-ID derive from issue and locale, so two runs give the same bytes.
+    """
+    text, html = email.text, email.html
+    unsubscribe = MergeTags.unsubscribe_url
+    if merge is not None:
+        text, html = fill(text, email, merge, is_html=False), fill(html, email, merge, is_html=True)
+        unsubscribe = merge.unsubscribe_url
+    message = EmailMessage(policy=EML_POLICY)
+    _set_headers(message, email, settings, issue_date(email, date), unsubscribe)
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # "=_" cannot occur in quoted-printable bodies, so this fixed boundary never collides with content.
+    message.set_boundary(f"=_{_digest(email, 'boundary')}")
+    message["Content-Language"] = email.lang  # after the body: making it multipart moves Content-* headers into the parts
+    return message
+
+
+def _set_headers(message: EmailMessage, email: RenderedEmail, settings: Settings, day: dt.date,
+                 unsubscribe: str) -> None:
+    sender = settings.sender
+    message["From"] = formataddr((sender.name, sender.email))
+    if sender.reply_to:
+        message["Reply-To"] = sender.reply_to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(dt.datetime.combine(day, dt.time(SEND_HOUR_UTC), tzinfo=dt.timezone.utc))
+    message["Message-ID"] = f"<{email.issue_id}.{email.locale}.{_digest(email, 'id')}@{sender.email.rpartition('@')[2]}>"
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
+class Eml(Provider):
+    name = "eml"
+    title = "provider-neutral MIME (.eml)"
+
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+        message = build_message(email, settings, date=date)
+        return [ExportFile(f"{email.locale}.eml", message.as_bytes(policy=EML_POLICY))]

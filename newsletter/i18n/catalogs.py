@@ -99,6 +99,17 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Private-use characters: invisible, untouched by Jinja's autoescaping and by MJML.
+MARK_START, MARK_TEXT, MARK_END = "\ue000", "\ue001", "\ue002"
+MARK_DIGITS = "".join(chr(0xE010 + digit) for digit in range(10))
+
+
+def mark(index: int, text: str) -> str:
+    """`text` wrapped in sentinels that carry `index` (translator mode of the preview)."""
+    digits = str(index).translate(str.maketrans("0123456789", MARK_DIGITS))
+    return f"{MARK_START}{digits}{MARK_TEXT}{text}{MARK_END}"
+
+
 @dataclass
 class Translator:
     """Looks strings up in one locale's catalog; counts what was translated and what fell back."""
@@ -110,6 +121,9 @@ class Translator:
     seen: set[tuple[str | None, str]] = field(default_factory=set)
     translated: set[tuple[str | None, str]] = field(default_factory=set)
     fallbacks: dict[tuple[str | None, str], Fallback] = field(default_factory=dict)
+    # The preview's translator mode only: every looked-up string is wrapped in invisible sentinels
+    # carrying its index here; never set by a build, so shipped output carries no sentinel.
+    marks: list[tuple[tuple[str | None, str], str]] | None = None
 
     @property
     def coverage(self) -> float:
@@ -117,6 +131,13 @@ class Translator:
 
     def lookup(self, msgid: str, context: str | None, source: str, plural: str | None = None,
                count: int | None = None) -> str:
+        text = self._lookup(msgid, context, source, plural, count)
+        if self.marks is None:
+            return text
+        self.marks.append(((context, msgid), source))
+        return mark(len(self.marks) - 1, text)
+
+    def _lookup(self, msgid: str, context: str | None, source: str, plural: str | None, count: int | None) -> str:
         key = (context, msgid)
         self.seen.add(key)
         if self.catalog is None:

@@ -7,6 +7,7 @@ its reason, so the build can say how many strings fell back and where.
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -151,7 +152,7 @@ class Translator:
         self.translated.add(key)
         if plural is None:
             return string if isinstance(string, str) else string[0]
-        return string[self.catalog.plural_func(count)] if isinstance(string, tuple) else string
+        return string[_plural_rule(self.catalog.plural_expr)(count)] if isinstance(string, tuple) else string
 
     def _usable(self, message: Message | None, key: tuple[str | None, str], source: str):
         """The message's translation, or None after recording why it cannot be used."""
@@ -176,6 +177,12 @@ class Translator:
 
     def localize(self, issue: Issue) -> Issue:
         return issue.map_texts(lambda text: self.translate_text(text, issue.file))
+
+
+@lru_cache(maxsize=16)
+def _plural_rule(expression: str) -> Callable[[int], int]:
+    """The catalog's Plural-Forms expression as a function, compiled by gettext as msgfmt reads it."""
+    return gettext.c2py(expression)
 
 
 def _has_translation(message: Message) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import ClassVar
 from urllib.parse import urljoin
 
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.render import RenderedEmail
+from newsletter.render import MergeTags, RenderedEmail
 from newsletter.settings import Settings
 
 # `[[name]]` or `[[name|fallback]]`; the fallback is everything up to the closing brackets.
@@ -91,28 +92,52 @@ class ExportFile:
 
 
 class Provider:
-    """One mailing provider: its merge tags, its escaping, and the files it imports."""
+    """One mailing provider: its merge tags, its escaping, and the files it imports.
+
+    A provider module declares `unsubscribe` and `web_version` (its merge tags for those URLs),
+    `first_name()` (the tag with a fallback) and `escape()` (literal text made inert for its
+    template engine), and turns each RenderedEmail into files with `files()`.
+    """
 
     name: ClassVar[str]
     title: ClassVar[str]  # how people call it, for messages and docs
-    tags: ClassVar[dict[str, str]] = {}  # placeholder name → merge tag, for placeholders without a fallback
+    unsubscribe: ClassVar[str] = MergeTags.unsubscribe_url
+    web_version: ClassVar[str] = MergeTags.web_version_url
 
-    def first_name(self, fallback: str) -> str:
-        """The merge tag for the subscriber's first name, showing `fallback` when it is unknown."""
-        raise NotImplementedError
+    def first_name(self, fallback: str, is_html: bool) -> str:
+        """The merge tag for the subscriber's first name, showing `fallback` when it is unknown.
+        In HTML the fallback arrives HTML-escaped already (the template autoescapes)."""
+        return MergeTags.first_name(fallback)
 
     def escape(self, literal: str) -> str:
-        """Literal text made safe from the provider's template engine (default: nothing to do)."""
+        """Literal text made inert for the provider's template engine (default: nothing to do)."""
         return literal
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
         raise NotImplementedError
 
-    def merge(self, text: str, email: RenderedEmail) -> str:
+    def merge(self, text: str, email: RenderedEmail, is_html: bool) -> str:
         """The text in the provider's template language: literals escaped, placeholders as merge tags."""
-        return map_placeholders(text, email, self.name, self.escape, self._tag)
 
-    def _tag(self, name: str, fallback: str) -> str:
-        if name == "first_name":
-            return self.first_name(fallback)
-        return self.tags[name]
+        def tag(name: str, fallback: str) -> str:
+            if name == "first_name":
+                return self.first_name(fallback, is_html)
+            return self.unsubscribe if name == "unsubscribe_url" else self.web_version
+
+        return map_placeholders(text, email, self.name, self.escape, tag)
+
+
+def break_sequence(text: str, sequence: str) -> str:
+    """`sequence` (like "*|") made unrecognisable to a template engine that has no escape for it:
+    an invisible WORD JOINER (U+2060) goes between its first two characters."""
+    return text.replace(sequence, f"{sequence[0]}\u2060{sequence[1:]}")
+
+
+def template_name(email: RenderedEmail) -> str:
+    """A template name every provider accepts: letters, digits, hyphen, underscore; starts with a letter."""
+    return f"newsletter-{email.issue_id}-{email.locale}"
+
+
+def json_file(name: str, document: dict) -> ExportFile:
+    """A JSON file, stable byte for byte: insertion order, UTF-8, two-space indent, final newline."""
+    return ExportFile(name, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())

@@ -60,7 +60,7 @@ def _set_headers(message: EmailMessage, email: RenderedEmail, settings: Settings
     if sender.reply_to:
         message["Reply-To"] = sender.reply_to
     message["Subject"] = email.subject
-    message["Date"] = format_datetime(dt.datetime.combine(day, dt.time(SEND_HOUR_UTC), tzinfo=dt.timezone.utc))
+    message["Date"] = format_datetime(dt.datetime.combine(day, dt.time(SEND_HOUR_UTC), tzinfo=dt.UTC))
     message["Message-ID"] = f"<{email.issue_id}.{email.locale}.{_digest(email, 'id')}@{sender.email.rpartition('@')[2]}>"
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

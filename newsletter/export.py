@@ -1,0 +1,117 @@
+"""`newsletter export` / `python send.py`: build an issue and export it for a mailing provider.
+
+load → render (newsletter.build) → pre-send checks → provider files + manifest → write.
+Everything is produced in memory first; then the issue's folder — the build's files, the
+exports of other providers already there, and this export under <provider>/ — is swapped in
+whole. A failure at any step leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.build import BuildReport, IssueBuild, issue_files, render_issue, select_locales
+from newsletter.cache import RenderCache
+from newsletter.content import load_issues
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.output import replace_folder
+from newsletter.providers import PROVIDERS, provider_named
+from newsletter.providers.base import Provider
+from newsletter.settings import Settings
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Export:
+    build: IssueBuild
+    provider: str
+    folder: Path  # DIR/<issue>/<provider>/
+    files: dict[str, bytes]  # relative to folder, manifest.json included
+
+
+def run_command(args, settings: Settings) -> int:
+    """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
+    report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
+    if args.smtp or args.to:
+        from newsletter.proof import send_proofs_command
+
+        return send_proofs_command(args, settings, report)
+    result = export_issue(settings, args.issue, args.provider, args.locale, Path(args.out), report)
+    if not args.quiet:
+        print(f"wrote {len(result.files) - 1} files for {result.provider} under {result.folder}/", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None, report: BuildReport) -> IssueBuild:
+    """Render every chosen locale of the issue in memory and run the pre-send checks."""
+    chosen = select_locales(settings, locales)
+    issue = load_issues(settings, [issue_id])[0]
+    report.info(f"building {issue.id} in {len(chosen)} locales: {', '.join(chosen)}")
+    built = render_issue(issue, settings, chosen, report, RenderCache(settings))
+    run_pre_send_checks(built, settings, report)
+    return built
+
+
+def export_issue(settings: Settings, issue_id: str, provider_name: str, locales: list[str] | None,
+                 out: Path, report: BuildReport) -> Export:
+    provider = provider_named(provider_name)  # before any work: a typo is reported at once
+    built = build_for_send(settings, issue_id, locales, report)
+    folder = out / built.issue.id
+    files = export_files(built, provider, settings)
+    everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
+                  **{f"{provider.name}/{name}": data for name, data in files.items()}}
+    replace_folder(folder, everything)
+    return Export(built, provider.name, folder / provider.name, files)
+
+
+def export_files(built: IssueBuild, provider: Provider, settings: Settings) -> dict[str, bytes]:
+    """The provider's files for every locale, plus a manifest (files, sizes, SHA-256)."""
+    files = {}
+    for email in built.emails:
+        for exported in provider.files(email, settings, built.issue.date):
+            files[exported.name] = exported.data
+    manifest = {
+        "issue": built.issue.id, "date": built.issue.date.isoformat(), "provider": provider.name,
+        "locales": [email.locale for email in built.emails],
+        "files": [{"path": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, data in files.items()],
+    }
+    files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    return files
+
+
+def _other_exports(folder: Path, replaced: str) -> dict[str, bytes]:
+    """Other providers' earlier exports in the issue folder, kept as they are."""
+    kept = {}
+    for name in PROVIDERS:
+        export = folder / name
+        if name != replaced and export.is_dir():
+            kept.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in export.rglob("*") if p.is_file()})
+    return kept
+
+
+def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport) -> None:
+    """The pre-send checks (newsletter/checks, when present): errors stop the export, warnings are listed."""
+    spec = importlib.util.find_spec("newsletter.checks")
+    if spec is None or spec.origin is None:  # not written yet (or only a folder so far)
+        return
+    from newsletter import checks
+
+    findings = checks.check_build(built, settings)
+    for finding in findings:
+        if finding.severity != "error":
+            report.warn(str(finding))
+    errors = [finding for finding in findings if finding.severity == "error"]
+    if errors:
+        raise NewsletterError([_problem(finding) for finding in errors])
+
+
+def _problem(finding) -> Problem:
+    return finding if isinstance(finding, Problem) else Problem(Location("pre-send check"), str(finding),
+                                                                "fix it, or see: newsletter check")

@@ -1,0 +1,53 @@
+"""Mailgun: the fields of a batch send (POST /v3/{domain}/messages) per locale, as JSON.
+
+https://documentation.mailgun.com/docs/mailgun/user-manual/sending-messages/batch-sending —
+`%recipient.first_name%` is filled from the sender's recipient-variables;
+https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages — `%unsubscribe_url%`.
+Recipient variables have no fallback syntax, so the export lists, under `recipient_variables_defaults`,
+the value each subscriber's variables start from (the localized fallback greeting). A literal
+`%recipient.` or `%unsubscribe_url%` in the content is broken with an invisible word joiner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import formataddr
+
+from newsletter.providers.base import PLACEHOLDER, ExportFile, Provider, break_sequence, json_file
+from newsletter.render import RenderedEmail
+from newsletter.settings import Settings
+
+MAILGUN_VARIABLES = ("%recipient.", "%unsubscribe_url%", "%tag_unsubscribe_url%", "%mailing_list_unsubscribe_url%")
+
+
+class Mailgun(Provider):
+    name = "mailgun"
+    title = "Mailgun (batch-send message fields JSON)"
+    unsubscribe = "%unsubscribe_url%"
+    web_version = "%recipient.web_version_url%"
+
+    def escape(self, literal: str) -> str:
+        for variable in MAILGUN_VARIABLES:
+            literal = break_sequence(literal, variable)
+        return literal
+
+    def first_name(self, fallback: str, is_html: bool) -> str:
+        return "%recipient.first_name%"
+
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+        message = {
+            "from": formataddr((settings.sender.name, settings.sender.email)),
+            "subject": self.merge(email.subject, email, is_html=False),
+            "html": self.merge(email.html, email, is_html=True),
+            "text": self.merge(email.text, email, is_html=False),
+        }
+        if settings.sender.reply_to:
+            message["h:Reply-To"] = settings.sender.reply_to
+        return [json_file(f"{email.locale}.json", {"message": message,
+                                                   "recipient_variables_defaults": _defaults(email)})]
+
+
+def _defaults(email: RenderedEmail) -> dict[str, str]:
+    """The first-name fallback of the text part (plain text, as recipient variables are)."""
+    fallbacks = [m.group(2) or "" for m in PLACEHOLDER.finditer(email.text) if m.group(1) == "first_name"]
+    return {"first_name": fallbacks[0]} if fallbacks else {}

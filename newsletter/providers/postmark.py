@@ -1,0 +1,41 @@
+"""Postmark: one template (JSON body of POST /templates) per locale.
+
+https://postmarkapp.com/developer/api/templates-api#create-template — Name, Alias, Subject,
+HtmlBody, TextBody. Templates are Mustachio (https://postmarkapp.com/support/article/1077-template-syntax):
+`{{ x }}` HTML-escapes, `{{{ x }}}` does not; `{{#x}}…{{/x}}` shows when x is set and
+`{{^x}}…{{/x}}` when it is not. `{{{ pm:unsubscribe }}}` is Postmark's unsubscribe link on
+broadcast streams (https://postmarkapp.com/support/article/1214-how-do-unsubscribes-work-in-postmark).
+Mustachio has no escape for a literal `{{`, so one in the content is broken with an invisible word joiner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file, template_name
+from newsletter.render import RenderedEmail
+from newsletter.settings import Settings
+
+
+class Postmark(Provider):
+    name = "postmark"
+    title = "Postmark (template JSON)"
+    unsubscribe = "{{{ pm:unsubscribe }}}"
+    web_version = "{{{ web_version_url }}}"
+
+    def escape(self, literal: str) -> str:
+        return break_sequence(literal, "{{")
+
+    def first_name(self, fallback: str, is_html: bool) -> str:
+        value = "{{ first_name }}" if is_html else "{{{ first_name }}}"
+        return f"{{{{#first_name}}}}{value}{{{{/first_name}}}}{{{{^first_name}}}}{self.escape(fallback)}{{{{/first_name}}}}"
+
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+        return [json_file(f"{email.locale}.json", {
+            "Name": f"{email.issue_id} ({email.locale})",
+            "Alias": template_name(email),
+            "TemplateType": "Standard",
+            "Subject": self.merge(email.subject, email, is_html=False),
+            "HtmlBody": self.merge(email.html, email, is_html=True),
+            "TextBody": self.merge(email.text, email, is_html=False),
+        })]

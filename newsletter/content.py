@@ -56,11 +56,13 @@ class Article:
     url: str
     image: Image | None
     sections: tuple[Section, ...]
+    # Counted once in the English: word counts mean nothing in Chinese, and every locale reads the same article.
+    reading_minutes: int = 1
 
-    @property
-    def reading_minutes(self) -> int:
-        words = sum(len(p.value.split()) for s in self.sections for p in s.paragraphs)
-        return max(1, round(words / WORDS_PER_MINUTE))
+
+def reading_minutes(sections: tuple[Section, ...]) -> int:
+    words = sum(len(p.value.split()) for s in sections for p in s.paragraphs)
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
     url = fields.url("url")
     if None in (slug, title, url) or None in sections or image is False:
         return None
-    return Article(slug, title, url, image, sections)
+    return Article(slug, title, url, image, sections, reading_minutes(sections))
 
 
 def _read_image(article: Fields, comment: str) -> Image | None | bool:

@@ -93,3 +93,20 @@ def test_faq_and_consultation_links_use_each_locales_pages(project, cli):
         links = parse((project / "dist/2026-11" / locale / "email.html").read_text()).links
         tagged = f"{faq}?utm_source=newsletter&utm_medium=email&utm_campaign=2026-11&utm_content={locale}"
         assert links.count(tagged) >= 2  # the sentence link and the button
+
+
+def test_reading_time_is_counted_in_the_english_and_worded_by_each_catalog(project, cli):
+    """Chinese has no spaces between words: the minutes come from the source, the words from the catalog."""
+    import gettext
+
+    from babel.messages.pofile import read_po
+
+    assert cli("build", cwd=project).returncode == 0
+    english = (project / "dist/2026-11/en/email.txt").read_text()
+    minutes = int(english.split("Reading time: ")[1].split()[0])
+    for locale in LOCALES[1:]:
+        with open(project / "locales" / locale / "LC_MESSAGES/newsletter.po", "rb") as handle:
+            catalog = read_po(handle)
+        message = catalog.get(("Reading time: %(num)d minute", "Reading time: %(num)d minutes"))
+        expected = message.string[gettext.c2py(catalog.plural_expr)(minutes)] % {"num": minutes}
+        assert expected in (project / "dist/2026-11" / locale / "email.txt").read_text(), locale

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +22,7 @@ from markupsafe import Markup
 from newsletter import inline
 from newsletter.content import Issue
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.i18n.catalogs import Fallback, Translator
+from newsletter.i18n.catalogs import Fallback, Translator, translator_for
 from newsletter.settings import Settings, babel_locale
 
 TEXT_WIDTH = 72
@@ -54,6 +56,11 @@ class RenderedEmail:
     fallbacks: tuple[Fallback, ...]
 
 
+def display_width(text: str) -> int:
+    """Columns a monospace reader gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def add_utm(url: str, utm: dict[str, str]) -> str:
     """The URL with UTM parameters added, keeping its query string and fragment intact."""
     parts = urlsplit(url)
@@ -77,6 +84,22 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=True,
     )
     return env
+
+
+def prepare(settings: Settings, locales: tuple[str, ...]) -> None:
+    """Compile every template and load each locale's catalog and CLDR data now, once.
+
+    Called before forking render workers, which then share all of it instead of each repeating
+    it. A broken template or catalog is left for the render itself to report.
+    """
+    env = environment(settings.templates_dir)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        with suppress(jinja2.TemplateError):
+            env.get_template(name)
+    for locale in locales:
+        with suppress(NewsletterError):
+            translator_for(settings, locale)
+        _ = babel_locale(locale).character_order  # loads the locale's CLDR data
 
 
 def _install(env: jinja2.Environment, translator: Translator, template: str) -> None:
@@ -138,6 +161,28 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     return _render(environment(settings.templates_dir), "email.mjml.j2", translator, context)
 
 
+def fill(text: str, width: int = TEXT_WIDTH) -> str:
+    """The same as textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False), faster.
+
+    Wrapping was 40% of a render. Text whose only whitespace is single spaces between words
+    (nearly every paragraph) is cut at the last space that fits, a line at a time, exactly as
+    textwrap's greedy fill cuts it; any other text goes to textwrap itself.
+    """
+    if text.split() != text.split(" "):
+        return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+    lines, start = [], 0
+    while len(text) - start > width:
+        end = text.rfind(" ", start, start + width + 1)
+        if end == -1:  # a word longer than a line stands alone, unbroken
+            end = text.find(" ", start + width)
+            if end == -1:
+                break
+        lines.append(text[start:end])
+        start = end + 1
+    lines.append(text[start:])
+    return "\n".join(lines)
+
+
 def render_text(issue: Issue, settings: Settings, locale: str, translator: Translator) -> str:
     context = _common_context(issue, settings, locale)
     track, notes = context["track"], []
@@ -152,8 +197,8 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
         notes=notes,
         text=lambda value: inline.to_text(value, note),
         link=lambda url, label: f"{label} [{note(url)}]",
-        wrap=lambda value: textwrap.fill(str(value), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False),
-        heading=lambda value, rule: f"{value}\n{rule * min(len(value), TEXT_WIDTH)}",
+        wrap=lambda value: fill(str(value)),
+        heading=lambda value, rule: f"{value}\n{rule * min(display_width(value), TEXT_WIDTH)}",
     )
     text = _render(environment(settings.templates_dir), "email.txt.j2", translator, context)
     lines = "\n".join(line.rstrip() for line in text.strip().splitlines())

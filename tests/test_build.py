@@ -110,3 +110,30 @@ def test_reading_time_is_counted_in_the_english_and_worded_by_each_catalog(proje
         message = catalog.get(("Reading time: %(num)d minute", "Reading time: %(num)d minutes"))
         expected = message.string[gettext.c2py(catalog.plural_expr)(minutes)] % {"num": minutes}
         assert expected in (project / "dist/2026-11" / locale / "email.txt").read_text(), locale
+
+
+def test_marks_and_non_breaking_spaces_in_attributes_reach_the_reader_intact(project, cli):
+    """MRML would print a French subject's no-break space or an Arabic vowel mark as `\\u{a0}` in attributes."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = project / "locales/ar/LC_MESSAGES/newsletter.po"
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    alt = catalog.get("Microscopic view of cells releasing exosomes", "image alt text")
+    alt.string = "مَنظرٌ\u00a0مجهري\u200c"  # vowel marks, a no-break space, a zero-width non-joiner
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=76)
+    assert cli("build", "--locale", "ar", "--locale", "fr", cwd=project).returncode == 0
+
+    class Alts(HTMLParser):
+        alts: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alts.append(dict(attrs)["alt"])
+
+    html = (project / "dist/2026-11/ar/email.html").read_text()
+    parser = Alts()
+    parser.feed(html)
+    assert parser.alts == [alt.string] and "\\u{" not in html
+    assert "\\u{" not in (project / "dist/2026-11/fr/email.html").read_text()

@@ -19,8 +19,11 @@ from newsletter.settings import Settings
 
 SEND_HOUR_UTC = 9  # the Date header is the issue's date at this hour: deterministic, and plausible
 
-# CRLF line endings, as on the wire (RFC 5322); Python's email parser reads them back as is.
-EML_POLICY = policy.SMTP
+# CRLF line endings, as on the wire (RFC 5322). Bodies are encoded at 78 columns; headers are
+# written unfolded up to RFC 5322's hard limit of 998, because Python folds a value that fits on
+# one line onto the next line, and its own parser then reads it back with a leading space.
+EML_POLICY = policy.SMTP.clone(max_line_length=998)
+BODY_POLICY = policy.SMTP
 
 
 def _digest(email: RenderedEmail, salt: str) -> str:
@@ -43,13 +46,14 @@ def build_message(email: RenderedEmail, settings: Settings, *, merge: MergeValue
     if merge is not None:
         text, html = fill(text, email, merge, is_html=False), fill(html, email, merge, is_html=True)
         unsubscribe = merge.unsubscribe_url
-    message = EmailMessage(policy=EML_POLICY)
+    message = EmailMessage(policy=BODY_POLICY)
     _set_headers(message, email, settings, issue_date(email, date), unsubscribe)
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # "=_" cannot occur in quoted-printable bodies, so this fixed boundary never collides with content.
     message.set_boundary(f"=_{_digest(email, 'boundary')}")
     message["Content-Language"] = email.lang  # after the body: making it multipart moves Content-* headers into the parts
+    message.policy = EML_POLICY  # how it is written out, here and by smtplib
     return message
 
 

@@ -1,0 +1,175 @@
+"""Marketing's main command, `python send.py ISSUE`: provider-neutral .eml files, read back with
+Python's email parser; the manifest; determinism; atomicity; usage errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from email import message_from_bytes, policy
+from email.utils import parsedate_to_datetime
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, Result
+
+LOCALES = ("en", "es", "fr", "de", "ar", "zh_Hans")
+
+
+def send_py(*args: str, cwd: Path) -> Result:
+    """Run `python send.py ARGS` in the project folder, the way marketing does."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, str(REPO / "send.py"), *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=120)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read_eml(path: Path):
+    return message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def hrefs(html: str) -> list[str]:
+    return [unescape(url) for url in re.findall(r'href="([^"]+)"', html)]
+
+
+@pytest.fixture
+def settings(project: Path) -> dict:
+    return yaml.safe_load((project / "newsletter.yaml").read_text(encoding="utf-8"))
+
+
+def test_send_py_writes_one_eml_per_locale_that_reads_back_with_both_parts(project, settings):
+    result = send_py("2026-11", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    export = project / "dist" / "2026-11" / "eml"
+    assert sorted(p.name for p in export.iterdir()) == sorted([f"{locale}.eml" for locale in LOCALES] + ["manifest.json"])
+    build_manifest = json.loads((project / "dist" / "2026-11" / "manifest.json").read_text(encoding="utf-8"))
+    subjects = {entry["locale"]: entry["subject"] for entry in build_manifest["locales"]}
+    issue_date = yaml.safe_load((project / "issues" / "2026-11.yaml").read_text(encoding="utf-8"))["date"]
+    for locale in LOCALES:
+        message = read_eml(export / f"{locale}.eml")
+        assert message.get_content_type() == "multipart/alternative"
+        assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+        assert all(part.get_content_charset() == "utf-8" for part in message.iter_parts())
+        assert message["Content-Language"] == locale.replace("_", "-")
+        assert message["From"].addresses[0].addr_spec == settings["sender"]["email"]
+        assert message["From"].addresses[0].display_name == settings["sender"]["name"]
+        assert message["Reply-To"] == settings["sender"]["reply_to"]
+        assert message["Subject"] == subjects[locale]
+        assert parsedate_to_datetime(message["Date"]).date() == issue_date
+        assert message["List-Unsubscribe"] == "<[[unsubscribe_url]]>"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert re.fullmatch(rf"<2026-11\.{locale}\.[0-9a-f]+@example\.com>", message["Message-ID"])
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert "[[first_name|" in text and "[[unsubscribe_url]]" in html  # provider-neutral, for the sender to fill
+        direction = "rtl" if locale == "ar" else "ltr"
+        assert re.search(rf'<html[^>]* dir="{direction}"', html)
+
+
+def test_every_link_in_the_exported_emails_keeps_its_utm_parameters_and_localized_pages(project, settings):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    export = project / "dist" / "2026-11" / "eml"
+    for locale in LOCALES:
+        html = read_eml(export / f"{locale}.eml").get_body(("html",)).get_content()
+        links = [url for url in hrefs(html) if url.startswith("https://")]
+        assert links
+        for url in links:
+            query = parse_qs(urlsplit(url).query)
+            assert query["utm_campaign"] == ["2026-11"] and query["utm_content"] == [locale], url
+            assert query["utm_source"] == ["newsletter"] and query["utm_medium"] == ["email"], url
+        pages = {urlsplit(url)._replace(query="").geturl() for url in links}
+        links_for = settings["links"]["overrides"].get(locale, settings["links"])
+        assert links_for["faq"] in pages and links_for["consultation"] in pages
+    assert "https://www.example.com/es/preguntas-frecuentes/" not in {
+        urlsplit(url)._replace(query="").geturl()
+        for url in hrefs(read_eml(export / "en.eml").get_body(("html",)).get_content())}
+
+
+def test_the_manifest_lists_every_file_with_its_size_and_sha256(project):
+    assert send_py("2026-11", "--provider", "postmark", cwd=project).returncode == 0
+    export = project / "dist" / "2026-11" / "postmark"
+    manifest = json.loads((export / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["issue"] == "2026-11" and manifest["provider"] == "postmark"
+    assert manifest["locales"] == list(LOCALES)
+    listed = {entry["path"] for entry in manifest["files"]}
+    assert listed == {p.name for p in export.iterdir()} - {"manifest.json"}
+    for entry in manifest["files"]:
+        data = (export / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_the_same_issue_exported_twice_gives_byte_identical_files(project):
+    for provider in ("eml", "ses", "mailchimp"):
+        assert send_py("2026-11", "--provider", provider, "--out", "first", cwd=project).returncode == 0
+        assert send_py("2026-11", "--provider", provider, "--out", "second", cwd=project).returncode == 0
+    first, second = folder_bytes(project / "first"), folder_bytes(project / "second")
+    assert "2026-11/eml/ar.eml" in first and "2026-11/ses/zh_Hans.json" in first
+    assert first == second
+
+
+def test_exports_for_several_providers_live_side_by_side_with_the_build(project):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    eml_before = folder_bytes(project / "dist" / "2026-11" / "eml")
+    assert send_py("2026-11", "--provider", "mailchimp", cwd=project).returncode == 0
+    issue_folder = project / "dist" / "2026-11"
+    assert folder_bytes(issue_folder / "eml") == eml_before
+    assert (issue_folder / "mailchimp" / "fr.json").is_file()
+    assert (issue_folder / "fr" / "email.html").is_file() and (issue_folder / "manifest.json").is_file()
+
+
+def test_locale_option_exports_only_that_locale(project):
+    result = send_py("2026-11", "--locale", "ar", cwd=project)
+    assert result.returncode == 0, result.stderr
+    export = project / "dist" / "2026-11" / "eml"
+    assert sorted(p.name for p in export.iterdir()) == ["ar.eml", "manifest.json"]
+    assert json.loads((export / "manifest.json").read_text(encoding="utf-8"))["locales"] == ["ar"]
+
+
+def test_an_unknown_provider_is_a_usage_error_listing_the_known_ones(project):
+    result = send_py("2026-11", "--provider", "mailchump", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: --provider: unknown provider 'mailchump' — use one of: "
+        "eml, mailchimp, ses, sendgrid, postmark, mailgun, brevo, listmonk"]
+    assert not (project / "dist").exists()
+
+
+def test_an_unknown_placeholder_stops_the_export_and_keeps_the_previous_one(project):
+    assert send_py("2026-11", "--provider", "sendgrid", cwd=project).returncode == 0
+    before = folder_bytes(project / "dist")
+    footer = project / "templates" / "partials" / "footer.mjml.j2"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</mj-text>", " [[coupon_code]]</mj-text>", 1),
+                      encoding="utf-8")
+    result = send_py("2026-11", "--provider", "sendgrid", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert "unknown placeholder [[coupon_code]] for provider sendgrid" in errors[0]
+    assert "[[unsubscribe_url]]" in errors[0]  # says what is allowed instead
+    assert folder_bytes(project / "dist") == before
+
+
+def test_a_broken_issue_stops_the_export_and_keeps_the_previous_one(project):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    before = folder_bytes(project / "dist")
+    issue = project / "issues" / "2026-11.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("url: https://", "url: http://", 1), encoding="utf-8")
+    result = send_py("2026-11", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"^error: issues/2026-11\.yaml:\d+:\d+: articles\[0\]\.url: ", result.stderr, re.MULTILINE)
+    assert folder_bytes(project / "dist") == before

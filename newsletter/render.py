@@ -158,7 +158,27 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     style = f"color: {settings.brand.primary_color};"
     context["inline"] = lambda text: inline.to_html(text, track, style)
     context["link"] = lambda url, label: Markup('<a href="{}" style="{}">{}</a>').format(track(url), style, label)
-    return _render(environment(settings.templates_dir), "email.mjml.j2", translator, context)
+    return protect_attributes(_render(environment(settings.templates_dir), "email.mjml.j2", translator, context))
+
+
+# Attributes of MJML tags, and the title, which MRML also copies into an aria-label attribute.
+_MJML_TAG = re.compile(r"<mj[a-z-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
+_INVISIBLE = ("Mn", "Mc", "Me", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")
+
+
+def _reference(char: str) -> str:
+    if char == "\\" or unicodedata.category(char) in _INVISIBLE or (char.isspace() and char != " "):
+        return f"&#x{ord(char):X};"
+    return char
+
+
+def protect_attributes(mjml_source: str) -> str:
+    """Write marks, joiners and non-breaking spaces in MJML attributes as character references.
+
+    MRML prints such characters in attribute values as Rust escapes (`\\u{a0}`): a French subject's
+    non-breaking space or an Arabic vowel mark would reach the reader as code. References survive.
+    """
+    return _MJML_TAG.sub(lambda tag: "".join(map(_reference, tag.group())), mjml_source)
 
 
 def fill(text: str, width: int = TEXT_WIDTH) -> str:

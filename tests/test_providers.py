@@ -1,0 +1,162 @@
+"""Each provider's export, parsed and checked: its merge tags where the placeholders were, none
+left over, literal template syntax in the content made inert; the SES export validated by
+botocore against the real SES v2 service model."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import botocore.session
+import pytest
+from botocore.exceptions import ParamValidationError
+from botocore.stub import Stubber
+
+LOCALES = ("en", "es", "fr", "de", "ar", "zh_Hans")
+LEFTOVER = re.compile(r"\[\[[^\]]*\]\]")
+
+
+class Links(HTMLParser):
+    """Every <a href> of an HTML document, with its link text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._href = dict(attrs).get("href")
+            self.links.append((self._href, ""))
+
+    def handle_data(self, data):
+        if self._href is not None:
+            href, text = self.links[-1]
+            self.links[-1] = (href, text + data)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = None
+
+
+def export(cli, project: Path, provider: str) -> dict[str, dict]:
+    """Export the sample issue for `provider`; every locale's JSON document, parsed."""
+    result = cli("export", "2026-11", "--provider", provider, cwd=project)
+    assert result.returncode == 0, result.stderr
+    folder = project / "dist" / "2026-11" / provider
+    return {locale: json.loads((folder / f"{locale}.json").read_text(encoding="utf-8")) for locale in LOCALES}
+
+
+def href_of(html: str, text: str) -> str:
+    """The href of the link whose text is `text` (the English footer and header links)."""
+    return next(href for href, label in Links(html).links if label.strip() == text)
+
+
+# provider → (fields holding HTML, fields holding text, unsubscribe tag, web-version tag, first-name tag in HTML)
+PROVIDERS = {
+    "mailchimp": (("content", "html"), ("content", "plain_text"), "*|UNSUB|*", "*|ARCHIVE|*",
+                  "*|IF:FNAME|**|FNAME|**|ELSE:|*there*|END:IF|*"),
+    "sendgrid": (("html_content",), ("plain_content",), "{{{unsubscribe}}}", "{{{web_version_url}}}",
+                 "{{#if first_name}}{{first_name}}{{else}}there{{/if}}"),
+    "postmark": (("HtmlBody",), ("TextBody",), "{{{ pm:unsubscribe }}}", "{{{ web_version_url }}}",
+                 "{{#first_name}}{{ first_name }}{{/first_name}}{{^first_name}}there{{/first_name}}"),
+    "mailgun": (("message", "html"), ("message", "text"), "%unsubscribe_url%", "%recipient.web_version_url%",
+                "%recipient.first_name%"),
+    "brevo": (("htmlContent",), None, "{{ unsubscribe }}", "{{ mirror }}", '{{ contact.FIRSTNAME | default : "there" }}'),
+    "listmonk": (("body",), ("altbody",), "{{ UnsubscribeURL }}", "{{ MessageURL }}",
+                 '{{ .Subscriber.FirstName | default "there" }}'),
+}
+
+
+def field(document: dict, path: tuple[str, ...]) -> str:
+    for key in path:
+        document = document[key]
+    return document
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_each_provider_export_carries_its_own_merge_tags(cli, project, provider):
+    html_path, text_path, unsubscribe, web_version, first_name = PROVIDERS[provider]
+    documents = export(cli, project, provider)
+    for locale, document in documents.items():
+        html = field(document, html_path)
+        assert html.startswith("<!doctype html>") and f'lang="{locale.replace("_", "-")}"' in html
+        assert not LEFTOVER.search(json.dumps(document, ensure_ascii=False)), locale
+        assert unsubscribe in html and web_version in html
+        assert "utm_campaign=2026-11" in html and f"utm_content={locale}" in html
+        if text_path:
+            text = field(document, text_path)
+            assert unsubscribe in text and web_version in text and "utm_campaign=2026-11" in text
+    english = field(documents["en"], html_path)
+    assert href_of(english, "Unsubscribe") == unsubscribe
+    assert href_of(english, "View in browser") == web_version
+    assert f"Hello {first_name}," in english
+
+
+def test_mailgun_export_says_what_each_subscribers_variables_start_from(cli, project):
+    documents = export(cli, project, "mailgun")
+    assert documents["en"]["recipient_variables_defaults"] == {"first_name": "there"}
+    assert documents["en"]["message"]["from"] == "Northside Plastic Surgery <newsletter@example.com>"
+    assert documents["en"]["message"]["h:Reply-To"] == "office@example.com"
+
+
+def sesv2_stubbed():
+    """A real botocore SES v2 client (dummy credentials, no network) and its stubber."""
+    session = botocore.session.get_session()
+    client = session.create_client("sesv2", region_name="us-east-1", aws_access_key_id="testing",
+                                   aws_secret_access_key="testing")
+    return client, Stubber(client)
+
+
+def test_ses_export_is_a_valid_create_email_template_request(cli, project):
+    documents = export(cli, project, "ses")
+    client, stubber = sesv2_stubbed()
+    with stubber:
+        for document in documents.values():
+            stubber.add_response("create_email_template", {}, expected_params=document)
+            client.create_email_template(**document)  # botocore validates against the sesv2 model
+        stubber.assert_no_pending_responses()
+    english = documents["en"]
+    assert english["TemplateName"] == "newsletter-2026-11-en"
+    content = english["TemplateContent"]
+    assert set(content) == {"Subject", "Html", "Text"}
+    assert href_of(content["Html"], "Unsubscribe") == "{{amazonSESUnsubscribeUrl}}"
+    assert href_of(content["Html"], "View in browser") == "{{{web_version_url}}}"
+    assert "Hello {{#if first_name}}{{first_name}}{{else}}there{{/if}}," in content["Html"]
+    assert "Hello {{#if first_name}}{{{first_name}}}{{else}}there{{/if}}," in content["Text"]
+    assert not LEFTOVER.search(json.dumps(documents, ensure_ascii=False))
+
+
+def test_the_ses_model_check_refuses_a_request_it_would_reject(cli, project):
+    document = export(cli, project, "ses")["en"]
+    client, stubber = sesv2_stubbed()
+    broken = {"TemplateName": document["TemplateName"], "TemplateContent": {"Subject": 42}}
+    with stubber, pytest.raises(ParamValidationError):
+        stubber.add_response("create_email_template", {}, expected_params=broken)
+        client.create_email_template(**broken)
+
+
+LITERALS = "Save {{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"
+ESCAPED = {  # how each provider writes the literal text so that its template engine prints it as is
+    "ses": ("TemplateContent.Subject", "Save \\{{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
+    "sendgrid": ("subject", "Save \\{{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
+    "listmonk": ("subject", 'Save {{"{{"}} not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%'),
+    "postmark": ("Subject", "Save {\u2060{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
+    "brevo": ("subject", "Save {\u2060{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
+    "mailchimp": ("settings.subject_line", "Save {{ not a tag }} or *\u2060|NOT_A_TAG|\u2060* or %recipient.nothing%"),
+    "mailgun": ("message.subject", "Save {{ not a tag }} or *|NOT_A_TAG|* or %\u2060recipient.nothing%"),
+}
+
+
+@pytest.mark.parametrize("provider", ESCAPED)
+def test_template_syntax_written_in_an_issue_is_not_read_as_a_merge_tag(cli, project, provider):
+    issue = project / "issues" / "2026-11.yaml"
+    source = issue.read_text(encoding="utf-8")
+    issue.write_text(re.sub(r"^subject: .*$", f"subject: '{LITERALS}'", source, count=1, flags=re.MULTILINE),
+                     encoding="utf-8")
+    path, expected = ESCAPED[provider]
+    subject = field(export(cli, project, provider)["en"], tuple(path.split(".")))
+    assert subject == expected

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from newsletter.cache import RenderCache
+from newsletter.checks import check_build
 from newsletter.content import Issue, load_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
 from newsletter.output import replace_folder
-from newsletter.render import RenderedEmail, render_email
+from newsletter.render import RenderedEmail, prepare, render_email
 from newsletter.settings import PSEUDO_LOCALES, Settings
-
-GMAIL_CLIP_BYTES = 102 * 1024
 
 
 @dataclass
@@ -72,14 +71,9 @@ def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], rep
 
 
 def review_issue(result: IssueBuild, report: BuildReport) -> None:
-    """Report what fell back to English; refuse an email that Gmail would clip."""
+    """Report what fell back to English (the size limit is the pre-send check size.gmail-clip)."""
     for email in result.emails:
         _report_fallbacks(email, report)
-        size = len(email.html.encode())
-        if size > GMAIL_CLIP_BYTES:
-            raise NewsletterError(Problem(Location(result.issue.file),
-                                          f"{email.locale}: the HTML is {size} bytes, over Gmail's "
-                                          f"{GMAIL_CLIP_BYTES}-byte clipping limit", "shorten the issue or split it"))
 
 
 def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None) -> RenderedEmail:
@@ -110,7 +104,7 @@ def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
         if len(missing) > MAX_LISTED_FALLBACKS:
             report.warn(f"{where}: … and {len(missing) - MAX_LISTED_FALLBACKS} more")
     for fallback in email.fallbacks:
-        if fallback not in missing:
+        if fallback.reason not in ("untranslated", "fuzzy"):
             report.error(f"{where}: {fallback} — translation refused, the English is used")
 
 
@@ -184,21 +178,29 @@ def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: R
 
 
 def render_all(issues: list[Issue], settings: Settings, locales: tuple[str, ...],
-               cache: RenderCache | None) -> list[tuple[RenderedEmail, ...] | NewsletterError]:
-    """Render every issue not in the cache; big workloads are split across processes."""
-    results: list = [_cached(issue, settings, locales, cache) for issue in issues]
-    todo = [index for index, result in enumerate(results) if result is None]
+               cache: RenderCache | None) -> Iterator[tuple[RenderedEmail, ...] | NewsletterError]:
+    """Every issue's emails, in order, each as soon as it is ready (so the caller writes one issue
+    while the next ones render): from the cache, or rendered; big workloads across processes."""
+    cached = [_cached(issue, settings, locales, cache) for issue in issues]
     _JOBS[:] = [(issue, settings, locales, cache) for issue in issues]
+    rendered = _render_jobs([index for index, result in enumerate(cached) if result is None], settings, locales)
+    try:
+        for result in cached:
+            result = next(rendered) if result is None else result
+            yield NewsletterError(result) if isinstance(result, list) else result
+    finally:
+        rendered.close()  # stops the worker processes, if any
+        _JOBS.clear()
+
+
+def _render_jobs(todo: list[int], settings: Settings, locales: tuple[str, ...]) -> Iterator:
     workers = min(os.cpu_count() or 1, len(todo))
     if workers > 1 and len(todo) * len(locales) >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
+        prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
         with get_context("fork").Pool(workers) as pool:
-            rendered = pool.map(_render_job, todo, chunksize=1)
+            yield from pool.imap(_render_job, todo)
     else:
-        rendered = [_render_job(index) for index in todo]
-    _JOBS.clear()
-    for index, result in zip(todo, rendered):
-        results[index] = NewsletterError(result) if isinstance(result, list) else result
-    return results
+        yield from map(_render_job, todo)
 
 
 def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
@@ -230,6 +232,8 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
             problems.extend(error.problems)
             report.info(f"{issue.id}: not written; the previous output is unchanged")
             continue
+        for finding in check_build(result, settings):  # an error fails the build; the draft is still written
+            (report.error if finding.severity == "error" else report.warn)(str(finding))
         files = issue_files(result, settings, out / issue.id)
         if not _unchanged(out / issue.id, files):
             replace_folder(out / issue.id, files)

@@ -178,7 +178,15 @@ def protect_attributes(mjml_source: str) -> str:
     MRML prints such characters in attribute values as Rust escapes (`\\u{a0}`): a French subject's
     non-breaking space or an Arabic vowel mark would reach the reader as code. References survive.
     """
-    return _MJML_TAG.sub(lambda tag: "".join(map(_reference, tag.group())), mjml_source)
+    return _MJML_TAG.sub(lambda tag: _MAY_NEED_REFERENCE.sub(_referenced, tag.group()), mjml_source)
+
+
+# Printable ASCII other than the backslash never needs a reference: the scan skips it at C speed.
+_MAY_NEED_REFERENCE = re.compile(r"[^ -\[\]-~]")
+
+
+def _referenced(char: re.Match) -> str:
+    return _reference(char.group())
 
 
 def fill(text: str, width: int = TEXT_WIDTH) -> str:

@@ -23,6 +23,13 @@ def messages(catalog):
     return {(m.context, m.id) for m in catalog if m.id}
 
 
+def newsletter_catalog(project, locale):
+    """The catalog as the project reads it (Babel's reader, plus the `#|` previous msgid)."""
+    from newsletter.i18n.catalogs import read_catalog as read_project_catalog
+
+    return read_project_catalog(po(project, locale), locale, locale)
+
+
 def po(project, locale):
     return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
 
@@ -81,7 +88,13 @@ def test_changed_english_paragraph_turns_fuzzy_and_the_email_falls_back(project,
     for locale in TARGETS:
         fuzzy = [m for m in read_catalog(po(project, locale)) if m.fuzzy and m.id]
         assert [m.id[:40] for m in fuzzy] == ["Stem cells are all the rage right now in"], locale
-        assert fuzzy[0].previous_id and "rave" in fuzzy[0].previous_id[0]
+        # the English it was translated from, as msgmerge writes it and Poedit shows it as a diff
+        assert '#| msgid ""\n#| "Stem cells are all the rave right now in' in po(project, locale).read_text()
+    assert cli("i18n", "update", cwd=project).returncode == 0  # a second update keeps it, not as a comment
+    catalog = newsletter_catalog(project, "de")
+    fuzzy = next(m for m in catalog if m.fuzzy and m.id)
+    assert fuzzy.previous_id[0].startswith("Stem cells are all the rave right now") and not fuzzy.user_comments
+    assert "# |" not in po(project, "de").read_text()
     status = json.loads(cli("i18n", "status", "2026-11", "--format", "json", cwd=project).stdout)
     assert {row["locale"]: row["fuzzy"] for row in status} == dict.fromkeys(TARGETS, 1)
     build = cli("build", "--locale", "de", cwd=project)
@@ -133,7 +146,7 @@ def test_broken_translation_is_reported_and_never_shipped(project, cli, translat
     build = cli("build", "--locale", "de", cwd=project)
     assert build.returncode == 1 and f"newsletter.po:{line}: {check}" in build.stderr
     html = (project / "dist/2026-11/de/email.html").read_text()
-    assert "evil.example.net" not in html and "<script>" not in html and "Lesen Sie" not in html
+    assert "evil.example.net" not in html and "<script>" not in html and "unsere FAQ" not in html
     assert "Read <a href=\"https://www.example.com/faq/?utm_source=newsletter" in html
 
 
@@ -187,3 +200,15 @@ def test_pseudo_locales_build_with_links_and_placeholders_intact(project, cli, l
         assert "⟦Šçĥéðûļé å Çöñšûļţåţîöñ" in html
     manifest = json.loads((project / "dist/2026-11/manifest.json").read_text())
     assert [e["pseudo"] for e in manifest["locales"] if e["locale"] == locale] == [True]
+
+
+def test_a_new_arabic_catalog_gets_the_cldr_plural_rule(project, cli):
+    """Eleven minutes is 'many' in Arabic (دقيقة), not 'other': Babel's own table says otherwise."""
+    po(project, "ar").unlink()
+    assert cli("i18n", "init", "ar", cwd=project).returncode == 0
+    with open(po(project, "ar"), "rb") as handle:
+        catalog = read_po(handle)
+    rule = gettext.c2py(catalog.plural_expr)
+    assert catalog.num_plurals == 6
+    assert [rule(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 111)] == [0, 1, 2, 3, 3, 4, 4, 5, 5, 4]
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "ar"))]).returncode == 0

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, unescape
 
 from newsletter.content import Issue, Text
 from newsletter.errors import Location, NewsletterError, Problem
@@ -45,11 +45,33 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     try:
         import io
 
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     except (PoFileError, ValueError) as error:
         line = getattr(error, "lineno", None) or None
         raise NewsletterError(Problem(Location(display, line), f"invalid PO file: {error}",
                                       "fix the entry, or run msgfmt -c on the file to see more")) from None
+    _restore_previous(catalog)
+    return catalog
+
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _restore_previous(catalog: Catalog) -> None:
+    """Babel reads `#| msgid` lines (the English a fuzzy entry was translated from) as translator
+    comments, and would write them back as `# |`; give them back their meaning."""
+    for message in catalog:
+        previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
+        if not previous:
+            continue
+        message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
+        ids: list[str] = []
+        for line in previous:
+            if line.startswith(("msgid ", "msgid_plural ")):
+                ids.append("")
+            if ids:
+                ids[-1] += "".join(unescape(f'"{part}"') for part in _QUOTED.findall(line))
+        message.previous_id = ids
 
 
 def _check_lines(data: bytes, display: str) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import write_po
+from babel.messages.pofile import normalize, write_po
 
 from newsletter.content import issue_paths, load_issue
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
@@ -56,10 +57,38 @@ def extract(settings: Settings) -> Catalog:
     return catalog
 
 
-def catalog_bytes(catalog: Catalog, **options) -> bytes:
+def catalog_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, include_previous=True, **options)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=WIDTH, include_previous=True)
+    return _rewrite_previous(buffer.getvalue(), catalog)
+
+
+_PREVIOUS_RUN = re.compile(rb"^(?:#\| .*\n)+", re.MULTILINE)
+
+
+def _rewrite_previous(data: bytes, catalog: Catalog) -> bytes:
+    """Write each `#|` previous msgid as GNU msgmerge does, one quoted line under another.
+
+    Babel wraps a long previous msgid as a single comment (`#| msgid "" "Stem cells… (and`), which
+    neither Babel nor Poedit reads back: the translator would lose the English they translated.
+    """
+    stale = [message for message in catalog if message.id and message.previous_id]
+    runs = list(_PREVIOUS_RUN.finditer(data))
+    if len(runs) != len(stale):
+        return data
+    pieces, end = [], 0
+    for run, message in zip(runs, stale):
+        pieces += [data[end:run.start()], _previous_lines(message).encode(catalog.charset)]
+        end = run.end()
+    return b"".join(pieces) + data[end:]
+
+
+def _previous_lines(message: Message) -> str:
+    lines = []
+    for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id):
+        quoted = normalize(text, width=WIDTH - 3).splitlines()
+        lines += [f"#| {keyword} {quoted[0]}", *(f"#| {line}" for line in quoted[1:])]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def write_template(settings: Settings) -> Path:
@@ -68,11 +97,19 @@ def write_template(settings: Settings) -> Path:
     return path
 
 
+# Babel's table gives Arabic n%100 in 11–99 the "other" form; CLDR and GNU gettext say "many".
+PLURAL_FORMS = {
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+}
+
+
 def init(settings: Settings, locale: str) -> Path:
     template = extract(settings)
     catalog = Catalog(domain=DOMAIN, locale=Locale.parse(PSEUDO_LOCALES.get(locale, locale)),
                       creation_date=template.creation_date, fuzzy=False)
     _header(catalog, settings)
+    if catalog.locale.language in PLURAL_FORMS:
+        catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[catalog.locale.language])]
     catalog.revision_date = template.creation_date
     catalog.language_team = f"{catalog.locale.english_name} translators"
     catalog.update(template)
@@ -80,6 +117,17 @@ def init(settings: Settings, locale: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file_atomic(path, catalog_bytes(catalog))
     return path
+
+
+def merge(catalog: Catalog, template: Catalog) -> None:
+    """Babel's merge, keeping the previous English of entries still fuzzy (Babel forgets it once
+    the new English is the entry's own, where msgmerge keeps it until the translator is done)."""
+    previous = {(message.id, message.context): message.previous_id for message in catalog
+                if message.fuzzy and message.previous_id}
+    catalog.update(template, update_header_comment=False)
+    for message in catalog:
+        if message.fuzzy and not message.previous_id:
+            message.previous_id = previous.get((message.id, message.context), [])
 
 
 def update(settings: Settings, locales: list[str] | None = None) -> list[Path]:
@@ -91,7 +139,7 @@ def update(settings: Settings, locales: list[str] | None = None) -> list[Path]:
     for locale in locales or settings.target_locales:
         path = po_path(settings, locale)
         catalog = read_catalog(path, settings.relative(path), locale)
-        catalog.update(template, update_header_comment=False)
+        merge(catalog, template)
         write_file_atomic(path, catalog_bytes(catalog))
         written.append(path)
     return written

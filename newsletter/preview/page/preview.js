@@ -1,0 +1,368 @@
+// The preview page: picks an issue, a locale, a width and a view; reloads itself when the server
+// says files were saved. Everything shown from the project goes in as text (textContent), never as markup.
+"use strict";
+
+const state = { issue: null, locale: "en", width: "desktop", appearance: "light", tab: "email", translator: false };
+const shown = { view: null, summary: null, messages: [], framed: "" };
+const $ = (id) => document.getElementById(id);
+const WIDTHS = { desktop: 680, mobile: 375 };
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "class") node.className = value;
+    else if (name.startsWith("data-")) node.setAttribute(name, value);
+    else node[name] = value;
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+// ---- state in the address bar, so a reload or a shared link opens the same view
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  for (const key of Object.keys(state)) {
+    if (params.has(key)) state[key] = key === "translator" ? params.get(key) === "1" : params.get(key);
+  }
+}
+
+function writeHash() {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) {
+    if (value !== null) params.set(key, key === "translator" ? (value ? "1" : "0") : value);
+  }
+  history.replaceState(null, "", "#" + params);
+}
+
+async function getJSON(url) {
+  const response = await fetch(url, { cache: "no-store" });
+  return { ok: response.ok, data: await response.json() };
+}
+
+const api = () => `/api/issues/${encodeURIComponent(state.issue)}`;
+const emailUrl = (locale, version) => `/email/${encodeURIComponent(state.issue)}/${encodeURIComponent(locale)}.html?v=${version}`;
+
+// ---- issues
+async function loadIssues() {
+  const { data } = await getJSON("/api/issues");
+  $("brand").textContent = data.brand;
+  if (!data.issues.some((issue) => issue.id === state.issue)) state.issue = data.default;
+  const list = $("issue-list");
+  list.replaceChildren(...data.issues.map((issue) => {
+    const button = el("button", { "data-issue": issue.id, className: issue.id === state.issue ? "active" : "" },
+      el("span", { class: "issue-id" }, issue.id),
+      el("span", { class: "issue-subject" }, issue.problems ? "cannot be read: see the error" : issue.subject));
+    if (issue.problems) button.classList.add("broken");
+    button.addEventListener("click", () => choose({ issue: issue.id }));
+    return el("li", {}, button);
+  }));
+}
+
+// ---- locales and their coverage
+function coverageClass(entry) {
+  if (entry.problems) return "bad";
+  if (entry.pseudo) return "pseudo";
+  return entry.coverage >= 0.95 ? "good" : entry.coverage >= 0.5 ? "fair" : "bad";
+}
+
+function coverageText(entry) {
+  if (entry.problems) return "error";
+  if (entry.pseudo) return "pseudo";
+  return `${Math.round(entry.coverage * 100)}%`;
+}
+
+async function loadSummary() {
+  const { ok, data } = await getJSON(api());
+  if (!ok) return;
+  shown.summary = data;
+  $("locales").replaceChildren(...data.locales.map((entry) => {
+    const button = el("button", { "data-locale": entry.locale, title: entry.name, className: entry.locale === state.locale ? "active" : "" },
+      el("span", { class: "locale-code" }, entry.locale),
+      el("span", { class: `coverage ${coverageClass(entry)}`, title: "strings shown translated" }, coverageText(entry)));
+    button.addEventListener("click", () => choose({ locale: entry.locale }));
+    return button;
+  }));
+  if (state.tab === "all") renderAllLocales();
+}
+
+// ---- the chosen locale: inbox line, side panel, stage
+async function loadView() {
+  const { ok, data } = await getJSON(`${api()}/${encodeURIComponent(state.locale)}`);
+  if (!ok) {
+    showProblems(data.problems || [{ text: "this view could not be built" }]);
+    return;
+  }
+  showProblems([]);
+  const changed = !shown.view || shown.view.version !== data.version || shown.view.locale !== data.locale;
+  shown.view = data;
+  renderInbox(data);
+  renderPanel(data);
+  await renderStage(changed);
+  loadChecks(data.version);
+}
+
+function showProblems(problems) {
+  const box = $("problems");
+  box.hidden = problems.length === 0;
+  box.replaceChildren(
+    el("strong", {}, problems.length === 1 ? "The preview cannot be built:" : `The preview cannot be built (${problems.length} problems):`),
+    el("ul", {}, ...problems.map((problem) => el("li", {}, el("code", {}, problem.text)))),
+    el("p", { class: "hint" }, "Fix the file and save it: the preview updates by itself."));
+  document.body.classList.toggle("has-problems", problems.length > 0);
+}
+
+function renderInbox(view) {
+  const brand = $("brand").textContent;
+  $("inbox-avatar").textContent = brand.slice(0, 1);
+  $("inbox-from").textContent = brand;
+  $("inbox-subject").textContent = view.subject;
+  $("inbox-preheader").textContent = `— ${view.preheader}`;
+  $("inbox").dir = view.dir;
+}
+
+function findingItem(text, kind) {
+  return el("li", { class: kind }, text);
+}
+
+function fillList(id, items, emptyText) {
+  $(id).replaceChildren(...(items.length ? items : [el("li", { class: "none" }, emptyText)]));
+  $(`${id}-count`).textContent = items.length ? String(items.length) : "";
+}
+
+function renderPanel(view) {
+  const warnings = [...view.errors.map((line) => findingItem(line, "error")), ...view.warnings.map((line) => findingItem(line, "warning"))];
+  fillList("warnings", warnings, "No warnings.");
+  fillList("qa", view.qa.map((f) => findingItem(`${f.file}:${f.line}: ${f.check}: ${f.message} (msgid “${f.msgid}”)`, "warning")),
+    view.locale === "en" || view.locale.includes("_X") ? "English and pseudo-locales have no catalog." : "Every translation passes.");
+  const kb = (view.html_bytes / 1024).toFixed(1);
+  $("size").textContent = `${kb} KB`;
+  $("facts").replaceChildren(
+    el("dt", {}, "Language"), el("dd", {}, `${view.lang} · ${view.dir === "rtl" ? "right to left" : "left to right"}`),
+    el("dt", {}, "Translated"), el("dd", {}, `${Math.round(view.coverage * 100)}% of its strings`),
+    el("dt", {}, "HTML size"), el("dd", {}, `${kb} KB of Gmail's 102 KB before clipping`));
+}
+
+async function loadChecks(version) {
+  const { ok, data } = await getJSON(`${api()}/${encodeURIComponent(state.locale)}/checks`);
+  if (!ok || !shown.view || shown.view.version !== version) return;
+  $("checks").closest(".card").hidden = data.findings === null;
+  if (data.findings === null) return;
+  fillList("checks", data.findings.map((f) => findingItem(`${f.severity}: ${f.check}: ${f.message}${f.hint ? " — " + f.hint : ""}`, f.severity)),
+    "No findings.");
+}
+
+// ---- the stage: the email in frames, a source text, or every locale side by side
+async function renderStage(changed) {
+  const stage = $("stage");
+  stage.dataset.tab = state.tab;
+  if (state.tab === "all") return renderAllLocales();
+  if (state.tab !== "email") {
+    const source = { text: shown.view.text, mjml: shown.view.mjml, html: shown.view.html }[state.tab];
+    const pre = el("pre", { class: "source", id: "source", dir: state.tab === "text" ? shown.view.dir : "ltr" }, source);
+    stage.replaceChildren(pre);
+    shown.framed = "";
+    return;
+  }
+  const layout = `${state.appearance}|${state.width}|${state.translator}|${state.locale}`;
+  if (!changed && shown.framed === layout) return;
+  shown.framed = layout;
+  const schemes = state.appearance === "both" ? ["light", "dark"] : [state.appearance];
+  const frames = schemes.map((scheme) => emailFrame(scheme));
+  stage.replaceChildren(el("div", { class: "frames" }, ...frames.map((frame) => frame.card)));
+  if (state.translator) {
+    const { ok, data } = await getJSON(`${api()}/${encodeURIComponent(state.locale)}/translator`);
+    if (!ok) return showProblems(data.problems);
+    shown.messages = data.messages;
+    for (const frame of frames) frame.iframe.srcdoc = data.html;
+  } else {
+    for (const frame of frames) frame.iframe.src = emailUrl(state.locale, shown.view.version);
+  }
+}
+
+function emailFrame(scheme) {
+  const iframe = el("iframe", {
+    id: scheme === "dark" ? "email-dark" : "email", title: `The email, ${scheme} mode`,
+    sandbox: "allow-same-origin", "data-scheme": scheme,
+  });
+  iframe.style.width = `${WIDTHS[state.width]}px`;
+  iframe.addEventListener("load", () => prepareFrame(iframe, scheme));
+  const label = el("div", { class: "frame-label" }, scheme === "dark" ? "Dark mode" : "Light mode",
+    el("span", {}, `${WIDTHS[state.width]} px`));
+  return { iframe, card: el("figure", { class: `device ${state.width}` }, label, iframe) };
+}
+
+function prepareFrame(iframe, scheme) {
+  const doc = iframe.contentDocument;
+  if (!doc || !doc.body) return;
+  if (scheme === "dark") emulateDarkMode(doc);
+  if (state.translator && iframe.srcdoc) markStrings(doc);
+  else openLinksOutside(doc);
+  fitHeight(iframe);
+}
+
+// Apple Mail and others apply the email's `prefers-color-scheme: dark` rules; a frame cannot be told
+// the preference by itself, so its dark rules are switched on and its light-only rules off.
+function emulateDarkMode(doc) {
+  for (const sheet of doc.styleSheets) {
+    for (const rule of sheet.cssRules) {
+      if (!rule.media) continue;
+      rule.media.mediaText = rule.media.mediaText
+        .replace(/\(\s*prefers-color-scheme:\s*dark\s*\)/g, "(min-width: 0px)")
+        .replace(/\(\s*prefers-color-scheme:\s*light\s*\)/g, "(max-width: 0px)");
+    }
+  }
+  doc.documentElement.dataset.previewScheme = "dark";
+}
+
+function openLinksOutside(doc) {
+  doc.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link) return;
+    event.preventDefault();
+    if (/^https:\/\//.test(link.href)) window.open(link.href, "_blank", "noopener");
+  });
+}
+
+function fitHeight(iframe) {
+  const doc = iframe.contentDocument;
+  iframe.style.height = `${Math.max(400, doc.documentElement.scrollHeight)}px`;
+}
+
+// ---- translator mode
+function markStrings(doc) {
+  const style = doc.createElement("style");
+  style.textContent = `
+    [data-msg] { border-radius: 3px; cursor: pointer; box-shadow: 0 0 0 1px rgba(37, 99, 235, .35); }
+    [data-msg]:hover { background: rgba(37, 99, 235, .12); }
+    [data-state="fuzzy"], [data-state="refused"] { box-shadow: 0 0 0 2px rgba(217, 119, 6, .7); }
+    [data-state="untranslated"] { box-shadow: 0 0 0 2px rgba(220, 38, 38, .6); }
+    [data-selected] { background: rgba(37, 99, 235, .22) !important; }`;
+  doc.head.append(style);
+  for (const span of doc.querySelectorAll("[data-msg]")) span.dataset.state = shown.messages[span.dataset.msg].state;
+  doc.addEventListener("click", (event) => {
+    event.preventDefault();
+    const span = event.target.closest("[data-msg]");
+    if (!span) return;
+    for (const selected of doc.querySelectorAll("[data-selected]")) delete selected.dataset.selected;
+    span.dataset.selected = "";
+    showMessage(shown.messages[span.dataset.msg]);
+  });
+}
+
+const STATES = {
+  translated: "Translated",
+  fuzzy: "Fuzzy: the English is shown until a translator reviews it",
+  untranslated: "Untranslated: the English is shown",
+  refused: "Refused by a check: the English is shown",
+  source: "English source text",
+  pseudo: "Pseudo-locale: generated from the English",
+};
+
+function showMessage(message) {
+  const rows = [
+    ["State", el("span", { class: `state ${message.state}` }, STATES[message.state])],
+    ["msgid", el("code", {}, message.msgid)],
+    ["msgctxt", message.context ? el("code", {}, message.context) : "—"],
+    ["Catalog", message.catalog ? el("code", {}, message.catalog) : "—"],
+    ["Translation", message.translation || "—"],
+    ["Note", message.detail || null],
+    ["English from", el("code", {}, message.source)],
+  ];
+  $("message-details").replaceChildren(...rows.filter(([, value]) => value !== null)
+    .flatMap(([name, value]) => [el("dt", {}, name), el("dd", { "data-field": name }, value)]));
+  $("message").hidden = false;
+}
+
+// ---- every locale side by side, at phone width
+function renderAllLocales() {
+  if (!shown.summary) return;
+  const stage = $("stage");
+  let grid = stage.querySelector(".all-locales");
+  if (!grid) {
+    grid = el("div", { class: "all-locales" });
+    stage.replaceChildren(grid);
+    shown.framed = "";
+  }
+  const cards = shown.summary.locales.map((entry) => localeCard(grid, entry));
+  grid.replaceChildren(...cards);
+}
+
+function localeCard(grid, entry) {
+  const existing = grid.querySelector(`[data-card="${entry.locale}"]`);
+  if (existing && existing.dataset.version === String(entry.version)) return existing;
+  const header = el("div", { class: "frame-label" }, `${entry.locale} · ${entry.name}`,
+    el("span", { class: `coverage ${coverageClass(entry)}` }, coverageText(entry)));
+  const body = entry.problems
+    ? el("div", { class: "card-problem" }, ...entry.problems.map((problem) => el("code", {}, problem.text)))
+    : el("iframe", { title: `${entry.locale} at 375 px`, sandbox: "allow-same-origin", src: emailUrl(entry.locale, entry.version) });
+  if (body.tagName === "IFRAME") body.addEventListener("load", () => { openLinksOutside(body.contentDocument); fitHeight(body); });
+  return el("figure", { class: "device mobile", "data-card": entry.locale, "data-version": String(entry.version) }, header, body);
+}
+
+// ---- choosing and live reloading
+function markChoices() {
+  for (const [group, key] of [["tabs", "tab"], ["widths", "width"], ["appearance", "appearance"], ["locales", "locale"], ["issue-list", "issue"]]) {
+    for (const button of $(group).querySelectorAll(`[data-${key}]`)) {
+      const active = button.dataset[key] === state[key];
+      button.classList.toggle("active", active);
+      button.setAttribute("aria-pressed", String(active));
+    }
+  }
+  $("translator").checked = state.translator;
+  document.body.dataset.tab = state.tab;
+}
+
+async function choose(change) {
+  const issueChanged = change.issue && change.issue !== state.issue;
+  Object.assign(state, change);
+  writeHash();
+  markChoices();
+  if (change.locale || issueChanged || "translator" in change) $("message").hidden = true;
+  if (issueChanged) { shown.view = null; await loadSummary(); }
+  await loadView();
+  markChoices();
+}
+
+let refreshing = null;
+let again = false;
+
+async function refresh() {
+  if (refreshing) { again = true; return refreshing; }
+  refreshing = (async () => {
+    do {
+      again = false;
+      await loadIssues();
+      await loadView();
+      await loadSummary();
+      markChoices();
+    } while (again);
+  })();
+  try { await refreshing; } finally { refreshing = null; }
+}
+
+function listen() {
+  const live = $("live");
+  const events = new EventSource("/events");
+  events.onopen = () => { live.dataset.state = "live"; live.textContent = "Live: updates on save"; };
+  events.onerror = () => { live.dataset.state = "offline"; live.textContent = "Reconnecting…"; };
+  events.onmessage = (event) => {
+    const data = JSON.parse(event.data);
+    if (data.changed) live.title = `Last saved: ${data.changed.join(", ")}`;
+    refresh();
+  };
+}
+
+function wireControls() {
+  for (const [group, key] of [["tabs", "tab"], ["widths", "width"], ["appearance", "appearance"]]) {
+    for (const button of $(group).querySelectorAll(`[data-${key}]`)) {
+      button.addEventListener("click", () => choose({ [key]: button.dataset[key] }));
+    }
+  }
+  $("translator").addEventListener("change", (event) => choose({ translator: event.target.checked }));
+  $("message-close").addEventListener("click", () => { $("message").hidden = true; });
+}
+
+readHash();
+wireControls();
+markChoices();
+listen();

@@ -1,0 +1,112 @@
+"""What the preview shows, built by the same pipeline as `newsletter build`.
+
+Every render goes through `render_issue` with the build's `RenderCache`, whose key hashes every
+input of one email (issue file, the locale's catalog, templates, settings, code). After a file
+is saved, only the emails that read it get a new key and are rendered again; the others come
+back from the cache. Issues and catalogs are parsed through the build's per-file-version caches.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+
+from babel import Locale
+
+from newsletter.build import BuildReport, IssueBuild, render_issue
+from newsletter.cache import RenderCache
+from newsletter.content import Issue, issue_paths, load_issue
+from newsletter.errors import NewsletterError
+from newsletter.i18n.catalogs import translator_for
+from newsletter.i18n.qa import check_catalogs
+from newsletter.preview.marks import MarkedMessage, marked_messages, marks_to_spans
+from newsletter.render import RenderedEmail, render_email
+from newsletter.settings import PSEUDO_LOCALES, Settings, load_settings
+
+PSEUDO_NAMES = {"en_XA": "Pseudo: accented, 35% longer", "ar_XB": "Pseudo: right-to-left"}
+
+
+@dataclass(frozen=True)
+class LocaleView:
+    """One issue in one locale, with everything the side panel lists."""
+
+    email: RenderedEmail
+    version: str  # the render key: it changes exactly when the email may have changed
+    warnings: tuple[str, ...]
+    errors: tuple[str, ...]
+    qa: tuple[dict, ...]
+    build: IssueBuild
+
+
+def problem_dicts(error: NewsletterError) -> list[dict]:
+    """Problems as the page shows them: the one-line text plus its parts."""
+    return [{"text": str(p), "file": p.location.file, "line": p.location.line, "message": p.message,
+             "hint": p.hint} for p in error.problems]
+
+
+def locale_name(locale: str) -> str:
+    return PSEUDO_NAMES.get(locale) or Locale.parse(locale).get_display_name("en")
+
+
+class Previews:
+    """Builds previews on request; one render at a time (the Jinja environment is shared)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.settings_error: NewsletterError | None = None
+        self._lock = threading.Lock()
+        self._cache = RenderCache(settings)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return (*self.settings.locales, *PSEUDO_LOCALES)
+
+    def refresh(self) -> None:
+        """After files changed: re-read the settings and fingerprint the templates again."""
+        with self._lock:
+            try:
+                self.settings = load_settings(self.settings.root)
+                self.settings_error = None
+            except NewsletterError as error:
+                self.settings_error = error
+            self._cache = RenderCache(self.settings)
+
+    def issue_ids(self) -> list[str]:
+        return [path.stem for path in issue_paths(self.settings)]
+
+    def issue(self, issue_id: str) -> Issue:
+        if self.settings_error:
+            raise self.settings_error
+        return load_issue(self.settings.issues_dir / f"{issue_id}.yaml", self.settings)
+
+    def view(self, issue_id: str, locale: str) -> LocaleView:
+        """The email as `newsletter build` writes it, its warnings and the catalog's QA findings."""
+        issue = self.issue(issue_id)
+        report = BuildReport()
+        with self._lock:
+            settings, cache = self.settings, self._cache
+            build = render_issue(issue, settings, (locale,), report, cache)
+            version = cache.key(settings.root / issue.file, locale)
+        qa = check_catalogs(settings, [locale]) if locale in settings.target_locales else []
+        return LocaleView(build.emails[0], version, tuple(report.warnings), tuple(report.errors),
+                          tuple(asdict(finding) for finding in qa), build)
+
+    def translator_view(self, issue_id: str, locale: str) -> tuple[str, list[MarkedMessage]]:
+        """The email with every translated string in a <span data-msg=N>, and the table N → entry."""
+        issue = self.issue(issue_id)
+        with self._lock:
+            translator = translator_for(self.settings, locale)
+            translator.marks = []
+            email = render_email(issue, self.settings, locale, translator)
+        return marks_to_spans(email.html), marked_messages(translator, self.settings)
+
+    def checks(self, issue_id: str, locale: str) -> list[dict] | None:
+        """Findings of the pre-send checks (`newsletter check`); None where they are not available."""
+        try:
+            from newsletter.checks import check_build
+        except ImportError:
+            return None
+        build = self.view(issue_id, locale).build
+        return [{"severity": f.severity, "locale": f.locale, "check": f.check, "message": f.message,
+                 "hint": f.hint} for f in check_build(build, self.settings, spam=False)]
+

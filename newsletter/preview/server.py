@@ -1,0 +1,176 @@
+"""The preview's web application (Starlette): the page, its JSON API, the emails and live events.
+
+Only these routes exist. Issue ids and locales in a URL must be ones the project has, so no
+URL can name a file; nothing is served from disk by path and nothing is listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import asdict
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from newsletter.errors import NewsletterError
+from newsletter.preview.previews import Previews, locale_name, problem_dicts
+from newsletter.preview.watcher import Hub, watch
+
+PAGE_FOLDER = Path(__file__).parent / "page"
+ASSETS = {"preview.css": "text/css", "preview.js": "text/javascript", "favicon.svg": "image/svg+xml"}
+COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+PAGE_POLICY = "default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; frame-src 'self'"
+# The email may show remote images and its own inline styles; nothing in it may run.
+EMAIL_POLICY = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; font-src *"
+
+
+def _json(data, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status, headers=COMMON_HEADERS)
+
+
+def _not_found() -> Response:
+    return Response("Not Found", 404, headers=COMMON_HEADERS, media_type="text/plain")
+
+
+def _previews(request: Request) -> Previews:
+    return request.app.state.previews
+
+
+def _chosen(request: Request) -> tuple[str, str | None] | None:
+    """The issue (and locale) named in the URL, when the project has them; None otherwise."""
+    previews, params = _previews(request), request.path_params
+    locale = params.get("locale")
+    if params["issue"] not in previews.issue_ids() or (locale is not None and locale not in previews.locales):
+        return None
+    return params["issue"], locale
+
+
+def page(request: Request) -> Response:
+    html = (PAGE_FOLDER / "index.html").read_bytes()
+    return Response(html, media_type="text/html", headers={**COMMON_HEADERS, "Content-Security-Policy": PAGE_POLICY})
+
+
+def asset(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in ASSETS:
+        return _not_found()
+    return Response((PAGE_FOLDER / name).read_bytes(), media_type=ASSETS[name], headers=COMMON_HEADERS)
+
+
+def issues(request: Request) -> JSONResponse:
+    previews, listed = _previews(request), []
+    for issue_id in previews.issue_ids():
+        try:
+            listed.append({"id": issue_id, "subject": previews.issue(issue_id).subject.value})
+        except NewsletterError as error:
+            listed.append({"id": issue_id, "problems": problem_dicts(error)})
+    first = request.app.state.first_issue
+    default = first if first in previews.issue_ids() else (listed[-1]["id"] if listed else None)
+    return _json({"issues": listed, "default": default, "brand": previews.settings.brand.name})
+
+
+def issue_summary(request: Request) -> JSONResponse:
+    """Every locale of an issue with its coverage: the locale switcher."""
+    chosen = _chosen(request)
+    if chosen is None:
+        return _not_found()
+    previews, locales = _previews(request), []
+    for locale in previews.locales:
+        entry = {"locale": locale, "name": locale_name(locale), "pseudo": locale not in previews.settings.locales}
+        try:
+            view = previews.view(chosen[0], locale)
+            entry.update(coverage=view.email.coverage, dir=view.email.dir, version=view.version)
+        except NewsletterError as error:
+            entry["problems"] = problem_dicts(error)
+        locales.append(entry)
+    return _json({"issue": chosen[0], "locales": locales})
+
+
+def locale_view(request: Request) -> JSONResponse:
+    chosen = _chosen(request)
+    if chosen is None:
+        return _not_found()
+    try:
+        view = _previews(request).view(*chosen)
+    except NewsletterError as error:
+        return _json({"problems": problem_dicts(error)}, 422)
+    email = view.email
+    return _json({"issue": email.issue_id, "locale": email.locale, "version": view.version, "lang": email.lang,
+                  "dir": email.dir, "subject": email.subject, "preheader": email.preheader,
+                  "coverage": email.coverage, "text": email.text, "mjml": email.mjml, "html": email.html,
+                  "html_bytes": len(email.html.encode()), "warnings": view.warnings, "errors": view.errors,
+                  "qa": view.qa})
+
+
+def translator_view(request: Request) -> JSONResponse:
+    chosen = _chosen(request)
+    if chosen is None:
+        return _not_found()
+    try:
+        html, messages = _previews(request).translator_view(*chosen)
+    except NewsletterError as error:
+        return _json({"problems": problem_dicts(error)}, 422)
+    return _json({"html": html, "messages": [asdict(message) for message in messages]})
+
+
+def checks(request: Request) -> JSONResponse:
+    chosen = _chosen(request)
+    if chosen is None:
+        return _not_found()
+    try:
+        return _json({"findings": _previews(request).checks(*chosen)})
+    except NewsletterError as error:
+        return _json({"problems": problem_dicts(error)}, 422)
+
+
+def email_html(request: Request) -> Response:
+    """Exactly the HTML that `newsletter build` writes and export ships."""
+    chosen = _chosen(request)
+    if chosen is None:
+        return _not_found()
+    try:
+        html = _previews(request).view(*chosen).email.html
+    except NewsletterError as error:
+        return Response("\n".join(str(p) for p in error.problems), 422, media_type="text/plain", headers=COMMON_HEADERS)
+    return Response(html, media_type="text/html", headers={**COMMON_HEADERS, "Content-Security-Policy": EMAIL_POLICY})
+
+
+async def events(request: Request) -> StreamingResponse:
+    return StreamingResponse(request.app.state.hub.stream(), media_type="text/event-stream", headers=COMMON_HEADERS)
+
+
+ROUTES = [
+    Route("/", page),
+    Route("/assets/{name}", asset),
+    Route("/api/issues", issues),
+    Route("/api/issues/{issue}", issue_summary),
+    Route("/api/issues/{issue}/{locale}", locale_view),
+    Route("/api/issues/{issue}/{locale}/translator", translator_view),
+    Route("/api/issues/{issue}/{locale}/checks", checks),
+    Route("/email/{issue}/{locale}.html", email_html),
+    Route("/events", events),
+]
+
+
+def create_app(previews: Previews, first_issue: str | None, allowed_hosts: list[str]) -> Starlette:
+    """The application; the file watcher runs as long as it does."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch(previews, app.state.hub, stop))
+        yield
+        stop.set()
+        await watcher
+
+    # Only requests addressed to this server by name are answered (no DNS rebinding from web pages).
+    app = Starlette(routes=ROUTES, lifespan=lifespan,
+                    middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)])
+    app.state.previews, app.state.hub, app.state.first_issue = previews, Hub(), first_issue
+    return app

@@ -1,0 +1,72 @@
+"""Live reload: watch the project's sources and tell every open page what changed.
+
+watchfiles (inotify on Linux) reports saved files; the open pages hear about it over
+server-sent events and fetch their view again. A view whose inputs did not change keeps
+its render key, so the page leaves that email alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from watchfiles import Change, DefaultFilter, awatch
+
+from newsletter.preview.previews import Previews
+from newsletter.settings import SETTINGS_FILE
+
+WATCHED_FOLDERS = ("issues", "locales", "templates")
+QUIET_MS = 20  # changes are reported once the folder was quiet this long (an editor's save is several events)
+KEEP_ALIVE_SECONDS = 15
+
+
+class SourceFilter(DefaultFilter):
+    """Editors' swap and backup files are ignored, and so are compiled .mo catalogs (the build reads .po)."""
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return super().__call__(change, path) and not path.endswith((".mo", "~"))
+
+
+class Hub:
+    """Every open page's event queue."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue] = set()
+
+    def publish(self, event: dict) -> None:
+        for queue in self._queues:
+            queue.put_nowait(event)
+
+    async def stream(self) -> AsyncIterator[str]:
+        """Server-sent events for one page: a hello, then one event per batch of saved files."""
+        queue: asyncio.Queue = asyncio.Queue()
+        self._queues.add(queue)
+        try:
+            yield 'retry: 500\ndata: {"hello": true}\n\n'
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), KEEP_ALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"data: {json.dumps(event)}\n\n"
+        finally:
+            self._queues.discard(queue)
+
+
+def watched_paths(root: Path) -> list[Path]:
+    paths = [root / folder for folder in WATCHED_FOLDERS if (root / folder).is_dir()]
+    return [*paths, root / SETTINGS_FILE]
+
+
+async def watch(previews: Previews, hub: Hub, stop: asyncio.Event) -> None:
+    """Until `stop` is set: on every batch of saved files, refresh the previews and notify the pages."""
+    root = previews.settings.root
+    async for changes in awatch(*watched_paths(root), watch_filter=SourceFilter(), step=QUIET_MS,
+                                stop_event=stop, debounce=1000):
+        files = sorted({previews.settings.relative(Path(path)) for _, path in changes})
+        await run_in_threadpool(previews.refresh)
+        hub.publish({"changed": files})

@@ -46,6 +46,11 @@ class Links:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    spam_threshold: float = 5.0  # a SpamAssassin score above this is an error in the pre-send checks
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     brand: Brand
@@ -56,6 +61,7 @@ class Settings:
     links: Links
     link_overrides: dict[str, Links] = field(default_factory=dict)
     utm: dict[str, str] = field(default_factory=dict)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def issues_dir(self) -> Path:
@@ -107,7 +113,8 @@ def load_settings(root: Path | None = None) -> Settings:
                                       "run the command at the root of the newsletter project"))
     problems = ProblemList()
     top = Fields(compose(path, SETTINGS_FILE), SETTINGS_FILE, "", problems,
-                 ("brand", "sender", "postal_address", "source_locale", "target_locales", "links", "utm"))
+                 ("brand", "sender", "postal_address", "source_locale", "target_locales", "links", "utm",
+                  "checks"))
     settings = _read(root, top, problems)
     problems.raise_if_any()
     return settings
@@ -124,11 +131,12 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     utm_fields = top.mapping("utm", ("source", "medium", "campaign"), required=False)
     utm = {key: utm_fields.text(key, required=False) for key in ("source", "medium", "campaign")} if utm_fields else {}
     postal = top.text("postal_address")
-    if None in (brand, sender, source, default_links, postal) or None in targets:
+    checks = _checks(top.mapping("checks", ("spam_threshold",), required=False))
+    if None in (brand, sender, source, default_links, postal, checks) or None in targets:
         return None
     return Settings(root=root, brand=brand, sender=sender, postal_address=postal, source_locale=source,
                     target_locales=tuple(targets), links=default_links, link_overrides=overrides,
-                    utm={key: value for key, value in utm.items() if value})
+                    utm={key: value for key, value in utm.items() if value}, checks=checks)
 
 
 def _brand(fields: Fields | None) -> Brand | None:
@@ -139,6 +147,24 @@ def _brand(fields: Fields | None) -> Brand | None:
     if None in (name, website, *colors.values()):
         return None
     return Brand(name=name, website=website, **colors)
+
+
+def _checks(fields: Fields | None) -> CheckSettings | None:
+    """checks: settings of the pre-send checks (all optional)."""
+    if fields is None:
+        return CheckSettings()
+    value = fields.text("spam_threshold", required=False)
+    if value is None:
+        return CheckSettings()
+    try:
+        threshold = float(value)
+    except ValueError:
+        threshold = -1.0
+    if not 0 < threshold <= 100:
+        fields.problems.add(fields.location("spam_threshold"), f"expected a SpamAssassin score like 5.0, got {value!r}",
+                            "write a number above 0; SpamAssassin's own default is 5.0")
+        return None
+    return CheckSettings(spam_threshold=threshold)
 
 
 def _color(fields: Fields, key: str) -> str | None:

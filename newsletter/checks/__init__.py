@@ -1,0 +1,72 @@
+"""Pre-send checks, per locale: size, links, accessibility, compliance, content, MJML and spam.
+
+One module per check family; each check is a small function named after what it checks,
+taking one CheckedEmail and yielding Findings. `check_build` runs the fast ones on every build;
+`spam=True` (used by `newsletter check` and the export) adds the external tools: the official
+MJML validator and SpamAssassin, each where it is installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsletter.checks import accessibility, compliance, content, links, mjml, size
+from newsletter.checks import spam as spam_check
+from newsletter.checks.model import Check, CheckedEmail, Finding
+from newsletter.checks.spam import SpamScore
+from newsletter.i18n.catalogs import translator_for
+from newsletter.settings import Settings
+
+if TYPE_CHECKING:  # newsletter.build calls check_build: importing it here at run time would be circular
+    from newsletter.build import IssueBuild
+
+__all__ = ["Finding", "check_build", "run_checks", "run_command"]
+
+CHECKS: tuple[Check, ...] = (*size.CHECKS, *links.CHECKS, *accessibility.CHECKS, *compliance.CHECKS,
+                             *content.CHECKS, *mjml.CHECKS)
+
+
+@dataclass
+class CheckRun:
+    findings: list[Finding] = field(default_factory=list)
+    spam_scores: list[SpamScore] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # external checks whose tool is not installed
+
+
+def checked_emails(build: IssueBuild, settings: Settings) -> list[CheckedEmail]:
+    """Each email with its English source and its localized issue (catalogs are cached: this is cheap)."""
+    return [CheckedEmail(email, build.issue, translator_for(settings, email.locale).localize(build.issue), settings)
+            for email in build.emails]
+
+
+def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False) -> CheckRun:
+    run = CheckRun()
+    emails = checked_emails(build, settings)
+    for checked in emails:
+        run.findings.extend(finding for check in CHECKS for finding in check(checked))
+    if not external:
+        return run
+    if mjml.official_cli(settings):
+        run.findings.extend(mjml.official(emails))
+    else:
+        run.skipped.append("the official MJML validator (needs Node.js and tools/mjml: npm ci --prefix tools/mjml)")
+    if spam_check.available():
+        for checked in emails:
+            run.spam_scores.append(score := spam_check.score(checked))
+            run.findings.extend(spam_check.findings(checked, score))
+    else:
+        run.skipped.append("the spam score (needs SpamAssassin: apt-get install spamassassin)")
+    return run
+
+
+def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False) -> list[Finding]:
+    """Every finding about the built emails, in locale order. spam=True also runs the external
+    tools (the official MJML validator and SpamAssassin): slower, for the command and the export."""
+    return run_checks(build, settings, external=spam).findings
+
+
+def run_command(args, settings: Settings) -> int:
+    from newsletter.checks.command import run
+
+    return run(args, settings)

@@ -1,0 +1,60 @@
+"""`newsletter check [ISSUE] [--locale L ...] [--format text|json] [--strict]`.
+
+Text: one line per finding on stdout (`severity: locale: check: message — hint`), then the spam
+score of each locale and a summary on stderr. JSON: {"findings": [...], "spam": [...], "skipped": [...]}.
+Exit 1 when any error (with --strict, any warning too), else 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+
+from newsletter.build import BuildReport, render_issue, select_locales
+from newsletter.cache import RenderCache
+from newsletter.checks import CheckRun, run_checks
+from newsletter.content import load_issues
+from newsletter.settings import Settings
+
+
+def check_issues(settings: Settings, issue: str | None, locales: list[str] | None, strict: bool) -> dict[str, CheckRun]:
+    """Every chosen issue rendered in memory (nothing written) and checked with every tool installed."""
+    chosen = select_locales(settings, locales)
+    runs = {}
+    for loaded in load_issues(settings, [issue] if issue else None):
+        run = run_checks(render_issue(loaded, settings, chosen, BuildReport(), RenderCache(settings)), settings,
+                         external=True)
+        if strict:
+            run.findings = [replace(finding, severity="error") for finding in run.findings]
+        runs[loaded.id] = run
+    return runs
+
+
+def run(args, settings: Settings) -> int:
+    runs = check_issues(settings, args.issue, args.locale, args.strict)
+    if args.format == "json":
+        print(json.dumps(_as_json(runs), indent=2, ensure_ascii=False))
+    else:
+        _print_text(runs)
+    return 1 if any(f.severity == "error" for run in runs.values() for f in run.findings) else 0
+
+
+def _as_json(runs: dict[str, CheckRun]) -> dict:
+    return {
+        "findings": [{"issue": issue, **finding.as_dict()} for issue, run in runs.items() for finding in run.findings],
+        "spam": [{"issue": issue, **score.as_dict()} for issue, run in runs.items() for score in run.spam_scores],
+        "skipped": sorted({skipped for run in runs.values() for skipped in run.skipped}),
+    }
+
+
+def _print_text(runs: dict[str, CheckRun]) -> None:
+    for issue, run in runs.items():
+        for finding in run.findings:
+            print(f"{finding.severity}: {finding}")
+        for score in run.spam_scores:
+            print(f"spam: {issue} {score.locale}: SpamAssassin {score}", file=sys.stderr)
+        errors = sum(finding.severity == "error" for finding in run.findings)
+        print(f"{issue}: {errors} error(s), {len(run.findings) - errors} warning(s)", file=sys.stderr)
+        for skipped in run.skipped:
+            print(f"{issue}: skipped {skipped}", file=sys.stderr)

@@ -1,0 +1,117 @@
+"""Content: subject and preheader fit the inbox, no English left in a translated email, no template
+or merge-tag syntax left over, and a plain-text part that carries the same message."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from newsletter.checks.model import CheckedEmail, Finding
+from newsletter.content import Text
+from newsletter.i18n.catalogs import load_catalog, po_path
+
+SUBJECT_MAX = 60  # characters most inboxes show before cutting the subject
+PREHEADER_RANGE = (30, 100)  # shorter leaves room for body text in the preview; longer is cut
+MIN_WORDS = 3  # fewer words (once names and URLs are removed) may rightly read the same in any language
+LISTED = 5
+TEXT_PART_MIN_SHARE = 0.6  # of the HTML's visible letters
+
+KNOWN_MERGE_TAGS = re.compile(r"\[\[(?:unsubscribe_url|web_version_url|first_name\|[^\[\]]*)\]\]")
+LEFTOVER = re.compile(r"\[\[|\]\]|\{\{|\}\}|\{%|%\}|%\([a-z_]*\)[sd]?|%[sd]\b")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+|mailto:\S+|[*_\[\]]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def display_width(text: str) -> int:
+    """Characters as an inbox shows them: wide (CJK) characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def subject_length(checked: CheckedEmail) -> Iterator[Finding]:
+    width = display_width(checked.email.subject)
+    if width > SUBJECT_MAX:
+        yield checked.warning("content.subject-length", f"{checked.where(checked.source.subject)}: the subject is {width} "
+                              f"characters wide; inboxes cut it near {SUBJECT_MAX}", "put the key words first, or shorten it")
+
+
+def preheader_length(checked: CheckedEmail) -> Iterator[Finding]:
+    width, (low, high) = display_width(checked.email.preheader), PREHEADER_RANGE
+    if not low <= width <= high:
+        yield checked.warning("content.preheader-length", f"{checked.where(checked.source.preheader)}: the preheader is "
+                              f"{width} characters wide", f"aim for {low} to {high} characters")
+
+
+def _words(text: str, names: tuple[str, ...]) -> list[str]:
+    stripped = _LINK_TARGET.sub(" ", text)
+    for name in names:
+        stripped = stripped.replace(name, " ")
+    return re.findall(r"[^\W\d_]{2,}", stripped)
+
+
+def _still_english(checked: CheckedEmail) -> list[Text]:
+    """Issue texts (but image alt, see a11y.alt-translated) identical to their English beyond names and URLs."""
+    names = (checked.settings.brand.name, checked.settings.sender.name)
+    return [source for source, localized in zip(checked.source.texts(), checked.localized.texts())
+            if source.context != "image alt text" and localized.value == source.value
+            and len(_words(source.value, names)) >= MIN_WORDS]
+
+
+def _catalog_line(checked: CheckedEmail, text: Text) -> str:
+    message = load_catalog(checked.settings, checked.locale).get(text.value, text.context)
+    catalog = checked.settings.relative(po_path(checked.settings, checked.locale))
+    return f"{catalog}:{message.lineno}" if message is not None and message.lineno else catalog
+
+
+def untranslated(checked: CheckedEmail) -> Iterator[Finding]:
+    if not checked.translated:
+        return
+    places = [f"{checked.where(text)} ({_catalog_line(checked, text)})" for text in _still_english(checked)]
+    places += [f"{fallback.source} ({fallback.catalog})" for fallback in checked.email.fallbacks
+               if fallback.source.startswith("templates/") and fallback.reason in ("untranslated", "fuzzy")]
+    if places:
+        more = f", … and {len(places) - LISTED} more" if len(places) > LISTED else ""
+        catalog = checked.settings.relative(po_path(checked.settings, checked.locale))
+        yield checked.warning("content.untranslated", f"{len(places)} texts are still in English: "
+                              f"{', '.join(places[:LISTED])}{more}",
+                              f"translate them in {catalog} (newsletter i18n status lists them all)")
+
+
+def placeholders(checked: CheckedEmail) -> Iterator[Finding]:
+    html = checked.html
+    attributes = [e.attrs.get(name, "") for e in html.elements for name in ("href", "alt", "title")]
+    parts = (("HTML", " ".join([html.visible_text, *attributes])), ("text part", checked.email.text))
+    for part, text in parts:
+        for leftover in sorted(set(LEFTOVER.findall(KNOWN_MERGE_TAGS.sub(" ", text)))):
+            yield checked.error("content.placeholder", f"{_origin(checked, leftover)}: {leftover!r} left in the {part}: "
+                                f"…{_context(text, leftover)}…", "close the placeholder or merge tag, e.g. "
+                                "[[first_name|there]] or %(brand)s, or remove it")
+
+
+def _origin(checked: CheckedEmail, leftover: str) -> str:
+    """The issue text (and its translation) holding the leftover, else the templates."""
+    for source, localized in zip(checked.source.texts(), checked.localized.texts()):
+        if leftover in KNOWN_MERGE_TAGS.sub(" ", localized.value):
+            changed = checked.translated and localized.value != source.value
+            translation = f" ({_catalog_line(checked, source)})" if changed else ""
+            return checked.where(source) + translation
+    return "templates/"
+
+
+def _context(text: str, needle: str) -> str:
+    start = text.find(needle)
+    return " ".join(text[max(0, start - 25):start + len(needle) + 25].split())
+
+
+def text_part(checked: CheckedEmail) -> Iterator[Finding]:
+    text_letters = len(_LETTER.findall(checked.email.text))
+    html_letters = len(_LETTER.findall(checked.html.visible_text))
+    if text_letters == 0:
+        yield checked.error("content.text-part", "templates/email.txt.j2: the plain-text part is empty",
+                            "keep the text template rendering the issue")
+    elif text_letters < TEXT_PART_MIN_SHARE * html_letters:
+        yield checked.warning("content.text-part", f"templates/email.txt.j2: the plain-text part has {text_letters} letters, "
+                              f"the HTML {html_letters}", "the text part should carry the whole message, like the HTML")
+
+
+CHECKS = (subject_length, preheader_length, untranslated, placeholders, text_part)

@@ -1,0 +1,73 @@
+"""The rendered HTML read once per email: its elements (with line numbers and inner text) and
+the text a reader sees, for the checks to query instead of each parsing the HTML again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+INVISIBLE = frozenset({"head", "style", "script", "title"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    line: int  # in email.html
+    text_parts: list[str] = field(default_factory=list)
+    contains: set[str] = field(default_factory=set)  # tags of the elements inside it
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.text_parts).split())
+
+    @property
+    def hidden(self) -> bool:
+        return bool(_HIDDEN_STYLE.search(self.attrs.get("style", "")))
+
+
+class HtmlDocument(HTMLParser):
+    """Every element in document order; text is added to each open element that contains it."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self._open: list[Element] = []
+        self._visible: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.getpos()[0])
+        self.elements.append(element)
+        for parent in self._open:
+            parent.contains.add(tag)
+        if tag not in VOID:
+            self._open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self._open) - 1, -1, -1):
+            if self._open[depth].tag == tag:
+                del self._open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            element.text_parts.append(data)
+        if not any(e.tag in INVISIBLE or e.hidden for e in self._open):
+            self._visible.append(data)
+
+    def all(self, *tags: str) -> list[Element]:
+        return [element for element in self.elements if element.tag in tags]
+
+    def first(self, tag: str) -> Element | None:
+        found = self.all(tag)
+        return found[0] if found else None
+
+    @property
+    def visible_text(self) -> str:
+        """What a reader sees: no head, styles or hidden preheader; whitespace collapsed."""
+        return " ".join(" ".join(self._visible).split())

@@ -15,7 +15,7 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from newsletter.cache import RenderCache
-from newsletter.checks import check_build
+from newsletter.checks import Finding, check_build
 from newsletter.content import Issue, load_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
@@ -76,12 +76,13 @@ def review_issue(result: IssueBuild, report: BuildReport) -> None:
         _report_fallbacks(email, report)
 
 
-def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None) -> RenderedEmail:
+def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None,
+                   store: bool = True) -> RenderedEmail:
     key = cache.key(settings.root / issue.file, locale) if cache else ""
     email = cache.get(key) if cache else None
     if email is None:
         email = render_email(issue, settings, locale, translator_for(settings, locale))
-        if cache:
+        if cache and store:
             cache.put(key, email)
     return email
 
@@ -161,24 +162,40 @@ PARALLEL_MIN_EMAILS = 32  # below this, starting worker processes costs more tha
 _JOBS: list = []  # read by forked workers: jobs reach them through the fork, not through pickling
 
 
-def _render_job(index: int) -> tuple[RenderedEmail, ...] | list[Problem]:
+Checked = tuple[tuple[RenderedEmail, ...], tuple[Finding, ...]]  # an issue's emails and their pre-send findings
+
+
+def _render_job(index: int) -> Checked | list[Problem]:
     issue, settings, locales, cache = _JOBS[index]
     try:
-        return tuple(_render_locale(issue, settings, locale, cache) for locale in locales)
+        return _render_checked(issue, settings, locales, cache)
     except NewsletterError as error:
         return error.problems
 
 
-def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: RenderCache | None):
-    """Every locale of the issue from the cache, or None when any must be rendered."""
+def _render_checked(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: RenderCache | None) -> Checked:
+    """Render (or reuse) every locale, then run the pre-send checks here, in the worker, and
+    cache each email's findings with it: an unchanged issue is neither rendered nor checked again."""
+    emails = tuple(_render_locale(issue, settings, locale, cache, store=False) for locale in locales)
+    findings = tuple(check_build(IssueBuild(issue, emails), settings))
+    for email in emails if cache else ():
+        own = tuple(finding for finding in findings if finding.locale == email.locale)
+        cache.put(cache.key(settings.root / issue.file, email.locale), email, own)
+    return emails, findings
+
+
+def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: RenderCache | None) -> Checked | None:
+    """Every locale of the issue, rendered and checked, from the cache; None when any is missing."""
     if cache is None:
         return None
-    emails = [cache.get(cache.key(settings.root / issue.file, locale)) for locale in locales]
-    return None if None in emails else tuple(emails)
+    hits = [cache.get_checked(cache.key(settings.root / issue.file, locale)) for locale in locales]
+    if None in hits:
+        return None
+    return tuple(email for email, _ in hits), tuple(finding for _, found in hits for finding in found)
 
 
 def render_all(issues: list[Issue], settings: Settings, locales: tuple[str, ...],
-               cache: RenderCache | None) -> Iterator[tuple[RenderedEmail, ...] | NewsletterError]:
+               cache: RenderCache | None) -> Iterator[Checked | NewsletterError]:
     """Every issue's emails, in order, each as soon as it is ready (so the caller writes one issue
     while the next ones render): from the cache, or rendered; big workloads across processes."""
     cached = [_cached(issue, settings, locales, cache) for issue in issues]
@@ -226,13 +243,14 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
         try:
             if isinstance(rendered, NewsletterError):
                 raise rendered
-            result = IssueBuild(issue, rendered)
+            emails, findings = rendered
+            result = IssueBuild(issue, emails)
             review_issue(result, report)
         except NewsletterError as error:
             problems.extend(error.problems)
             report.info(f"{issue.id}: not written; the previous output is unchanged")
             continue
-        for finding in check_build(result, settings):  # an error fails the build; the draft is still written
+        for finding in findings:  # an error fails the build; the draft is still written
             (report.error if finding.severity == "error" else report.warn)(str(finding))
         files = issue_files(result, settings, out / issue.id)
         if not _unchanged(out / issue.id, files):

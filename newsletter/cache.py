@@ -1,4 +1,5 @@
-"""Incremental build cache: a rendered email is reused while nothing it depends on changed.
+"""Incremental build cache: a rendered email, and its pre-send findings, are reused while
+nothing they depend on changed.
 
 The key hashes everything a render reads — the issue file, the settings, every template,
 the locale's catalog, and the package's own code — so a stale hit is impossible by design.
@@ -13,12 +14,13 @@ from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
+from newsletter.checks.model import Finding
 from newsletter.i18n.catalogs import Fallback, po_path
 from newsletter.output import write_file_atomic
 from newsletter.render import RenderedEmail
 from newsletter.settings import SETTINGS_FILE, Settings
 
-FORMAT = "1"
+FORMAT = "2"  # 2: entries also hold the pre-send findings
 
 
 @lru_cache(maxsize=1)
@@ -56,14 +58,26 @@ class RenderCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> RenderedEmail | None:
+        entry = self._read(key)
+        return entry[0] if entry else None
+
+    def get_checked(self, key: str) -> tuple[RenderedEmail, tuple[Finding, ...]] | None:
+        """The email and its pre-send findings; None unless both were stored."""
+        entry = self._read(key)
+        return entry if entry and entry[1] is not None else None
+
+    def _read(self, key: str) -> tuple[RenderedEmail, tuple[Finding, ...] | None] | None:
         try:
-            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = json.loads((self.folder / f"{key}.json").read_bytes())
+            findings = data.pop("findings")
             data["fallbacks"] = tuple(Fallback(**item) for item in data["fallbacks"])
-            return RenderedEmail(**data)
+            email = RenderedEmail(**data)
+            return email, None if findings is None else tuple(Finding(**item) for item in findings)
         except (OSError, ValueError, TypeError, KeyError):
             return None  # missing or unreadable: render again
 
-    def put(self, key: str, email: RenderedEmail) -> None:
+    def put(self, key: str, email: RenderedEmail, findings: tuple[Finding, ...] | None = None) -> None:
         data = {field.name: getattr(email, field.name) for field in fields(email)}
         data["fallbacks"] = [vars(fallback) for fallback in email.fallbacks]
+        data["findings"] = None if findings is None else [vars(finding) for finding in findings]
         write_file_atomic(self.folder / f"{key}.json", json.dumps(data, ensure_ascii=False).encode())

@@ -98,6 +98,8 @@ def _add_export(sub) -> None:
     parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     parser.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--skip-external-checks", action="store_true",
+                        help="skip the slow pre-send checks that run external tools (official MJML validator, SpamAssassin)")
     proof = parser.add_argument_group("proofs", "send one proof per locale over SMTP instead of exporting")
     proof.add_argument("--smtp", metavar="HOST:PORT", help="SMTP server for proofs")
     proof.add_argument("--to", action="append", metavar="ADDR", help="proof recipient (repeatable)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -150,18 +151,34 @@ def test_a_missing_postal_address(project):
 
 def test_an_untranslated_paragraph_in_a_translated_locale(project):
     """A translator's catalog loses the Spanish of one paragraph: the English stays in the email."""
-    catalog_path = project / "locales/es/LC_MESSAGES/newsletter.po"
-    with catalog_path.open("rb") as handle:
-        catalog = read_po(handle, locale="es")
-    paragraph = next(m for m in catalog if isinstance(m.id, str) and m.id.startswith("Stem cells are all the rave"))
-    paragraph.string = ""
-    with catalog_path.open("wb") as handle:
-        write_po(handle, catalog, width=76)
+    _drop_translation(project, "es", "Stem cells are all the rave")
     assert new_findings(project, "es") == {("warning", "content.untranslated"): 1}
     finding = next(f for f in check(project, "es").findings if f.check == "content.untranslated")
     line = _issue_line(project, "Stem cells are all the rave")
-    assert finding.message.startswith(f"1 texts are still in English: issues/{ISSUE}.yaml:{line} "
+    assert finding.message.startswith(f"1 text is still in English: issues/{ISSUE}.yaml:{line} "
                                       "(locales/es/LC_MESSAGES/newsletter.po:")
+
+
+def test_image_alt_text_left_in_english_in_a_translated_locale(project):
+    _drop_translation(project, "es", "Microscopic view of cells")
+    assert new_findings(project, "es") == {("warning", "a11y.alt-translated"): 1}
+
+
+def test_too_many_images(project):
+    article = project / "templates/partials/article.mjml.j2"
+    image = next(line for line in article.read_text(encoding="utf-8").splitlines(keepends=True) if "<mj-image" in line)
+    edit(article, image, image * 11)
+    assert new_findings(project) == {("warning", "size.image-count"): 1}
+
+
+def test_a_sender_without_a_name(project):
+    """newsletter.yaml requires sender.name, so the loaded settings are changed in memory instead."""
+    settings = load_settings(project)
+    settings = replace(settings, sender=replace(settings.sender, name=" "))
+    built = render_issue(load_issues(settings, [ISSUE])[0], settings, ("en",), BuildReport())
+    findings = [f for f in run_checks(built, settings).findings if f.severity == "error"]
+    assert [f.check for f in findings] == ["compliance.sender"]
+    assert re.match(r"newsletter\.yaml:\d+: the sender needs a name", findings[0].message)
 
 
 def test_an_unknown_mjml_attribute_is_reported_by_the_package_and_by_the_official_validator(project):
@@ -199,6 +216,7 @@ def test_a_low_contrast_brand_colour(project):
     ("email.mjml.j2", ' dir="{{ email.dir }}"', "", "a11y.lang-dir"),
     ("partials/intro.mjml.j2", "<mj-text>{{ inline(", "<mj-text>[[first_name|there] {{ inline(", "content.placeholder"),
     ("email.mjml.j2", "<mj-preview>{{ email.preheader }}</mj-preview>", "", "a11y.preheader"),
+    ("partials/header.mjml.j2", "track(brand.website)", "track('https://www.example .com/')", "links.malformed"),
     ("partials/footer.mjml.j2", '<a href="{{ merge.unsubscribe_url }}"', '<a href="{{ track(brand.website) }}"',
      "compliance.unsubscribe"),
 ])
@@ -292,6 +310,17 @@ def test_the_spam_message_is_the_one_the_export_writes(project):
     message = message_from_bytes(message_bytes(checked), policy=policy.default)
     assert message["To"] and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "[[unsubscribe_url]]" not in message.get_body(("html",)).get_content()
+
+
+def _drop_translation(project: Path, locale: str, english_start: str) -> None:
+    """Empty the translation of one entry, as a translator's slip would."""
+    catalog_path = project / f"locales/{locale}/LC_MESSAGES/newsletter.po"
+    with catalog_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    entry = next(m for m in catalog if isinstance(m.id, str) and m.id.startswith(english_start))
+    entry.string = ""
+    with catalog_path.open("wb") as handle:
+        write_po(handle, catalog, width=76)
 
 
 def _line_of(path: Path, needle: str) -> int:

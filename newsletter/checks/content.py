@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.content import Text
-from newsletter.i18n.catalogs import load_catalog, po_path
+from newsletter.i18n.catalogs import po_path
 
 SUBJECT_MAX = 60  # characters most inboxes show before cutting the subject
 PREHEADER_RANGE = (30, 100)  # shorter leaves room for body text in the preview; longer is cut
@@ -57,22 +57,17 @@ def _still_english(checked: CheckedEmail) -> list[Text]:
             and len(_words(source.value, names)) >= MIN_WORDS]
 
 
-def _catalog_line(checked: CheckedEmail, text: Text) -> str:
-    message = load_catalog(checked.settings, checked.locale).get(text.value, text.context)
-    catalog = checked.settings.relative(po_path(checked.settings, checked.locale))
-    return f"{catalog}:{message.lineno}" if message is not None and message.lineno else catalog
-
-
 def untranslated(checked: CheckedEmail) -> Iterator[Finding]:
     if not checked.translated:
         return
-    places = [f"{checked.where(text)} ({_catalog_line(checked, text)})" for text in _still_english(checked)]
+    places = [checked.where(text) for text in _still_english(checked)]
     places += [f"{fallback.source} ({fallback.catalog})" for fallback in checked.email.fallbacks
                if fallback.source.startswith("templates/") and fallback.reason in ("untranslated", "fuzzy")]
     if places:
         more = f", … and {len(places) - LISTED} more" if len(places) > LISTED else ""
         catalog = checked.settings.relative(po_path(checked.settings, checked.locale))
-        yield checked.warning("content.untranslated", f"{len(places)} texts are still in English: "
+        are = "text is" if len(places) == 1 else "texts are"
+        yield checked.warning("content.untranslated", f"{len(places)} {are} still in English: "
                               f"{', '.join(places[:LISTED])}{more}",
                               f"translate them in {catalog} (newsletter i18n status lists them all)")
 
@@ -92,9 +87,7 @@ def _origin(checked: CheckedEmail, leftover: str) -> str:
     """The issue text (and its translation) holding the leftover, else the templates."""
     for source, localized in zip(checked.source.texts(), checked.localized.texts()):
         if leftover in KNOWN_MERGE_TAGS.sub(" ", localized.value):
-            changed = checked.translated and localized.value != source.value
-            translation = f" ({_catalog_line(checked, source)})" if changed else ""
-            return checked.where(source) + translation
+            return checked.where(source)
     return "templates/"
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from newsletter.checks.document import HtmlDocument
 from newsletter.content import Issue, Text
+from newsletter.i18n.catalogs import load_catalog, po_path
 from newsletter.render import RenderedEmail
 from newsletter.settings import PSEUDO_LOCALES, SETTINGS_FILE, Settings
 from newsletter.yamlsource import compose
@@ -61,8 +62,16 @@ class CheckedEmail:
         return Finding("warning", self.locale, check, message, hint)
 
     def where(self, text: Text) -> str:
-        """file:line of an issue text, for messages."""
-        return f"{self.source.file}:{text.line}"
+        """file:line of an issue text, and in a translated locale its catalog entry's file:line."""
+        if not self.translated:
+            return f"{self.source.file}:{text.line}"
+        return f"{self.source.file}:{text.line} ({self.catalog_entry(text)})"
+
+    def catalog_entry(self, text: Text) -> str:
+        """file:line of the catalog entry translating an issue text (the file alone when it has none)."""
+        catalog = self.settings.relative(po_path(self.settings, self.locale))
+        message = load_catalog(self.settings, self.locale).get(text.value, text.context)
+        return f"{catalog}:{message.lineno}" if message is not None and message.lineno else catalog
 
     def setting(self, dotted: str) -> str:
         """file:line of a newsletter.yaml setting such as brand.primary_color."""

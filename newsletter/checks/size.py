@@ -39,7 +39,7 @@ def image_dimensions(checked: CheckedEmail) -> Iterator[Finding]:
     for article in checked.source.articles:
         if article.image and article.image.height is None:
             yield checked.warning("size.image-dimensions",
-                                  f"{checked.where(article.title)}: the image of {article.slug!r} has no height",
+                                  f"{checked.source.file}:{article.title.line}: the image of {article.slug!r} has no height",
                                   "add 'height:' (pixels) under the article's image")
 
 

@@ -81,7 +81,7 @@ def score(checked: CheckedEmail) -> SpamScore:
 
 
 def findings(checked: CheckedEmail, result: SpamScore) -> Iterator[Finding]:
-    hint = "remove what the rules above point at (shouting, spammy words, image-only content), then check again"
+    hint = "rework what the listed rules point at (shouting, spammy words, image-only content), then check again"
     if result.score > result.threshold:
         yield checked.error("spam.score", f"{checked.source.file}: SpamAssassin {result}", hint)
     elif result.score >= result.threshold / 2:

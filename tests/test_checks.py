@@ -129,6 +129,7 @@ def test_a_localized_call_to_action_must_point_to_the_locale_page(project):
     edit(project / "templates/partials/cta.mjml.j2", "link(links.consultation,", "link(links.faq,")
     findings = [f for f in check(project, "es").findings if f.check == "links.cta-consultation"]
     assert len(findings) == 1 and "default page" in findings[0].message
+    assert findings[0].message.startswith(f"newsletter.yaml:{_line_of(project / 'newsletter.yaml', 'es/agendar-consulta')}: ")
     assert "https://www.example.com/es/agendar-consulta/" in findings[0].message
 
 

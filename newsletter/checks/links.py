@@ -82,7 +82,9 @@ def _cta(checked: CheckedEmail, name: str, label: str) -> Iterator[Finding]:
         return
     english = getattr(checked.settings.links, name)
     found = "it links to the default page instead" if english != expected and english in targets else "no link to it"
-    yield checked.error(f"links.cta-{name}", f"{checked.setting(f'links.{name}')}: the {label} call to action "
+    overridden = checked.locale in checked.settings.link_overrides
+    setting = f"links.overrides.{checked.locale}.{name}" if overridden else f"links.{name}"
+    yield checked.error(f"links.cta-{name}", f"{checked.setting(setting)}: the {label} call to action "
                         f"({expected}) is missing: {found}",
                         f"keep the {label} button in templates/partials/cta.mjml.j2 with track(links.{name})")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 
 from newsletter.checks.model import CheckedEmail, Finding
+from newsletter.errors import Location, NewsletterError, Problem
 
 SAMPLE_RECIPIENT = "Alex Example <alex@example.org>"  # the export leaves To: to the provider; scoring needs one
 _RULE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s+(.*)$")
@@ -77,7 +78,12 @@ def message_bytes(checked: CheckedEmail) -> bytes:
 def score(checked: CheckedEmail) -> SpamScore:
     done = subprocess.run(["spamassassin", "-t", "-L", "-p", "/dev/null"], input=message_bytes(checked),
                           capture_output=True, timeout=120)
-    return parse_report(done.stdout.decode("utf-8", "replace"), checked.locale, checked.settings.checks.spam_threshold)
+    try:
+        return parse_report(done.stdout.decode("utf-8", "replace"), checked.locale, checked.settings.checks.spam_threshold)
+    except ValueError:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit status {done.returncode}"]
+        raise NewsletterError(Problem(Location("spamassassin"), f"could not score the {checked.locale} message: {detail[-1]}",
+                                      "run: newsletter export ISSUE, then spamassassin -t -L < the .eml file")) from None
 
 
 def findings(checked: CheckedEmail, result: SpamScore) -> Iterator[Finding]:

@@ -55,10 +55,12 @@ def parse_report(output: str, locale: str, threshold: float) -> SpamScore:
         raise ValueError(f"no score in SpamAssassin's output: {output[:200]!r}")
     rules, table = [], output.split("---- ----", 1)[-1].split("\n", 1)[-1] if "---- ----" in output else ""
     for line in table.splitlines():
+        if not line.strip():
+            break  # the table ends at the first blank line (the report may be repeated further on)
         match = _RULE.match(line)
         if match:
             rules.append(Rule(match.group(2), float(match.group(1)), match.group(3).strip()))
-        elif rules and line.startswith(" " * 10) and line.strip():
+        elif rules and line.startswith(" " * 10):
             last = rules.pop()  # a description continued on the next line
             rules.append(Rule(last.name, last.points, f"{last.description} {line.strip()}"))
     rules.sort(key=lambda rule: (-rule.points, rule.name))

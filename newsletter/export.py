@@ -9,7 +9,6 @@ whole. A failure at any step leaves the previous output untouched.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import sys
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from newsletter.build import BuildReport, IssueBuild, issue_files, render_issue, select_locales
 from newsletter.cache import RenderCache
+from newsletter.checks import check_build
 from newsletter.content import load_issues
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.output import replace_folder
@@ -42,26 +42,28 @@ def run_command(args, settings: Settings) -> int:
         from newsletter.proof import send_proofs_command
 
         return send_proofs_command(args, settings, report)
-    result = export_issue(settings, args.issue, args.provider, args.locale, Path(args.out), report)
+    result = export_issue(settings, args.issue, args.provider, args.locale, Path(args.out), report,
+                          external_checks=not args.skip_external_checks)
     if not args.quiet:
         print(f"wrote {len(result.files) - 1} files for {result.provider} under {result.folder}/", file=sys.stderr)
     return 1 if report.errors else 0
 
 
-def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None, report: BuildReport) -> IssueBuild:
+def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None, report: BuildReport,
+                   external_checks: bool = True) -> IssueBuild:
     """Render every chosen locale of the issue in memory and run the pre-send checks."""
     chosen = select_locales(settings, locales)
     issue = load_issues(settings, [issue_id])[0]
     report.info(f"building {issue.id} in {len(chosen)} locales: {', '.join(chosen)}")
     built = render_issue(issue, settings, chosen, report, RenderCache(settings))
-    run_pre_send_checks(built, settings, report)
+    run_pre_send_checks(built, settings, report, external_checks)
     return built
 
 
 def export_issue(settings: Settings, issue_id: str, provider_name: str, locales: list[str] | None,
-                 out: Path, report: BuildReport) -> Export:
+                 out: Path, report: BuildReport, external_checks: bool = True) -> Export:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
-    built = build_for_send(settings, issue_id, locales, report)
+    built = build_for_send(settings, issue_id, locales, report, external_checks)
     folder = out / built.issue.id
     files = export_files(built, provider, settings)
     everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
@@ -96,22 +98,13 @@ def _other_exports(folder: Path, replaced: str) -> dict[str, bytes]:
     return kept
 
 
-def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport) -> None:
-    """The pre-send checks (newsletter/checks, when present): errors stop the export, warnings are listed."""
-    spec = importlib.util.find_spec("newsletter.checks")
-    if spec is None or spec.origin is None:  # not written yet (or only a folder so far)
-        return
-    from newsletter import checks
-
-    findings = checks.check_build(built, settings)
+def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport, external: bool) -> None:
+    """The pre-send checks (newsletter/checks): errors stop the export or proof, warnings are listed.
+    `external` adds the official MJML validator and SpamAssassin, as `newsletter check` runs them."""
+    findings = check_build(built, settings, spam=external)
     for finding in findings:
         if finding.severity != "error":
             report.warn(str(finding))
-    errors = [finding for finding in findings if finding.severity == "error"]
+    errors = [Problem(Location(f.locale), f"{f.check}: {f.message}", f.hint) for f in findings if f.severity == "error"]
     if errors:
-        raise NewsletterError([_problem(finding) for finding in errors])
-
-
-def _problem(finding) -> Problem:
-    return finding if isinstance(finding, Problem) else Problem(Location("pre-send check"), str(finding),
-                                                                "fix it, or see: newsletter check")
+        raise NewsletterError(errors)

@@ -51,7 +51,7 @@ def send_proofs_command(args, settings: Settings, report: BuildReport) -> int:
     from newsletter.export import build_for_send
 
     server = server_from_args(args)
-    built = build_for_send(settings, args.issue, args.locale, report)
+    built = build_for_send(settings, args.issue, args.locale, report, external_checks=not args.skip_external_checks)
     sent = send_proofs(built, settings, server, args.to)
     if not args.quiet:
         print(f"sent {len(sent)} proofs ({', '.join(sent)}) to {', '.join(args.to)} via {server.address}", file=sys.stderr)

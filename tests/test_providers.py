@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,13 @@ import botocore.session
 import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
+
+from newsletter.build import BuildReport
+from newsletter.errors import NewsletterError
+from newsletter.export import build_for_send
+from newsletter.providers import PROVIDERS as ALL_PROVIDERS
+from newsletter.providers import provider_named
+from newsletter.settings import load_settings
 
 LOCALES = ("en", "es", "fr", "de", "ar", "zh_Hans")
 LEFTOVER = re.compile(r"\[\[[^\]]*\]\]")
@@ -44,7 +52,7 @@ class Links(HTMLParser):
 
 def export(cli, project: Path, provider: str) -> dict[str, dict]:
     """Export the sample issue for `provider`; every locale's JSON document, parsed."""
-    result = cli("export", "2026-11", "--provider", provider, cwd=project)
+    result = cli("export", "2026-11", "--provider", provider, "--skip-external-checks", cwd=project)
     assert result.returncode == 0, result.stderr
     folder = project / "dist" / "2026-11" / provider
     return {locale: json.loads((folder / f"{locale}.json").read_text(encoding="utf-8")) for locale in LOCALES}
@@ -160,3 +168,14 @@ def test_template_syntax_written_in_an_issue_is_not_read_as_a_merge_tag(cli, pro
     path, expected = ESCAPED[provider]
     subject = field(export(cli, project, provider)["en"], tuple(path.split(".")))
     assert subject == expected
+
+
+@pytest.mark.parametrize("provider", ALL_PROVIDERS)
+def test_a_provider_refuses_a_placeholder_it_does_not_know(project, provider):
+    settings = load_settings(project)
+    built = build_for_send(settings, "2026-11", ["fr"], BuildReport(), external_checks=False)
+    email = replace(built.emails[0], html=built.emails[0].html.replace("</body>", "[[coupon_code]]</body>"))
+    with pytest.raises(NewsletterError) as refused:
+        provider_named(provider).files(email, settings, built.issue.date)
+    assert str(refused.value) == (f"templates/: 2026-11 fr: unknown placeholder [[coupon_code]] for provider {provider} — "
+                                  "use one of: [[unsubscribe_url]], [[web_version_url]], [[first_name]]")

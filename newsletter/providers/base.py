@@ -83,6 +83,15 @@ def fill(text: str, email: RenderedEmail, values: MergeValues, is_html: bool) ->
     return map_placeholders(text, email, "proof", lambda literal: literal, value)
 
 
+def keep_placeholders(text: str, email: RenderedEmail) -> str:
+    """The text unchanged, once every placeholder in it is known (a sender could not fill the others)."""
+
+    def same(name: str, fallback: str) -> str:
+        return MergeTags.first_name(fallback) if name == "first_name" else f"[[{name}]]"
+
+    return map_placeholders(text, email, "eml", lambda literal: literal, same)
+
+
 @dataclass(frozen=True)
 class ExportFile:
     """One file a provider imports, relative to the provider's export folder."""

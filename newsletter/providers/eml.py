@@ -13,7 +13,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date
+from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date, keep_placeholders
 from newsletter.render import MergeTags, RenderedEmail
 from newsletter.settings import Settings
 
@@ -75,5 +75,7 @@ class Eml(Provider):
     title = "provider-neutral MIME (.eml)"
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+        for part in (email.text, email.html):
+            keep_placeholders(part, email)  # refuse a placeholder no sender could fill
         message = build_message(email, settings, date=date)
         return [ExportFile(f"{email.locale}.eml", message.as_bytes(policy=EML_POLICY))]

@@ -179,3 +179,26 @@ def test_a_provider_refuses_a_placeholder_it_does_not_know(project, provider):
         provider_named(provider).files(email, settings, built.issue.date)
     assert str(refused.value) == (f"templates/: 2026-11 fr: unknown placeholder [[coupon_code]] for provider {provider} — "
                                   "use one of: [[unsubscribe_url]], [[web_version_url]], [[first_name]]")
+
+
+FALLBACK = 'our "dear" {{ reader }}'
+FALLBACK_TAGS = {  # provider → (field, the greeting's merge tag with the fallback made safe for its engine)
+    "ses": ("TemplateContent.Text", "{{#if first_name}}{{{first_name}}}{{else}}our \"dear\" \\{{ reader }}{{/if}}"),
+    "sendgrid": ("plain_content", "{{#if first_name}}{{{first_name}}}{{else}}our \"dear\" \\{{ reader }}{{/if}}"),
+    "postmark": ("TextBody", "{{#first_name}}{{{ first_name }}}{{/first_name}}{{^first_name}}"
+                             "our \"dear\" {\u2060{ reader }}{{/first_name}}"),
+    "mailchimp": ("content.plain_text", '*|IF:FNAME|**|FNAME|**|ELSE:|*our "dear" {{ reader }}*|END:IF|*'),
+    "listmonk": ("altbody", '{{ .Subscriber.FirstName | default "our \\"dear\\" {{ reader }}" }}'),
+    "brevo": ("htmlContent", '{{ contact.FIRSTNAME | default : "our &#34;dear&#34; {\u2060{ reader }}" }}'),
+    "mailgun": ("recipient_variables_defaults.first_name", FALLBACK),
+}
+
+
+@pytest.mark.parametrize("provider", FALLBACK_TAGS)
+def test_a_fallback_with_quotes_and_braces_stays_plain_text_for_the_provider(cli, project, provider):
+    for template in ("templates/partials/intro.mjml.j2", "templates/email.txt.j2"):
+        path = project / template
+        path.write_text(path.read_text(encoding="utf-8").replace('"there"', repr(FALLBACK)), encoding="utf-8")
+    path, tag = FALLBACK_TAGS[provider]
+    value = field(export(cli, project, provider)["en"], tuple(path.split(".")))
+    assert (f"Hello {tag}," in value) if provider != "mailgun" else value == tag

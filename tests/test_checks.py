@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from collections import Counter
 from dataclasses import replace
 from email import message_from_bytes, policy
@@ -81,8 +82,6 @@ def test_the_official_mjml_validator_accepts_every_locale_of_the_built_sample(pr
     assert cli("build", ISSUE, cwd=project).returncode == 0
     mjml_cli = official_cli(load_settings(project))
     assert mjml_cli is not None, "the official MJML CLI is installed by .ci/install (npm ci --prefix tools/mjml)"
-    import subprocess
-
     files = sorted((project / "dist" / ISSUE).glob("*/email.mjml"))
     assert [f.parent.name for f in files] == sorted(["en", "es", "fr", "de", "ar", "zh_Hans"])
     done = subprocess.run([str(mjml_cli), "--validate", *map(str, files), "--config.validationLevel", "strict"],

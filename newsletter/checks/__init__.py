@@ -41,12 +41,19 @@ def checked_emails(build: IssueBuild, settings: Settings) -> list[CheckedEmail]:
 
 
 def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False) -> CheckRun:
+    """The in-package checks on every email; with `external`, the installed external tools too."""
     run = CheckRun()
     emails = checked_emails(build, settings)
     for checked in emails:
         run.findings.extend(finding for check in CHECKS for finding in check(checked))
-    if not external:
-        return run
+    if external:
+        _run_external(emails, settings, run)
+        order = [email.locale for email in build.emails]
+        run.findings.sort(key=lambda finding: order.index(finding.locale))  # stable: families keep their order
+    return run
+
+
+def _run_external(emails: list[CheckedEmail], settings: Settings, run: CheckRun) -> None:
     if mjml.official_cli(settings):
         run.findings.extend(mjml.official(emails))
     else:
@@ -57,7 +64,6 @@ def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False)
             run.findings.extend(spam_check.findings(checked, score))
     else:
         run.skipped.append("the spam score (needs SpamAssassin: apt-get install spamassassin)")
-    return run
 
 
 def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False) -> list[Finding]:

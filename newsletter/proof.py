@@ -93,14 +93,14 @@ def send_proofs(built: IssueBuild, settings: Settings, server: SmtpServer, recip
     for attempt in range(1, ATTEMPTS + 1):
         try:
             _deliver(server, pending)
-            return [email.locale for email in built.emails]
+            break
         except TransientSmtpError as error:
             if attempt == ATTEMPTS:
                 raise _failure(server, f"{error} (gave up after {ATTEMPTS} attempts)",
                                "check that the server is up and accepting mail, then try again") from None
             time.sleep(pause)
             pause *= 2
-    return []
+    return [email.locale for email in built.emails]
 
 
 def _deliver(server: SmtpServer, pending: dict[str, EmailMessage]) -> None:

@@ -219,6 +219,7 @@ def test_a_low_contrast_brand_colour(project):
     ("partials/intro.mjml.j2", "<mj-text>{{ inline(", "<mj-text>[[first_name|there] {{ inline(", "content.placeholder"),
     ("email.mjml.j2", "<mj-preview>{{ email.preheader }}</mj-preview>", "", "a11y.preheader"),
     ("partials/header.mjml.j2", "track(brand.website)", "track('https://www.example .com/')", "links.malformed"),
+    ("partials/footer.mjml.j2", 'color="#555555"', 'color="#bbbbbb"', "a11y.contrast"),
     ("partials/footer.mjml.j2", '<a href="{{ merge.unsubscribe_url }}"', '<a href="{{ track(brand.website) }}"',
      "compliance.unsubscribe"),
 ])

@@ -3,6 +3,7 @@ headings in order, brand colours readable (WCAG AA), a preheader for the inbox p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import wcag_contrast_ratio
@@ -51,23 +52,81 @@ def heading_order(checked: CheckedEmail) -> Iterator[Finding]:
         previous = level
 
 
-def _rgb(color: str) -> tuple[float, float, float]:
-    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+def _rgb(color: str) -> tuple[float, float, float] | None:
+    """#rrggbb or #rgb as 0..1 channels; None for anything else (named colours are left alone)."""
+    digits = color.strip().lower().lstrip("#")
+    if not color.strip().startswith("#") or len(digits) not in (3, 6) or any(c not in "0123456789abcdef" for c in digits):
+        return None
+    digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+    return tuple(int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _ratio(foreground: str, background: str) -> float | None:
+    pair = _rgb(foreground), _rgb(background)
+    return None if None in pair else wcag_contrast_ratio.rgb(*pair)
+
+
+def _brand_pairs(checked: CheckedEmail) -> tuple[tuple[str, str, str, str], ...]:
+    """(foreground, background, what, the setting to change) of the brand colours."""
+    brand = checked.settings.brand
+    return ((brand.text_color, brand.background_color, "body text", "brand.text_color"),
+            (brand.primary_color, brand.background_color, "headings and links", "brand.primary_color"),
+            ("#ffffff", brand.primary_color, "white button text", "brand.primary_color"))
 
 
 def contrast(checked: CheckedEmail) -> Iterator[Finding]:
-    brand = checked.settings.brand
-    pairs = (  # foreground, background, what, the setting to change
-        (brand.text_color, brand.background_color, "body text", "brand.text_color"),
-        (brand.primary_color, brand.background_color, "headings and links", "brand.primary_color"),
-        ("#ffffff", brand.primary_color, "white button text", "brand.primary_color"),
-    )
-    for foreground, background, what, setting in pairs:
-        ratio = wcag_contrast_ratio.rgb(_rgb(foreground), _rgb(background))
-        if ratio < AA_NORMAL_TEXT:
+    for foreground, background, what, setting in _brand_pairs(checked):
+        ratio = _ratio(foreground, background)
+        if ratio is not None and ratio < AA_NORMAL_TEXT:
             yield checked.error("a11y.contrast", f"{checked.setting(setting)}: {what} {foreground} on {background} has "
                                 f"contrast {ratio:.2f}:1, below WCAG AA {AA_NORMAL_TEXT}:1",
                                 f"choose a darker or lighter {setting} (check it with a contrast checker)")
+
+
+def template_contrast(checked: CheckedEmail) -> Iterator[Finding]:
+    """Colours written in the templates (text, buttons, their sections), as MJML resolves them."""
+    brand = {(fg.lower(), bg.lower()) for fg, bg, _, _ in _brand_pairs(checked)}  # reported by contrast()
+    defaults = _mjml_defaults(checked)
+    reported = set()
+    for node in checked.mjml.nodes:
+        if node.tag not in MJML_TEXT_COLORS or node.parent == "mj-attributes":
+            continue
+        attrs = {**defaults.get("mj-all", {}), **defaults.get(node.tag, {}), **dict(node.attrs)}
+        foreground, background = attrs.get("color", MJML_TEXT_COLORS[node.tag]), _background(node, attrs, defaults)
+        ratio, needed = _ratio(foreground, background), LARGE_TEXT if _large(attrs) else AA_NORMAL_TEXT
+        where = checked.template_line(node.tag, f'color="{foreground}"') or f"email.mjml:{node.line}"
+        if ratio is None or ratio >= needed or (foreground.lower(), background.lower()) in brand or where in reported:
+            continue
+        reported.add(where)
+        yield checked.error("a11y.contrast", f"{where}: <{node.tag}> text {foreground} on {background} has contrast "
+                            f"{ratio:.2f}:1, below WCAG AA {needed}:1", "use a darker text colour or a lighter background")
+
+
+MJML_TEXT_COLORS = {"mj-text": "#000000", "mj-button": "#ffffff"}  # MJML's default text colours
+MJML_BACKGROUNDS = ("mj-column", "mj-section", "mj-wrapper", "mj-hero", "mj-body")
+LARGE_TEXT = 3.0  # WCAG AA for text from 24px, or from 18.66px bold
+
+
+def _mjml_defaults(checked: CheckedEmail) -> dict[str, dict[str, str]]:
+    """Attributes set for every element of a kind in <mj-attributes>."""
+    return {node.tag: dict(node.attrs) for node in checked.mjml.nodes if node.parent == "mj-attributes"}
+
+
+def _background(node, attrs: dict[str, str], defaults: dict[str, dict[str, str]]) -> str:
+    if node.tag == "mj-button":
+        return attrs.get("background-color", "#414141")  # MJML's default button colour
+    for ancestor in reversed(node.ancestors):
+        if ancestor.tag in MJML_BACKGROUNDS:
+            colour = dict(ancestor.attrs).get("background-color") or defaults.get(ancestor.tag, {}).get("background-color")
+            if colour:
+                return colour
+    return "#ffffff"
+
+
+def _large(attrs: dict[str, str]) -> bool:
+    size = re.fullmatch(r"(\d+(?:\.\d+)?)px", attrs.get("font-size", "13px").strip())  # MJML's default: 13px
+    pixels = float(size.group(1)) if size else 0.0
+    return pixels >= 24 or (pixels >= 18.66 and attrs.get("font-weight", "") in ("bold", "bolder", "700", "800", "900"))
 
 
 def preheader(checked: CheckedEmail) -> Iterator[Finding]:
@@ -78,4 +137,4 @@ def preheader(checked: CheckedEmail) -> Iterator[Finding]:
                             "write 'preheader:' in the issue and keep <mj-preview> in the template")
 
 
-CHECKS = (lang_dir, image_alt, alt_translated, heading_order, contrast, preheader)
+CHECKS = (lang_dir, image_alt, alt_translated, heading_order, contrast, template_contrast, preheader)

@@ -1,11 +1,14 @@
-"""The rendered HTML read once per email: its elements (with line numbers and inner text) and
-the text a reader sees, for the checks to query instead of each parsing the HTML again."""
+"""The email read once: the rendered HTML (elements with line numbers and inner text, and the
+text a reader sees) and the generated MJML (elements with their ancestors), for the checks to
+query instead of each parsing again."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from newsletter.checks.mjml_schema import ENDING_TAGS
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 INVISIBLE = frozenset({"head", "style", "script", "title"})
@@ -71,3 +74,44 @@ class HtmlDocument(HTMLParser):
     def visible_text(self) -> str:
         """What a reader sees: no head, styles or hidden preheader; whitespace collapsed."""
         return " ".join(" ".join(self._visible).split())
+
+
+@dataclass(frozen=True)
+class MjmlNode:
+    tag: str
+    attrs: tuple[tuple[str, str], ...]
+    line: int  # in email.mjml
+    ancestors: tuple[MjmlNode, ...]  # outermost first
+
+    @property
+    def parent(self) -> str:
+        return self.ancestors[-1].tag if self.ancestors else ""
+
+
+class MjmlTree(HTMLParser):
+    """MJML elements with their ancestors; the HTML inside ending tags (mj-text, mj-button…) is skipped."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.nodes: list[MjmlNode] = []
+        self._open: list[MjmlNode] = []
+        self._raw: str | None = None  # the ending tag whose content is being skipped
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._raw:
+            return
+        node = MjmlNode(tag, tuple((k, v or "") for k, v in attrs), self.getpos()[0], tuple(self._open))
+        self.nodes.append(node)
+        self._open.append(node)
+        if tag in ENDING_TAGS:
+            self._raw = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._raw and tag != self._raw:
+            return
+        self._raw = None
+        tags = [node.tag for node in self._open]
+        if tag in tags:
+            del self._open[len(tags) - 1 - tags[::-1].index(tag):]

@@ -13,51 +13,15 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
-from newsletter.checks.mjml_schema import CHILDREN, COLOR_NAMES, ELEMENTS, ENDING_TAGS
+from newsletter.checks.document import MjmlNode
+from newsletter.checks.mjml_schema import CHILDREN, COLOR_NAMES, ELEMENTS
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.settings import Settings
 
 ALWAYS_ALLOWED = ("mj-class", "css-class")
 OFFICIAL_CLI = Path("tools/mjml/node_modules/.bin/mjml")
-
-
-@dataclass(frozen=True)
-class Node:
-    tag: str
-    attrs: tuple[tuple[str, str], ...]
-    line: int  # in email.mjml
-    parent: str
-
-
-class MjmlTree(HTMLParser):
-    """MJML elements with their parents; the HTML inside ending tags (mj-text, mj-button…) is skipped."""
-
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.nodes: list[Node] = []
-        self._stack: list[str] = [""]
-        self._raw: str | None = None  # the ending tag whose content is being skipped
-        self.feed(source)
-        self.close()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._raw:
-            return
-        self.nodes.append(Node(tag, tuple((k, v or "") for k, v in attrs), self.getpos()[0], self._stack[-1]))
-        self._stack.append(tag)
-        if tag in ENDING_TAGS:
-            self._raw = tag
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._raw and tag != self._raw:
-            return
-        self._raw = None
-        if tag in self._stack:
-            del self._stack[len(self._stack) - 1 - self._stack[::-1].index(tag):]
 
 
 def _unit_pattern(kind: str) -> re.Pattern:
@@ -87,14 +51,14 @@ def value_problem(kind: str, value: str) -> str | None:
     return None
 
 
-def _allowed(node: Node) -> dict[str, str] | None:
+def _allowed(node: MjmlNode) -> dict[str, str] | None:
     """The attribute table for a node; None when any attribute goes (defaults in mj-attributes)."""
     if node.parent == "mj-attributes" and node.tag in ("mj-all", "mj-class"):
         return None
     return ELEMENTS.get(node.tag, {})
 
 
-def node_problems(node: Node) -> Iterator[tuple[str, str | None, str]]:
+def node_problems(node: MjmlNode) -> Iterator[tuple[str, str | None, str]]:
     """(problem, attribute, hint) for one MJML element."""
     if node.tag not in ELEMENTS and not (node.parent == "mj-attributes" and node.tag in ("mj-all", "mj-class")):
         yield f"unknown MJML element <{node.tag}>", None, "use an element from the MJML documentation"
@@ -110,19 +74,10 @@ def node_problems(node: Node) -> Iterator[tuple[str, str | None, str]]:
             yield f"<{node.tag} {name}={value!r}>: {problem}", name, "fix the value in the template"
 
 
-def _template_line(settings: Settings, tag: str, attribute: str | None) -> str | None:
-    """Where in templates/ the element (with that attribute) is written."""
-    for path in sorted(settings.templates_dir.rglob("*.j2")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if f"<{tag}" in line and (attribute is None or f" {attribute}=" in line):
-                return f"{settings.relative(path)}:{number}"
-    return None
-
-
 def schema(checked: CheckedEmail) -> Iterator[Finding]:
-    for node in MjmlTree(checked.email.mjml).nodes:
+    for node in checked.mjml.nodes:
         for problem, attribute, hint in node_problems(node):
-            where = _template_line(checked.settings, node.tag, attribute) or f"email.mjml:{node.line}"
+            where = checked.template_line(node.tag, attribute and f" {attribute}=") or f"email.mjml:{node.line}"
             yield checked.error("mjml.schema", f"{where}: {problem} (email.mjml:{node.line})", hint)
 
 
@@ -170,6 +125,6 @@ def _official_finding(line: str, by_file: dict[str, CheckedEmail]) -> Finding | 
         return None
     checked, number, tag, message = by_file[match.group(2)], match.group(1), match.group(3), match.group(4)
     attribute = re.search(r"Attributes? ([\w-]+)", message)
-    where = _template_line(checked.settings, tag, attribute and attribute.group(1)) or "templates/"
+    where = checked.template_line(tag, attribute and f" {attribute.group(1)}=") or "templates/"
     return checked.error("mjml.official", f"{where}: <{tag}> {message} (email.mjml:{number})",
                          "fix the element in the template (the official MJML validator, strict)")

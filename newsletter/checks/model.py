@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from newsletter.checks.document import HtmlDocument
+from newsletter.checks.document import HtmlDocument, MjmlTree
 from newsletter.content import Issue, Text
 from newsletter.i18n.catalogs import load_catalog, po_path
 from newsletter.render import RenderedEmail
@@ -45,6 +45,10 @@ class CheckedEmail:
     @cached_property
     def html(self) -> HtmlDocument:
         return HtmlDocument(self.email.html)
+
+    @cached_property
+    def mjml(self) -> MjmlTree:
+        return MjmlTree(self.email.mjml)
 
     @property
     def locale(self) -> str:
@@ -87,6 +91,14 @@ class CheckedEmail:
         for path in files:
             for number, line in enumerate(_lines(path, path.stat().st_mtime_ns), start=1):
                 if needle in line:
+                    return f"{self.settings.relative(path)}:{number}"
+        return None
+
+    def template_line(self, tag: str, needle: str | None = None) -> str | None:
+        """file:line in templates/ of the first <tag …> written on one line with `needle`."""
+        for path in sorted(self.settings.templates_dir.rglob("*.j2")):
+            for number, line in enumerate(_lines(path, path.stat().st_mtime_ns), start=1):
+                if f"<{tag}" in line and (needle is None or needle in line):
                     return f"{self.settings.relative(path)}:{number}"
         return None
 

@@ -78,10 +78,10 @@ def utm(checked: CheckedEmail) -> Iterator[Finding]:
 def _cta(checked: CheckedEmail, name: str, label: str) -> Iterator[Finding]:
     expected = getattr(checked.settings.links_for(checked.locale), name)
     targets = {untracked(link.attrs["href"]) for link in _links(checked)}
-    if expected in targets:
+    if untracked(expected) in targets:
         return
-    english = getattr(checked.settings.links, name)
-    found = "it links to the default page instead" if english != expected and english in targets else "no link to it"
+    default = untracked(getattr(checked.settings.links, name))
+    found = "it links to the default page instead" if default != untracked(expected) and default in targets else "no link to it"
     overridden = checked.locale in checked.settings.link_overrides
     setting = f"links.overrides.{checked.locale}.{name}" if overridden else f"links.{name}"
     yield checked.error(f"links.cta-{name}", f"{checked.setting(setting)}: the {label} call to action "

@@ -2,8 +2,8 @@
 
 One module per check family; each check is a small function named after what it checks,
 taking one CheckedEmail and yielding Findings. `check_build` runs the fast ones on every build;
-`spam=True` (used by `newsletter check` and the export) adds the external tools: the official
-MJML validator and SpamAssassin, each where it is installed.
+`spam=True` (used by `newsletter check` and the export) adds the checks of the exported MIME
+message and the external tools: the official MJML validator and SpamAssassin, where installed.
 """
 
 from __future__ import annotations
@@ -47,13 +47,14 @@ def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False)
     for checked in emails:
         run.findings.extend(finding for check in CHECKS for finding in check(checked))
     if external:
-        _run_external(emails, settings, run)
+        _run_send_checks(emails, settings, run)
         order = [email.locale for email in build.emails]
         run.findings.sort(key=lambda finding: order.index(finding.locale))  # stable: families keep their order
     return run
 
 
-def _run_external(emails: list[CheckedEmail], settings: Settings, run: CheckRun) -> None:
+def _run_send_checks(emails: list[CheckedEmail], settings: Settings, run: CheckRun) -> None:
+    run.findings.extend(finding for checked in emails for check in compliance.EXPORT_CHECKS for finding in check(checked))
     if mjml.official_cli(settings):
         run.findings.extend(mjml.official(emails))
     else:
@@ -67,8 +68,9 @@ def _run_external(emails: list[CheckedEmail], settings: Settings, run: CheckRun)
 
 
 def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False) -> list[Finding]:
-    """Every finding about the built emails, in locale order. spam=True also runs the external
-    tools (the official MJML validator and SpamAssassin): slower, for the command and the export."""
+    """Every finding about the built emails, in locale order. spam=True also checks the exported
+    MIME message and runs the external tools (the official MJML validator and SpamAssassin):
+    slower, for the command and the export."""
     return run_checks(build, settings, external=spam).findings
 
 

@@ -94,8 +94,10 @@ def template_contrast(checked: CheckedEmail) -> Iterator[Finding]:
         attrs = {**defaults.get("mj-all", {}), **defaults.get(node.tag, {}), **dict(node.attrs)}
         foreground, background = attrs.get("color", MJML_TEXT_COLORS[node.tag]), _background(node, attrs, defaults)
         ratio, needed = _ratio(foreground, background), LARGE_TEXT if _large(attrs) else AA_NORMAL_TEXT
+        if ratio is None or ratio >= needed or (foreground.lower(), background.lower()) in brand:
+            continue
         where = checked.template_line(node.tag, f'color="{foreground}"') or f"email.mjml:{node.line}"
-        if ratio is None or ratio >= needed or (foreground.lower(), background.lower()) in brand or where in reported:
+        if where in reported:
             continue
         reported.add(where)
         yield checked.error("a11y.contrast", f"{where}: <{node.tag}> text {foreground} on {background} has contrast "

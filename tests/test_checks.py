@@ -78,6 +78,13 @@ def test_the_sample_issue_passes_every_check_in_every_locale_with_every_tool(pro
     assert untranslated == [], "the sample's catalogs are complete: nothing may be left in English"
 
 
+def test_the_pseudo_locales_pass_too_right_to_left_included(project, cli):
+    """en_XA (35% longer) and ar_XB (forced right-to-left) exist to catch layout faults before translators do."""
+    result = cli("check", ISSUE, "--locale", "en_XA", "--locale", "ar_XB", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.startswith("error: ")]
+
+
 def test_the_official_mjml_validator_accepts_every_locale_of_the_built_sample(project, cli):
     """The pipeline's done-when: `mjml --validate` with validationLevel strict on each built email.mjml."""
     assert cli("build", ISSUE, cwd=project).returncode == 0

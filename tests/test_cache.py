@@ -34,3 +34,20 @@ def test_output_is_the_same_with_or_without_the_cache(project, cli):
     assert cli("build", "--out", "fresh", "--no-cache", cwd=project).returncode == 0
     cached, fresh = snapshot(project / "cached"), snapshot(project / "fresh")
     assert {k: v[1] for k, v in cached.items()} == {k: v[1] for k, v in fresh.items()}
+
+
+def test_warnings_and_errors_are_the_same_when_the_emails_come_from_the_cache(project, cli):
+    first = cli("build", cwd=project)  # renders, runs the pre-send checks, fills the cache
+    again = cli("build", cwd=project)  # every email and its findings from the cache
+    assert first.returncode == again.returncode == 0
+    assert "warning:" in first.stderr
+    assert again.stderr == first.stderr
+
+
+def test_template_edit_reaches_the_email_through_the_compiled_templates(project, cli):
+    assert cli("build", "--locale", "en", cwd=project).returncode == 0
+    assert list((project / ".cache" / "templates").rglob("*.cache")), "compiled templates are kept"
+    footer = project / "templates/partials/footer.mjml.j2"
+    footer.write_text(footer.read_text().replace("</mj-text>", "Printed on recycled electrons.</mj-text>", 1))
+    assert cli("build", "--locale", "en", cwd=project).returncode == 0
+    assert "Printed on recycled electrons." in (project / "dist/2026-11/en/email.html").read_text()

@@ -87,18 +87,19 @@ def browser():
         chromium.close()
 
 
-def loopback_only(route) -> None:
-    """The email's images live on the clinic's website; tests send traffic to loopback only."""
-    if route.request.url.startswith("http://127.0.0.1:"):
-        route.continue_()
-    else:
-        route.abort()
+# The email's images live on the clinic's website; tests send traffic to loopback only.
+# (Matched inside the browser, so requests to the preview itself are not intercepted.)
+NOT_LOOPBACK = re.compile(r"^(?!http://127\.0\.0\.1:)")
+
+
+def loopback_only(context) -> None:
+    context.route(NOT_LOOPBACK, lambda route: route.abort())
 
 
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    context.route("**/*", loopback_only)
+    loopback_only(context)
     tab = context.new_page()
     yield tab
     context.close()
@@ -190,6 +191,20 @@ def test_text_and_source_tabs_show_the_built_parts(server, page):
     expect(page.locator("#source")).to_contain_text('<html lang="fr" dir="ltr"')
 
 
+def test_side_panel_lists_the_pre_send_checks_for_the_locale(project, page):
+    issue = project / ISSUE
+    issue.write_text(issue.read_text(encoding="utf-8").replace(
+        'subject: "Exosomes in plastic surgery: what they are and what is legal"',
+        'subject: "Exosomes in plastic surgery: what they are, what they are not, and what is legal today"'), encoding="utf-8")
+    server = start_preview(project)
+    try:
+        open_preview(page, server, "en")
+        expect(page.locator("#checks")).to_contain_text("subject")
+        expect(page.locator("#checks")).to_contain_text("issues/2026-11.yaml:5")
+    finally:
+        stop_preview(server)
+
+
 def test_the_frame_shows_exactly_the_html_that_build_writes(server, cli):
     assert cli("build", cwd=server.project).returncode == 0
     for locale in ("en", "es", "ar"):
@@ -221,7 +236,7 @@ def test_dark_view_applies_the_emails_dark_mode_rules_beside_the_light_one(proje
         screenshot(page, "preview-light-and-dark.png")
         # The same email under Chromium's own prefers-color-scheme: dark looks the same.
         context = browser.new_context(color_scheme="dark")
-        context.route("**/*", loopback_only)
+        loopback_only(context)
         native = context.new_page()
         native.goto(f"{server.url}email/2026-11/en.html")
         expect(native.locator(".dark-bg")).to_have_css("background-color", "rgb(18, 18, 18)")

@@ -79,7 +79,7 @@ class Previews:
             raise self.settings_error
         return load_issue(self.settings.issues_dir / f"{issue_id}.yaml", self.settings)
 
-    def view(self, issue_id: str, locale: str) -> LocaleView:
+    def view(self, issue_id: str, locale: str, with_qa: bool = True) -> LocaleView:
         """The email as `newsletter build` writes it, its warnings and the catalog's QA findings."""
         issue = self.issue(issue_id)
         report = BuildReport()
@@ -87,7 +87,7 @@ class Previews:
             settings, cache = self.settings, self._cache
             build = render_issue(issue, settings, (locale,), report, cache)
             version = cache.key(settings.root / issue.file, locale)
-        qa = check_catalogs(settings, [locale]) if locale in settings.target_locales else []
+        qa = check_catalogs(settings, [locale]) if with_qa and locale in settings.target_locales else []
         return LocaleView(build.emails[0], version, tuple(report.warnings), tuple(report.errors),
                           tuple(asdict(finding) for finding in qa), build)
 

@@ -84,7 +84,7 @@ def issue_summary(request: Request) -> JSONResponse:
     for locale in previews.locales:
         entry = {"locale": locale, "name": locale_name(locale), "pseudo": locale not in previews.settings.locales}
         try:
-            view = previews.view(chosen[0], locale)
+            view = previews.view(chosen[0], locale, with_qa=False)
             entry.update(coverage=view.email.coverage, dir=view.email.dir, version=view.version)
         except NewsletterError as error:
             entry["problems"] = problem_dicts(error)
@@ -135,7 +135,7 @@ def email_html(request: Request) -> Response:
     if chosen is None:
         return _not_found()
     try:
-        html = _previews(request).view(*chosen).email.html
+        html = _previews(request).view(*chosen, with_qa=False).email.html
     except NewsletterError as error:
         return Response("\n".join(str(p) for p in error.problems), 422, media_type="text/plain", headers=COMMON_HEADERS)
     return Response(html, media_type="text/html", headers={**COMMON_HEADERS, "Content-Security-Policy": EMAIL_POLICY})

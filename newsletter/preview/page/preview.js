@@ -36,6 +36,9 @@ function writeHash() {
 
 async function getJSON(url) {
   const response = await fetch(url, { cache: "no-store" });
+  if (!(response.headers.get("content-type") || "").includes("json")) {
+    return { ok: false, data: { problems: [{ text: `${url}: ${response.status} ${await response.text()}` }] } };
+  }
   return { ok: response.ok, data: await response.json() };
 }
 
@@ -331,8 +334,9 @@ async function refresh() {
   refreshing = (async () => {
     do {
       again = false;
-      await loadIssues();
-      await loadView();
+      const issues = loadIssues();
+      if (!state.issue) await issues;  // the first time, the issue to open comes from the list
+      await Promise.all([issues, loadView()]);  // the open email first; the locale list after
       await loadSummary();
       markChoices();
     } while (again);

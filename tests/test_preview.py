@@ -272,6 +272,18 @@ def test_broken_yaml_shows_in_the_page_and_the_preview_recovers(server, page):
     assert server.process.poll() is None
 
 
+def test_settings_saved_by_an_editor_reach_the_page_every_time(server, page):
+    email = open_preview(page, server, "en")
+    settings = server.project / "newsletter.yaml"
+    original = settings.read_text(encoding="utf-8")
+    for brand in ("Northside Aesthetics", "Northside Clinic"):
+        replacement = settings.with_name(".newsletter.yaml.swp")  # editors write a new file, then rename it
+        replacement.write_text(original.replace("name: Northside Plastic Surgery", f"name: {brand}", 1), encoding="utf-8")
+        os.replace(replacement, settings)
+        expect(email.get_by_text(brand, exact=True)).to_be_visible()
+        expect(page.locator("#brand")).to_have_text(brand)
+
+
 def test_broken_catalog_shows_file_and_line_and_recovers(server, page):
     open_preview(page, server, "es")
     catalog = server.project / ES_CATALOG

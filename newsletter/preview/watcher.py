@@ -30,6 +30,14 @@ class SourceFilter(DefaultFilter):
         return super().__call__(change, path) and not path.endswith((".mo", "~"))
 
 
+class SettingsFilter:
+    def __init__(self, settings_file: Path):
+        self.settings_file = str(settings_file)
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return path == self.settings_file
+
+
 class Hub:
     """Every open page's event queue."""
 
@@ -57,16 +65,22 @@ class Hub:
             self._queues.discard(queue)
 
 
-def watched_paths(root: Path) -> list[Path]:
-    paths = [root / folder for folder in WATCHED_FOLDERS if (root / folder).is_dir()]
-    return [*paths, root / SETTINGS_FILE]
-
-
 async def watch(previews: Previews, hub: Hub, stop: asyncio.Event) -> None:
-    """Until `stop` is set: on every batch of saved files, refresh the previews and notify the pages."""
+    """Until `stop` is set: on every batch of saved files, refresh the previews and notify the pages.
+
+    newsletter.yaml is watched through its folder, not by itself: editors save by replacing the
+    file, which would end a watch on the file.
+    """
     root = previews.settings.root
-    async for changes in awatch(*watched_paths(root), watch_filter=SourceFilter(), step=QUIET_MS,
-                                stop_event=stop, debounce=1000):
+    folders = [root / folder for folder in WATCHED_FOLDERS if (root / folder).is_dir()]
+    settings_only = SettingsFilter(root / SETTINGS_FILE)
+    await asyncio.gather(_follow(previews, hub, stop, folders, SourceFilter(), recursive=True),
+                         _follow(previews, hub, stop, [root], settings_only, recursive=False))
+
+
+async def _follow(previews: Previews, hub: Hub, stop: asyncio.Event, paths: list[Path], only, recursive: bool) -> None:
+    async for changes in awatch(*paths, watch_filter=only, recursive=recursive, step=QUIET_MS, stop_event=stop,
+                                debounce=1000):
         files = sorted({previews.settings.relative(Path(path)) for _, path in changes})
         await run_in_threadpool(previews.refresh)
         hub.publish({"changed": files})

@@ -32,7 +32,6 @@ MJML_DIR = REPO / "tools" / "mjml"
 MJML_CLI = MJML_DIR / "node_modules" / ".bin" / "mjml"
 SAMPLE = "2026-11"
 PROJECT_FILES = ("newsletter.yaml", "babel.cfg", "locales", "templates")
-STAGES = ("load+validate", "catalogs", "jinja (mjml)", "mjml→html", "plain text", "checks", "write")
 TARGETS = {"cold_vs_mjml_ratio": 10.0, "warm_rebuild_ms": 100.0, "help_ms": 150.0, "peak_memory_mb": 150.0}
 # The MJML 5 CLI beautifies its HTML by default; mjml-python does not. Turning that off gives the
 # CLI exactly the work mjml-python does, which makes it the fair (and the faster) reference.

@@ -6,6 +6,7 @@ Screenshots land in test-output/ for a human look.
 
 from __future__ import annotations
 
+import html
 import http.client
 import os
 import re
@@ -205,6 +206,20 @@ def test_side_panel_lists_the_pre_send_checks_for_the_locale(project, page):
         stop_preview(server)
 
 
+def test_side_panel_lists_a_refused_translation_with_its_file_and_line(project, page):
+    set_button_translation(project, "Reserve <b>ya</b>")
+    line = catalog_entry_line(project, "Schedule a Consultation")
+    server = start_preview(project)
+    try:
+        email = open_preview(page, server, "es")
+        expect(page.locator("#qa")).to_contain_text(f"{ES_CATALOG}:{line}: markup: raw HTML or script is not allowed")
+        expect(page.locator("#warnings .error")).to_contain_text(f"{ES_CATALOG}:{line}: markup")
+        expect(email.get_by_text("Schedule a Consultation", exact=True)).to_be_visible()  # the English stands in
+        screenshot(page, "preview-es-refused-translation.png")
+    finally:
+        stop_preview(server)
+
+
 def test_the_frame_shows_exactly_the_html_that_build_writes(server, cli):
     assert cli("build", cwd=server.project).returncode == 0
     for locale in ("en", "es", "ar"):
@@ -218,7 +233,7 @@ def test_shipped_files_carry_no_translator_marks(project, cli):
     files = [path for path in (project / "dist").rglob("*") if path.is_file()]
     assert len(files) == 10
     for path in files:
-        assert not PRIVATE_USE.search(path.read_text(encoding="utf-8")), path
+        assert not PRIVATE_USE.search(html.unescape(path.read_text(encoding="utf-8"))), path  # nor as &#xE000;
 
 
 def test_dark_view_applies_the_emails_dark_mode_rules_beside_the_light_one(project, browser, page):
@@ -317,7 +332,7 @@ def test_translator_mode_shows_the_catalog_entry_of_a_clicked_string(project, pa
         expect(details.locator('[data-field="Catalog"]')).to_have_text(f"{ES_CATALOG}:{line}")
         expect(details.locator('[data-field="State"]')).to_contain_text("Fuzzy")
         expect(details.locator('[data-field="Translation"]')).to_have_text("Reserve una consulta")
-        assert not PRIVATE_USE.search(email.locator("html").inner_text())
+        assert not PRIVATE_USE.search(email.locator("html").evaluate("html => html.outerHTML"))
         screenshot(page, "preview-translator-mode.png")
     finally:
         stop_preview(server)
@@ -351,6 +366,12 @@ def test_binds_to_this_machine_only_and_stops_cleanly_on_ctrl_c(project):
                  if state == "0A" and local.endswith(f":{preview.port:04X}")}
     assert addresses == {f"0100007F:{preview.port:04X}"}  # 127.0.0.1, listening
     assert stop_preview(preview) == 0
+
+
+def test_an_unknown_issue_is_one_clear_line(project, cli):
+    result = cli("preview", "2031-01", cwd=project, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["error: issues/2031-01.yaml: no issue '2031-01' — known issues: 2026-11"]
 
 
 def test_a_taken_port_is_one_clear_line(project, cli):

@@ -16,17 +16,25 @@ _OPENING = re.compile(f"{MARK_START}([{MARK_DIGITS}]+){MARK_TEXT}")
 _ANY_MARK = re.compile(f"{MARK_START}[{MARK_DIGITS}]*{MARK_TEXT}|{MARK_END}")
 _TAG = re.compile(r"<[^>]*>")
 _TO_DIGITS = str.maketrans(MARK_DIGITS, "0123456789")
+# MJML writes the sentinels as character references in the head and in attributes.
+_MARK_REFERENCE = re.compile(r"&#x(e0[01][0-9a-f]);|&#(5734[4-9]|5735[0-9]|5736[0-9]);", re.IGNORECASE)
 
 
 def strip_marks(text: str) -> str:
     return _ANY_MARK.sub("", text)
 
 
+def _as_character(reference: re.Match) -> str:
+    hexadecimal, decimal = reference.groups()
+    return chr(int(hexadecimal, 16) if hexadecimal else int(decimal))
+
+
 def marks_to_spans(html: str) -> str:
-    head, body_tag, body = html.partition("<body")
-    body = _TAG.sub(lambda tag: strip_marks(tag.group()), body)
+    html = _MARK_REFERENCE.sub(_as_character, html)
+    head, body_tag, rest = html.partition("<body")
+    body = _TAG.sub(lambda tag: strip_marks(tag.group()), body_tag + rest)
     body = _OPENING.sub(lambda found: f'<span data-msg="{found.group(1).translate(_TO_DIGITS)}">', body)
-    return strip_marks(head) + body_tag + body.replace(MARK_END, "</span>")
+    return strip_marks(head) + body.replace(MARK_END, "</span>")
 
 
 @dataclass(frozen=True)

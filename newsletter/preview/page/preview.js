@@ -133,7 +133,9 @@ function fillList(id, items, emptyText) {
 }
 
 function renderPanel(view) {
-  const warnings = [...view.errors.map((line) => findingItem(line, "error")), ...view.warnings.map((line) => findingItem(line, "warning"))];
+  const local = (line) => line.replace(`${view.issue} ${view.locale}: `, "");  // the panel is already about this email
+  const warnings = [...view.errors.map((line) => findingItem(local(line), "error")),
+    ...view.warnings.map((line) => findingItem(local(line), "warning"))];
   fillList("warnings", warnings, "No warnings.");
   fillList("qa", view.qa.map((f) => findingItem(`${f.file}:${f.line}: ${f.check}: ${f.message} (msgid “${f.msgid}”)`, "warning")),
     view.locale === "en" || view.locale.includes("_X") ? "English and pseudo-locales have no catalog." : "Every translation passes.");

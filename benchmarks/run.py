@@ -338,7 +338,7 @@ def table(results: dict) -> str:
     cold = f"{results['cold_build_s']} s"
     if mjml["available"]:
         row("every email, cold, one process [headline]", cold, f"{mjml['batch_s']} s", results["cold_vs_mjml_ratio"])
-        row("  MJML CLI with its defaults (validate, beautify)", "", f"{mjml['batch_defaults_s']} s",
+        row("  MJML CLI, its defaults (validate, beautify)", "", f"{mjml['batch_defaults_s']} s",
             results["cold_vs_mjml_defaults_ratio"])
         row(f"  MJML CLI, one call per file ({mjml['files']} calls)", "", f"{mjml['per_file']['total_s']} s",
             results["cold_vs_mjml_per_file_ratio"])

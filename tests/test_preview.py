@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import http.client
+import json
 import os
 import re
 import signal
@@ -263,12 +264,21 @@ def test_dark_view_applies_the_emails_dark_mode_rules_beside_the_light_one(proje
 # ---- live reload
 
 
+def render_versions(server: Preview) -> dict[str, str]:
+    """Each locale's render key: it changes exactly when that email is rendered again."""
+    status, body = get(server, "/api/issues/2026-11")
+    return {entry["locale"]: entry["version"] for entry in json.loads(body)["locales"]}
+
+
 def test_saving_a_catalog_entry_updates_the_open_page(server, page):
     email = open_preview(page, server, "es")
+    before = render_versions(server)
     page.evaluate("window.notReloaded = true")
     set_button_translation(server.project, "Pida su cita hoy")
     expect(email.get_by_text("Pida su cita hoy")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
+    after = render_versions(server)
+    assert [locale for locale in before if before[locale] != after[locale]] == ["es"]  # only Spanish was rebuilt
     screenshot(page, "preview-es-after-catalog-edit.png")
 
 

@@ -18,6 +18,7 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.settings import Settings
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+WILDCARDS = ("0.0.0.0", "::", "")
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -46,14 +47,8 @@ def run_command(args, settings: Settings) -> int:
     if not issue_paths(settings):
         raise NewsletterError(Problem(Location("issues/"), "no issue files found", "add an issue such as issues/2026-11.yaml"))
     sock = listening_socket(args.host, args.port)
-    hosts = LOOPBACK_NAMES if args.host in LOOPBACK_NAMES else ["*"]
-    app = create_app(Previews(settings), first, hosts)
-    shown_host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{shown_host}:{sock.getsockname()[1]}/"
-    print(f"preview: {url} (reloads when files in issues/, locales/ or templates/ are saved; Ctrl+C to stop)",
-          file=sys.stderr, flush=True)
-    if args.host not in LOOPBACK_NAMES:
-        print(f"warning: listening on {args.host}: other machines can see the preview", file=sys.stderr, flush=True)
+    app = create_app(Previews(settings), first, LOOPBACK_NAMES if args.host in LOOPBACK_NAMES else ["*"])
+    url = _announce(args.host, sock.getsockname()[1])
     if args.open:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
@@ -63,3 +58,14 @@ def run_command(args, settings: Settings) -> int:
         pass
     print("preview stopped", file=sys.stderr)
     return 0
+
+
+def _announce(host: str, port: int) -> str:
+    """Say where the preview is (a wildcard address is opened through this machine's loopback)."""
+    shown = "127.0.0.1" if host in WILDCARDS else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    print(f"preview: {url} (reloads when files in issues/, locales/ or templates/ are saved; Ctrl+C to stop)",
+          file=sys.stderr, flush=True)
+    if host not in LOOPBACK_NAMES:
+        print(f"warning: listening on {host}: other machines can see the preview", file=sys.stderr, flush=True)
+    return url

@@ -189,10 +189,14 @@ function emailFrame(scheme) {
     id: scheme === "dark" ? "email-dark" : "email", title: `The email, ${scheme} mode`,
     sandbox: "allow-same-origin", "data-scheme": scheme,
   });
-  iframe.style.width = `${WIDTHS[state.width]}px`;
+  const width = WIDTHS[state.width];
+  iframe.style.width = `${width}px`;
+  // Light and dark side by side: wide frames are shown smaller, their layout stays the same.
+  const zoom = state.appearance === "both" ? Math.min(1, ($("stage").clientWidth - 28) / 2 / width) : 1;
+  if (zoom < 1) iframe.style.zoom = zoom.toFixed(3);
   iframe.addEventListener("load", () => prepareFrame(iframe, scheme));
-  const label = el("div", { class: "frame-label" }, scheme === "dark" ? "Dark mode" : "Light mode",
-    el("span", {}, `${WIDTHS[state.width]} px`));
+  const size = zoom < 1 ? `${width} px, shown at ${Math.round(zoom * 100)}%` : `${width} px`;
+  const label = el("div", { class: "frame-label" }, scheme === "dark" ? "Dark mode" : "Light mode", el("span", {}, size));
   return { iframe, card: el("figure", { class: `device ${state.width}` }, label, iframe) };
 }
 

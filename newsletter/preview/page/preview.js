@@ -75,8 +75,9 @@ function coverageText(entry) {
 }
 
 async function loadSummary() {
+  const wanted = state.issue;
   const { ok, data } = await getJSON(api());
-  if (!ok) return;
+  if (!ok || wanted !== state.issue) return;
   shown.summary = data;
   $("locales").replaceChildren(...data.locales.map((entry) => {
     const button = el("button", { "data-locale": entry.locale, title: entry.name, className: entry.locale === state.locale ? "active" : "" },
@@ -90,7 +91,9 @@ async function loadSummary() {
 
 // ---- the chosen locale: inbox line, side panel, stage
 async function loadView() {
+  const wanted = `${state.issue}/${state.locale}`;
   const { ok, data } = await getJSON(`${api()}/${encodeURIComponent(state.locale)}`);
+  if (wanted !== `${state.issue}/${state.locale}`) return;  // another choice was made meanwhile
   if (!ok) {
     showProblems(data.problems || [{ text: "this view could not be built" }]);
     return;
@@ -176,6 +179,7 @@ async function renderStage(changed) {
   stage.replaceChildren(el("div", { class: "frames" }, ...frames.map((frame) => frame.card)));
   if (state.translator) {
     const { ok, data } = await getJSON(`${api()}/${encodeURIComponent(state.locale)}/translator`);
+    if (shown.framed !== layout) return;  // another choice was made meanwhile
     if (!ok) return showProblems(data.problems);
     shown.messages = data.messages;
     for (const frame of frames) frame.iframe.srcdoc = data.html;

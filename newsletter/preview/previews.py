@@ -106,7 +106,7 @@ class Previews:
             from newsletter.checks import check_build
         except ImportError:
             return None
-        build = self.view(issue_id, locale).build
+        build = self.view(issue_id, locale, with_qa=False).build
         return [{"severity": f.severity, "locale": f.locale, "check": f.check, "message": f.message,
                  "hint": f.hint} for f in check_build(build, self.settings, spam=False)]
 

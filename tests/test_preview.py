@@ -238,24 +238,24 @@ def test_shipped_files_carry_no_translator_marks(project, cli):
 
 
 def test_dark_view_applies_the_emails_dark_mode_rules_beside_the_light_one(project, browser, page):
-    # The sample layout declares a dark rule for .dark-bg; give the body that class, as a designer would.
-    layout = project / "templates" / "email.mjml.j2"
-    layout.write_text(layout.read_text().replace("<mj-body ", '<mj-body css-class="dark-bg" '), encoding="utf-8")
+    # The sample layout's dark rules: a near-black page, dark grey cards, light text.
     server = start_preview(project)
     try:
         open_preview(page, server, "en")
         page.click('#appearance [data-appearance="both"]')
-        light = page.frame_locator("#email").locator(".dark-bg")
-        dark = page.frame_locator("#email-dark").locator(".dark-bg")
-        expect(dark).to_have_css("background-color", "rgb(18, 18, 18)")
-        expect(light).to_have_css("background-color", "rgb(243, 244, 246)")
+        light, dark = page.frame_locator("#email"), page.frame_locator("#email-dark")
+        expect(dark.locator(".dark-page")).to_have_css("background-color", "rgb(18, 18, 18)")
+        expect(light.locator(".dark-page")).to_have_css("background-color", "rgb(243, 244, 246)")
+        expect(dark.locator(".dark-card").first).to_have_css("background-color", "rgb(30, 30, 30)")
+        expect(dark.locator(".dark-text div").first).not_to_have_css("color", "rgb(34, 34, 34)")
+        expect(light.locator(".dark-card").first).to_have_css("background-color", "rgb(255, 255, 255)")
         screenshot(page, "preview-light-and-dark.png")
         # The same email under Chromium's own prefers-color-scheme: dark looks the same.
         context = browser.new_context(color_scheme="dark")
         loopback_only(context)
         native = context.new_page()
         native.goto(f"{server.url}email/2026-11/en.html")
-        expect(native.locator(".dark-bg")).to_have_css("background-color", "rgb(18, 18, 18)")
+        expect(native.locator(".dark-page")).to_have_css("background-color", "rgb(18, 18, 18)")
         context.close()
     finally:
         stop_preview(server)

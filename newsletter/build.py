@@ -222,12 +222,29 @@ def _render_jobs(count: int, settings: Settings, locales: tuple[str, ...]) -> It
         yield from map(_render_job, range(count))
 
 
+def _exports(folder: Path, files: dict[str, bytes]) -> list[str]:
+    """Provider exports beside the build's files (dist/<issue>/eml/, …): folders the build does not write."""
+    own = {name.split("/", 1)[0] for name in files}
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in own and not p.name.startswith("."))
+
+
 def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
-    """True when the folder already holds exactly these files (nothing to rewrite)."""
+    """True when the folder already holds exactly these files, exports aside (nothing to rewrite)."""
     if not folder.is_dir():
         return False
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    exports = set(_exports(folder, files))
+    present = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    present = {name for name in present if name.split("/", 1)[0] not in exports}
     return present == set(files) and all((folder / name).read_bytes() == data for name, data in files.items())
+
+
+def _write_issue(folder: Path, files: dict[str, bytes], report: BuildReport) -> None:
+    """Write the issue's folder unless it is unchanged; exports of an older build go with it, said aloud."""
+    if _unchanged(folder, files):
+        return
+    for stale in _exports(folder, files) if folder.is_dir() else []:
+        report.warn(f"{folder / stale}/: removed, it was exported from the previous build — export again")
+    replace_folder(folder, files)
 
 
 def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | None, out: Path,
@@ -254,9 +271,7 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
             continue
         for finding in findings:  # an error fails the build; the draft is still written
             (report.error if finding.severity == "error" else report.warn)(str(finding))
-        files = issue_files(result, settings, out / issue.id)
-        if not _unchanged(out / issue.id, files):
-            replace_folder(out / issue.id, files)
+        _write_issue(out / issue.id, issue_files(result, settings, out / issue.id), report)
         built.append(result)
     if problems:
         raise NewsletterError(problems)

@@ -132,6 +132,19 @@ def test_exports_for_several_providers_live_side_by_side_with_the_build(project)
     assert (issue_folder / "fr" / "email.html").is_file() and (issue_folder / "manifest.json").is_file()
 
 
+def test_a_rebuild_keeps_the_export_until_the_issue_changes(project, cli):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    export = project / "dist" / "2026-11" / "eml"
+    before = folder_bytes(export)
+    assert cli("build", "2026-11", cwd=project).returncode == 0
+    assert folder_bytes(export) == before  # same build: the export still matches it
+    issue = project / "issues" / "2026-11.yaml"
+    issue.write_text(issue.read_text().replace("Many of you have asked", "Many patients have asked"))
+    rebuilt = cli("build", "2026-11", cwd=project)
+    assert rebuilt.returncode == 0 and not export.exists()  # a stale export is never left beside a new build
+    assert "dist/2026-11/eml/: removed, it was exported from the previous build — export again" in rebuilt.stderr
+
+
 def test_locale_option_exports_only_that_locale(project):
     result = send_py("2026-11", "--locale", "ar", cwd=project)
     assert result.returncode == 0, result.stderr

@@ -9,5 +9,20 @@ import sys
 
 from newsletter.cli import main
 
+
+def export_arguments(argv: list[str]) -> list[str]:
+    """`export` and its options; `--project DIR`, an option of `newsletter` itself, goes before it."""
+    arguments, project = list(argv), []
+    for index, argument in enumerate(arguments):
+        if argument == "--project" and index + 1 < len(arguments):
+            project = arguments[index:index + 2]
+            del arguments[index:index + 2]
+            break
+        if argument.startswith("--project="):
+            project = [arguments.pop(index)]
+            break
+    return [*project, "export", *arguments]
+
+
 if __name__ == "__main__":
-    sys.exit(main(["export", *sys.argv[1:]]))
+    sys.exit(main(export_arguments(sys.argv[1:])))

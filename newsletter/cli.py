@@ -24,12 +24,17 @@ def _settings(args):
     return load_settings(Path(args.project).resolve() if args.project else None)
 
 
+def output_folder(args, settings) -> Path:
+    """--out as given, relative to where the command runs; by default the project's own dist/."""
+    return Path(args.out) if args.out else settings.root / "dist"
+
+
 def cmd_build(args) -> int:
     from newsletter.build import BuildReport, build, summary_table
 
     settings = _settings(args)
     report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
-    out = Path(args.out)
+    out = output_folder(args, settings)
     builds = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
     if not args.quiet:
         print(summary_table(builds), file=sys.stderr)
@@ -65,7 +70,7 @@ def _add_build(sub) -> None:
     parser = sub.add_parser("build", help="build issues into HTML, text and MJML for every locale")
     parser.add_argument("issues", nargs="*", metavar="ISSUE", help="issue ids such as 2026-11 (default: all)")
     parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
-    parser.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: dist/ in the project)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--no-cache", action="store_true", help="render everything again, ignoring .cache/")
     parser.set_defaults(run=cmd_build)
@@ -96,7 +101,7 @@ def _add_export(sub) -> None:
     parser.add_argument("issue", metavar="ISSUE", help="issue id such as 2026-11")
     parser.add_argument("--provider", default="eml", metavar="P", help="mailing provider (default: eml, provider-neutral)")
     parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
-    parser.add_argument("--out", default="dist", metavar="DIR", help="output folder (default: dist)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: dist/ in the project)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--skip-external-checks", action="store_true",
                         help="skip the slow pre-send checks that run external tools (official MJML validator, SpamAssassin)")

@@ -37,12 +37,14 @@ class Export:
 
 def run_command(args, settings: Settings) -> int:
     """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
+    from newsletter.cli import output_folder
+
     report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
     if args.smtp or args.to:
         from newsletter.proof import send_proofs_command
 
         return send_proofs_command(args, settings, report)
-    result = export_issue(settings, args.issue, args.provider, args.locale, Path(args.out), report,
+    result = export_issue(settings, args.issue, args.provider, args.locale, output_folder(args, settings), report,
                           external_checks=not args.skip_external_checks)
     if not args.quiet:
         print(f"wrote {len(result.files) - 1} files for {result.provider} under {result.folder}/", file=sys.stderr)

@@ -145,6 +145,14 @@ def test_a_rebuild_keeps_the_export_until_the_issue_changes(project, cli):
     assert "dist/2026-11/eml/: removed, it was exported from the previous build — export again" in rebuilt.stderr
 
 
+def test_send_py_from_another_folder_writes_into_that_projects_dist(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = send_py("--project", str(project), "2026-11", "--locale", "es", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert (project / "dist/2026-11/eml/es.eml").is_file() and not any(elsewhere.iterdir())
+
+
 def test_locale_option_exports_only_that_locale(project):
     result = send_py("2026-11", "--locale", "ar", cwd=project)
     assert result.returncode == 0, result.stderr

@@ -67,6 +67,14 @@ class RenderCache:
         return entry if entry and entry[1] is not None else None
 
     def _read(self, key: str) -> tuple[RenderedEmail, tuple[Finding, ...] | None] | None:
+        if key in _RECENT:
+            return _RECENT[key]
+        entry = self._read_file(key)
+        if entry is not None:
+            _remember(key, entry)
+        return entry
+
+    def _read_file(self, key: str) -> tuple[RenderedEmail, tuple[Finding, ...] | None] | None:
         try:
             data = json.loads((self.folder / f"{key}.json").read_bytes())
             findings = data.pop("findings")
@@ -81,3 +89,17 @@ class RenderCache:
         data["fallbacks"] = [vars(fallback) for fallback in email.fallbacks]
         data["findings"] = None if findings is None else [vars(finding) for finding in findings]
         write_file_atomic(self.folder / f"{key}.json", json.dumps(data, ensure_ascii=False).encode())
+        _remember(key, (email, findings))
+
+
+# Entries read or written by this process, by key: a long-running preview, or a build that follows
+# another in the same process, skips reading them back. Keys name content, so an entry never goes stale.
+_RECENT: dict[str, tuple[RenderedEmail, tuple[Finding, ...] | None]] = {}
+RECENT_ENTRIES = 512
+
+
+def _remember(key: str, entry: tuple[RenderedEmail, tuple[Finding, ...] | None]) -> None:
+    _RECENT.pop(key, None)
+    _RECENT[key] = entry
+    while len(_RECENT) > RECENT_ENTRIES:
+        del _RECENT[next(iter(_RECENT))]  # the oldest

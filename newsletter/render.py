@@ -23,7 +23,7 @@ from markupsafe import Markup
 from newsletter import inline
 from newsletter.content import Issue
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.i18n.catalogs import Fallback, Translator, translator_for
+from newsletter.i18n.catalogs import Fallback, Translator, check_all, translator_for
 from newsletter.settings import Settings, babel_locale
 
 TEXT_WIDTH = 72
@@ -121,7 +121,9 @@ def prepare(settings: Settings, locales: tuple[str, ...]) -> None:
             env.get_template(name)
     for locale in locales:
         with suppress(NewsletterError):
-            translator_for(settings, locale)
+            translator = translator_for(settings, locale)
+            if translator.catalog is not None:
+                check_all(translator.catalog)
         _ = babel_locale(locale).character_order  # loads the locale's CLDR data
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, unescape
@@ -184,7 +185,7 @@ class Translator:
         if message.fuzzy:
             self._fall_back(key, "fuzzy", source, message, "marked fuzzy: the English changed; review it")
             return None
-        findings = check_message(message, self.catalog)
+        findings = checked(message, self.catalog)
         if findings:
             self._fall_back(key, findings[0].check, source, message, findings[0].message)
             return None
@@ -199,6 +200,26 @@ class Translator:
 
     def localize(self, issue: Issue) -> Issue:
         return issue.map_texts(lambda text: self.translate_text(text, issue.file))
+
+
+_FINDINGS: WeakKeyDictionary[Catalog, dict] = WeakKeyDictionary()
+
+
+def checked(message: Message, catalog: Catalog) -> list:
+    """The entry's translation-check findings, worked out once per catalog version: every email of
+    every issue looks the same entries up, and a loaded catalog is never changed."""
+    known = _FINDINGS.setdefault(catalog, {})
+    key = (message.id, message.context)
+    if key not in known:
+        known[key] = check_message(message, catalog)
+    return known[key]
+
+
+def check_all(catalog: Catalog) -> None:
+    """Check every translated entry now (before render workers fork, so that they share the results)."""
+    for message in catalog:
+        if message.id and _has_translation(message) and not message.fuzzy:
+            checked(message, catalog)
 
 
 @lru_cache(maxsize=16)

@@ -221,6 +221,8 @@ def fill(text: str, width: int = TEXT_WIDTH) -> str:
     (nearly every paragraph) is cut at the last space that fits, a line at a time, exactly as
     textwrap's greedy fill cuts it; any other text goes to textwrap itself.
     """
+    if not text.isascii() and any(unicodedata.east_asian_width(char) in "WF" for char in text):
+        return _fill_wide(text, width)
     if text.split() != text.split(" "):
         return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
     lines, start = [], 0
@@ -233,6 +235,40 @@ def fill(text: str, width: int = TEXT_WIDTH) -> str:
         lines.append(text[start:end])
         start = end + 1
     lines.append(text[start:])
+    return "\n".join(lines)
+
+
+# Chinese and Japanese punctuation that must not begin a line (kinsoku): it stays on the line before.
+_NO_LINE_START = frozenset("，。、；：！？）」』】》〉…%,.;:!?)]")
+
+
+def _units(text: str):
+    """What a line may break between: each wide (Chinese) character alone, a space, a run of other text."""
+    run = ""
+    for char in text:
+        if char == " " or unicodedata.east_asian_width(char) in "WF":
+            if run:
+                yield run
+                run = ""
+            yield char
+        else:
+            run += char
+    if run:
+        yield run
+
+
+def _fill_wide(text: str, width: int) -> str:
+    """Wrap text with Chinese characters: lines break between characters, never inside a Latin word
+    or a URL, and fill `width` columns on screen (a Chinese character takes two)."""
+    lines, line, used = [], "", 0
+    for unit in _units(" ".join(text.split())):
+        size = display_width(unit)
+        if used + size > width and line.strip() and unit != " " and unit[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if line or unit != " ":
+            line, used = line + unit, used + size
+    lines.append(line.rstrip())
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.content import Issue, load_issues
+from newsletter.content import Issue, read_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
 from newsletter.output import replace_folder
@@ -251,12 +251,15 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
           report: BuildReport, use_cache: bool = True) -> list[IssueBuild]:
     """Build the issues; each one is written whole or not at all. Raises when any failed.
 
-    load → validate (load_issues) → localize + render (render_issue) → write (replace_folder).
+    load → validate (read_issues) → localize + render + check (render_all) → write (_write_issue).
+    A broken issue is reported and skipped; the others are still built.
     """
     chosen_locales = select_locales(settings, locales)
-    issues = load_issues(settings, issue_ids)
+    issues, broken = read_issues(settings, issue_ids)
+    for broken_file in dict.fromkeys(problem.location.file for problem in broken):
+        report.info(f"{broken_file}: not built; its previous output is unchanged")
     cache = RenderCache(settings) if use_cache else None
-    built, problems = [], []
+    built, problems = [], list(broken)
     for issue, rendered in zip(issues, render_all(issues, settings, chosen_locales, cache)):
         report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
         try:

@@ -229,7 +229,9 @@ def _check_unique_slugs(articles: tuple[Article | None, ...], top: Fields) -> No
             seen.add(article.slug)
 
 
-def load_issues(settings: Settings, issue_ids: list[str] | None = None) -> list[Issue]:
+def read_issues(settings: Settings, issue_ids: list[str] | None = None) -> tuple[list[Issue], list[Problem]]:
+    """Every issue that loads, and the problems of those that do not: each issue stands alone, so an
+    unfinished draft of next month does not hold this month's issue back."""
     paths = [find_issue(settings, i) for i in issue_ids] if issue_ids else issue_paths(settings)
     if not paths:
         raise NewsletterError(Problem(Location("issues/"), "no issue files found",
@@ -240,6 +242,12 @@ def load_issues(settings: Settings, issue_ids: list[str] | None = None) -> list[
             issues.append(load_issue(path, settings))
         except NewsletterError as error:
             problems.extend(error.problems)
+    return issues, problems
+
+
+def load_issues(settings: Settings, issue_ids: list[str] | None = None) -> list[Issue]:
+    """Every issue, or every problem of every broken one."""
+    issues, problems = read_issues(settings, issue_ids)
     if problems:
         raise NewsletterError(problems)
     return issues

@@ -137,3 +137,12 @@ def test_marks_and_non_breaking_spaces_in_attributes_reach_the_reader_intact(pro
     parser.feed(html)
     assert parser.alts == [alt.string] and "\\u{" not in html
     assert "\\u{" not in (project / "dist/2026-11/fr/email.html").read_text()
+
+
+def test_an_unfinished_draft_of_next_month_does_not_hold_this_month_back(project, cli):
+    (project / "issues/2026-12.yaml").write_text("id: 2026-12\ndate: 2026-12-15\n")
+    result = cli("build", cwd=project)
+    assert result.returncode == 1
+    assert "error: issues/2026-12.yaml" in result.stderr and "missing required field 'subject'" in result.stderr
+    assert "issues/2026-12.yaml: not built; its previous output is unchanged" in result.stderr
+    assert (project / "dist/2026-11/manifest.json").is_file() and not (project / "dist/2026-12").exists()

@@ -146,3 +146,9 @@ def test_an_unfinished_draft_of_next_month_does_not_hold_this_month_back(project
     assert "error: issues/2026-12.yaml" in result.stderr and "missing required field 'subject'" in result.stderr
     assert "issues/2026-12.yaml: not built; its previous output is unchanged" in result.stderr
     assert (project / "dist/2026-11/manifest.json").is_file() and not (project / "dist/2026-12").exists()
+
+
+def test_the_sample_issue_passes_the_strict_check_marketing_runs_before_sending(project, cli):
+    result = cli("check", "2026-11", "--strict", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2026-11: 0 error(s), 0 warning(s)" in result.stdout + result.stderr

@@ -238,6 +238,18 @@ def test_template_mistakes(project, template, old, new, expected):
     assert set(check for _, check in found) == {expected}, found
 
 
+def test_a_leftover_placeholder_is_quoted_where_it_is_not_the_greeting(project):
+    """An article paragraph with a made-up merge tag: each finding quotes that paragraph, not the
+    legitimate [[first_name|there]] of the greeting that comes first in the email."""
+    edit(project / "issues" / f"{ISSUE}.yaml", "So what are exosomes? They", "Call [[foo]] and ask. So what are exosomes? They")
+    assert new_findings(project) == {("error", "content.placeholder"): 4}  # '[[' and ']]', in the HTML and the text part
+    messages = [f.message for f in check(project).findings if f.check == "content.placeholder"]
+    line = _issue_line(project, "Call [[foo]] and ask.")
+    for message in messages:
+        assert message.startswith(f"issues/{ISSUE}.yaml:{line}: "), message
+        assert "Call [[foo]] and ask." in message and "first_name" not in message and "Hello" not in message, message
+
+
 def test_a_text_part_that_lost_the_articles(project):
     text_template = project / "templates/email.txt.j2"
     text = text_template.read_text(encoding="utf-8")

@@ -77,9 +77,10 @@ def placeholders(checked: CheckedEmail) -> Iterator[Finding]:
     attributes = [e.attrs.get(name, "") for e in html.elements for name in ("href", "alt", "title")]
     parts = (("HTML", " ".join([html.visible_text, *attributes])), ("text part", checked.email.text))
     for part, text in parts:
-        for leftover in sorted(set(LEFTOVER.findall(KNOWN_MERGE_TAGS.sub(" ", text)))):
+        unknown = KNOWN_MERGE_TAGS.sub(" ", text)  # known merge tags blanked: leftovers are found and quoted here
+        for leftover in sorted(set(LEFTOVER.findall(unknown))):
             yield checked.error("content.placeholder", f"{_origin(checked, leftover)}: {leftover!r} left in the {part}: "
-                                f"…{_context(text, leftover)}…", "close the placeholder or merge tag, e.g. "
+                                f"…{_context(unknown, leftover)}…", "close the placeholder or merge tag, e.g. "
                                 "[[first_name|there]] or %(brand)s, or remove it")
 
 

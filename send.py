@@ -6,8 +6,13 @@
 """
 
 import sys
+from pathlib import Path
 
 from newsletter.cli import main
+from newsletter.errors import NewsletterError
+from newsletter.settings import find_root
+
+PROJECT = Path(__file__).resolve().parent  # send.py sits at the project's root, beside newsletter.yaml
 
 
 def export_arguments(argv: list[str]) -> list[str]:
@@ -21,7 +26,17 @@ def export_arguments(argv: list[str]) -> list[str]:
         if argument.startswith("--project="):
             project = [arguments.pop(index)]
             break
+    if not project and not _inside_a_project(Path.cwd()):
+        project = ["--project", str(PROJECT)]  # run by its path from elsewhere: the project it sits in
     return [*project, "export", *arguments]
+
+
+def _inside_a_project(folder: Path) -> bool:
+    try:
+        find_root(folder)
+    except NewsletterError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

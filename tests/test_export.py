@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from email import message_from_bytes, policy
@@ -23,12 +24,12 @@ from tests.conftest import REPO, Result
 LOCALES = ("en", "es", "fr", "de", "ar", "zh_Hans")
 
 
-def send_py(*args: str, cwd: Path, external_checks: bool = False) -> Result:
+def send_py(*args: str, cwd: Path, external_checks: bool = False, script: Path = REPO / "send.py") -> Result:
     """Run `python send.py ARGS` in the project folder, the way marketing does. The slow external
     pre-send checks (MJML CLI, SpamAssassin) run only where a test asks for them; their own tests are elsewhere."""
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
     options = () if external_checks else ("--skip-external-checks",)
-    done = subprocess.run([sys.executable, str(REPO / "send.py"), *args, *options], cwd=cwd, env=environment,
+    done = subprocess.run([sys.executable, str(script), *args, *options], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=120)
     return Result(done.returncode, done.stdout, done.stderr)
 
@@ -149,6 +150,16 @@ def test_send_py_from_another_folder_writes_into_that_projects_dist(project, tmp
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = send_py("--project", str(project), "2026-11", "--locale", "es", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert (project / "dist/2026-11/eml/es.eml").is_file() and not any(elsewhere.iterdir())
+
+
+def test_send_py_run_by_its_path_from_outside_any_project_exports_the_project_it_sits_in(project, tmp_path):
+    """`python3 ~/clinic-newsletter/send.py 2026-11` from the home folder: send.py sits at the project's root."""
+    shutil.copy(REPO / "send.py", project / "send.py")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = send_py("2026-11", "--locale", "es", cwd=elsewhere, script=project / "send.py")
     assert result.returncode == 0, result.stderr
     assert (project / "dist/2026-11/eml/es.eml").is_file() and not any(elsewhere.iterdir())
 

@@ -18,11 +18,11 @@ from newsletter.build import BuildReport, IssueBuild, issue_files, render_issue,
 from newsletter.cache import RenderCache
 from newsletter.checks import check_build
 from newsletter.content import load_issues
-from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.output import replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
-from newsletter.settings import Settings
+from newsletter.settings import PSEUDO_LOCALES, Settings
 
 MANIFEST = "manifest.json"
 
@@ -65,6 +65,7 @@ def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None,
 def export_issue(settings: Settings, issue_id: str, provider_name: str, locales: list[str] | None,
                  out: Path, report: BuildReport, external_checks: bool = True) -> Export:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
+    refuse_pseudo_locales(locales)
     built = build_for_send(settings, issue_id, locales, report, external_checks)
     folder = out / built.issue.id
     files = export_files(built, provider, settings)
@@ -72,6 +73,15 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
                   **{f"{provider.name}/{name}": data for name, data in files.items()}}
     replace_folder(folder, everything)
     return Export(built, provider.name, folder / provider.name, files)
+
+
+def refuse_pseudo_locales(locales: list[str] | None) -> None:
+    """Pseudo-locales are for layout checks: an export goes to subscribers, so it never holds one (a proof may)."""
+    for locale in locales or ():
+        if locale in PSEUDO_LOCALES:
+            raise UsageError(Problem(Location("--locale"), f"{locale} is a pseudo-locale, made for layout checks and never "
+                                     "sent to subscribers", f"to look at it, run: newsletter build --locale {locale}, or "
+                                     "newsletter preview (proofs over --smtp may include it)"))
 
 
 def export_files(built: IssueBuild, provider: Provider, settings: Settings) -> dict[str, bytes]:

@@ -1,7 +1,8 @@
 """Proofs: one message per locale, sent over SMTP to the people checking the issue.
 
 Merge tags are filled with sample values so the proof reads as a subscriber would see it;
-the subject says `[PROOF <locale>]`. The password comes from NEWSLETTER_SMTP_PASSWORD, never
+the subject says `[PROOF <locale>]` (`[PROOF en_XA pseudo-locale]` for a pseudo-locale, which
+only a proof may carry). The password comes from NEWSLETTER_SMTP_PASSWORD, never
 from the command line (it would show in the shell history and the process list).
 Transient failures (connection dropped, a 4xx reply) are retried a few times; a refused
 connection, a TLS failure or a refused login is reported at once, as one line.
@@ -22,7 +23,7 @@ from newsletter.build import BuildReport, IssueBuild
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.providers.base import sample_values
 from newsletter.providers.eml import build_message
-from newsletter.settings import Settings
+from newsletter.settings import PSEUDO_LOCALES, Settings
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 TIMEOUT_SECONDS = 20
@@ -79,7 +80,8 @@ def proof_message(email, settings: Settings, built: IssueBuild, recipients: list
     """The export's message with sample merge values, a [PROOF <locale>] subject and a fresh Message-ID
     (Gmail hides a message whose Message-ID it has seen, so proofs must not reuse the export's)."""
     message = build_message(email, settings, merge=sample_values(settings, email), date=built.issue.date)
-    message.replace_header("Subject", f"[PROOF {email.locale}] {email.subject}")
+    pseudo = " pseudo-locale" if email.locale in PSEUDO_LOCALES else ""  # never sent to subscribers: say so
+    message.replace_header("Subject", f"[PROOF {email.locale}{pseudo}] {email.subject}")
     message.replace_header("Date", formatdate(localtime=False))
     message.replace_header("Message-ID", make_msgid(domain=settings.sender.email.rpartition("@")[2]))
     message["To"] = ", ".join(recipients)

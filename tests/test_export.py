@@ -172,6 +172,19 @@ def test_locale_option_exports_only_that_locale(project):
     assert json.loads((export / "manifest.json").read_text(encoding="utf-8"))["locales"] == ["ar"]
 
 
+@pytest.mark.parametrize("locales", [("en_XA",), ("es", "ar_XB")])
+def test_a_pseudo_locale_is_never_exported_for_subscribers(project, locales):
+    """en_XA and ar_XB exist for layout checks; an export is what a provider sends to subscribers."""
+    result = send_py("2026-11", *(arg for locale in locales for arg in ("--locale", locale)), "--provider", "mailchimp",
+                     cwd=project)
+    pseudo = locales[-1]
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: --locale: {pseudo} is a pseudo-locale, made for layout checks and never sent to subscribers — "
+        f"to look at it, run: newsletter build --locale {pseudo}, or newsletter preview (proofs over --smtp may include it)"]
+    assert not (project / "dist").exists()
+
+
 def test_an_unknown_provider_is_a_usage_error_listing_the_known_ones(project):
     result = send_py("2026-11", "--provider", "mailchump", cwd=project)
     assert result.returncode == 2

@@ -38,7 +38,7 @@ class Inbox:
     def parsed(self) -> dict[str, object]:
         """Received messages by locale (from the [PROOF <locale>] subject)."""
         messages = [message_from_bytes(content, policy=policy.default) for _, content in self.messages]
-        return {re.match(r"\[PROOF (\S+)\] ", m["Subject"]).group(1): m for m in messages}
+        return {re.match(r"\[PROOF (\S+)(?: pseudo-locale)?\] ", m["Subject"]).group(1): m for m in messages}
 
 
 def free_port() -> int:
@@ -119,6 +119,18 @@ def test_a_proof_arrives_for_every_locale_with_sample_merge_values(cli, project,
         for url in (unescape(u) for u in re.findall(r'href="(https://www\.example\.com/[^"]*)"', html)):
             if "/unsubscribe" not in url and "/newsletter/" not in url:
                 assert parse_qs(urlsplit(url).query)["utm_content"] == [locale], url
+
+
+def test_a_pseudo_locale_may_be_proofed_and_says_so_in_the_subject(cli, project, smtp_server):
+    """A proof is not a campaign: en_XA may go to the people checking the layout, marked as what it is."""
+    inbox, port = smtp_server()
+    result = send_proofs(cli, project, port, "--locale", "en_XA", "--locale", "es")
+    assert result.returncode == 0, result.stderr
+    received = inbox.parsed()
+    assert sorted(received) == ["en_XA", "es"]
+    assert received["en_XA"]["Subject"].startswith("[PROOF en_XA pseudo-locale] ")
+    assert received["es"]["Subject"].startswith("[PROOF es] ")
+    assert received["en_XA"]["Content-Language"] == "en-XA"
 
 
 def test_proofs_over_starttls_with_a_login(cli, project, smtp_server, certificate_authority):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +43,7 @@ class Sender:
 class Links:
     faq: str
     consultation: str
+    contact: str | None = None  # the clinic's contact page, shown as a "Contact Us" button when set
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,9 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     sender = _sender(top.mapping("sender", ("name", "email", "reply_to")))
     source = _locale(top, "source_locale", problems)
     targets = [_locale_value(value, top, problems, "target_locales") for value, _ in top.text_list("target_locales")]
-    links = top.mapping("links", ("faq", "consultation", "overrides"))
+    links = top.mapping("links", ("faq", "consultation", "contact", "overrides"))
     default_links = _links(links)
-    overrides = _overrides(links, problems) if links else {}
+    overrides = _overrides(links, problems, default_links) if links else {}
     utm_fields = top.mapping("utm", ("source", "medium", "campaign"), required=False)
     utm = {key: utm_fields.text(key, required=False) for key in ("source", "medium", "campaign")} if utm_fields else {}
     postal = top.text("postal_address")
@@ -195,12 +196,12 @@ def _email(fields: Fields, key: str, required: bool) -> str | None:
 def _links(fields: Fields | None) -> Links | None:
     if fields is None:
         return None
-    faq, consultation = fields.url("faq"), fields.url("consultation")
-    return Links(faq, consultation) if faq and consultation else None
+    faq, consultation, contact = fields.url("faq"), fields.url("consultation"), fields.url("contact", required=False)
+    return Links(faq, consultation, contact) if faq and consultation else None
 
 
-def _overrides(links: Fields, problems: ProblemList) -> dict[str, Links]:
-    """links.overrides: a mapping of locale → its own faq/consultation links."""
+def _overrides(links: Fields, problems: ProblemList, default: Links | None) -> dict[str, Links]:
+    """links.overrides: a mapping of locale → its own faq/consultation (and contact) links."""
     node = links.values.get("overrides")
     if node is None:
         return {}
@@ -210,10 +211,10 @@ def _overrides(links: Fields, problems: ProblemList) -> dict[str, Links]:
     overrides = {}
     for key_node, value_node in node.value:
         locale = _locale_value(str(key_node.value), links, problems, "overrides")
-        sub = Fields(value_node, links.file, f"links.overrides.{key_node.value}", problems, ("faq", "consultation"))
-        links = _links(sub)
-        if locale and links:
-            overrides[locale] = links
+        sub = Fields(value_node, links.file, f"links.overrides.{key_node.value}", problems, ("faq", "consultation", "contact"))
+        localized = _links(sub)
+        if locale and localized:
+            overrides[locale] = replace(localized, contact=localized.contact or (default.contact if default else None))
     return overrides
 
 

@@ -152,3 +152,17 @@ def test_the_sample_issue_passes_the_strict_check_marketing_runs_before_sending(
     result = cli("check", "2026-11", "--strict", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2026-11: 0 error(s), 0 warning(s)" in result.stdout + result.stderr
+
+
+def test_the_contact_us_button_of_the_blog_post_is_optional_and_localized(project, cli):
+    assert cli("build", cwd=project).returncode == 0
+    contact = "https://www.example.com/contact-us/?utm_source=newsletter&utm_medium=email&utm_campaign=2026-11&utm_content="
+    for locale in LOCALES:
+        folder = project / "dist/2026-11" / locale
+        assert parse((folder / "email.html").read_text()).links.count(contact + locale) == 1, locale
+        assert contact + locale in (folder / "email.txt").read_text(), locale
+    assert "Contáctenos" in (project / "dist/2026-11/es/email.html").read_text()
+    settings = project / "newsletter.yaml"
+    settings.write_text(settings.read_text().replace("  contact: https://www.example.com/contact-us/\n", ""))
+    assert cli("build", cwd=project).returncode == 0
+    assert "contact-us" not in (project / "dist/2026-11/en/email.html").read_text()

@@ -37,6 +37,8 @@ def test_output_is_the_same_with_or_without_the_cache(project, cli):
 
 
 def test_warnings_and_errors_are_the_same_when_the_emails_come_from_the_cache(project, cli):
+    issue = project / "issues/2026-11.yaml"  # an English edit not yet translated: warnings in every locale
+    issue.write_text(issue.read_text().replace("Many of you have asked", "Many patients have asked"))
     first = cli("build", cwd=project)  # renders, runs the pre-send checks, fills the cache
     again = cli("build", cwd=project)  # every email and its findings from the cache
     assert first.returncode == again.returncode == 0

@@ -175,11 +175,36 @@ def test_status_table_and_min_coverage_gate(project, cli):
 
 
 def test_init_creates_a_catalog_gettext_accepts(project, cli):
-    assert cli("i18n", "init", "it", cwd=project).returncode == 0
+    result = cli("i18n", "init", "it", cwd=project)
+    assert result.returncode == 0
+    assert "note: add 'it' to target_locales in newsletter.yaml" in result.stderr
     path = po(project, "it")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
     header = path.read_text()
     assert '"Language: it\\n"' in header and "Plural-Forms: nplurals=2" in header
+
+
+def test_init_refuses_to_overwrite_a_finished_catalog(project, cli):
+    before = po(project, "es").read_bytes()
+    result = cli("i18n", "init", "es", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == ("error: locales/es/LC_MESSAGES/newsletter.po: already exists — "
+                             "use newsletter i18n update to merge new strings into it\n")
+    assert po(project, "es").read_bytes() == before
+
+
+@pytest.mark.parametrize("locale", ["klingon", "xx-YY"])
+def test_init_of_an_unknown_locale_is_a_usage_error(project, cli, locale):
+    result = cli("i18n", "init", locale, cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"unknown locale {locale!r} — use a CLDR locale code such as es, fr, de, ar or zh_Hans" in result.stderr
+    assert not (project / "locales" / locale).exists()
+
+
+def test_init_of_a_target_locale_needs_no_note(project, cli):
+    po(project, "fr").unlink()
+    result = cli("i18n", "init", "fr", cwd=project)
+    assert result.returncode == 0 and "note:" not in result.stderr
 
 
 def test_compile_writes_mo_files_gettext_reads(project, cli):

@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import sys
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import normalize, write_po
 
 from newsletter.content import issue_paths, load_issue
+from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
 from newsletter.output import write_file_atomic
 from newsletter.settings import DOMAIN, PSEUDO_LOCALES, Settings
@@ -104,19 +106,35 @@ PLURAL_FORMS = {
 
 
 def init(settings: Settings, locale: str) -> Path:
+    """Start the catalog of a new locale; a catalog already there is never overwritten."""
+    language = _known_locale(locale)
+    path = po_path(settings, locale)
+    if path.exists():
+        raise NewsletterError(Problem(Location(settings.relative(path)), "already exists",
+                                      "use newsletter i18n update to merge new strings into it"))
     template = extract(settings)
-    catalog = Catalog(domain=DOMAIN, locale=Locale.parse(PSEUDO_LOCALES.get(locale, locale)),
-                      creation_date=template.creation_date, fuzzy=False)
+    catalog = Catalog(domain=DOMAIN, locale=language, creation_date=template.creation_date, fuzzy=False)
     _header(catalog, settings)
     if catalog.locale.language in PLURAL_FORMS:
         catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[catalog.locale.language])]
     catalog.revision_date = template.creation_date
     catalog.language_team = f"{catalog.locale.english_name} translators"
     catalog.update(template)
-    path = po_path(settings, locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file_atomic(path, catalog_bytes(catalog))
+    if locale not in settings.locales:
+        print(f"note: add {locale!r} to target_locales in newsletter.yaml, or its emails are not built "
+              "and its catalog is not counted", file=sys.stderr)
     return path
+
+
+def _known_locale(locale: str) -> Locale:
+    """The Babel locale of a code typed on the command line; a typo is a usage error, worded as settings word it."""
+    try:
+        return Locale.parse(PSEUDO_LOCALES.get(locale, locale))
+    except (UnknownLocaleError, ValueError):
+        raise UsageError(Problem(Location("newsletter i18n init"), f"unknown locale {locale!r}",
+                                 "use a CLDR locale code such as es, fr, de, ar or zh_Hans")) from None
 
 
 def merge(catalog: Catalog, template: Catalog) -> None:

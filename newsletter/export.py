@@ -3,7 +3,8 @@
 load → render (newsletter.build) → pre-send checks → provider files + manifest → write.
 Everything is produced in memory first; then the issue's folder — the build's files, the
 exports of other providers already there, and this export under <provider>/ — is swapped in
-whole. A failure at any step leaves the previous output untouched.
+whole. A failure at any step leaves the previous output untouched. A partial export (--locale)
+keeps the provider's files of the other locales while nothing they are made from changed.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ class Export:
 
 def run_command(args, settings: Settings) -> int:
     """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
-    from newsletter.cli import output_folder
+    from newsletter.cli import output_folder, report_printer
 
-    report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
+    report = BuildReport(on_line=report_printer(args.quiet))
     if args.smtp or args.to:
         from newsletter.proof import send_proofs_command
 
@@ -68,7 +69,9 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     refuse_pseudo_locales(locales)
     built = build_for_send(settings, issue_id, locales, report, external_checks)
     folder = out / built.issue.id
-    files = export_files(built, provider, settings)
+    made = locale_exports(built, provider, settings)
+    kept = kept_exports(folder / provider.name, built, settings, made, report)  # a partial export keeps the others
+    files = export_files(built, provider, settings, [*made, *kept])
     everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
                   **{f"{provider.name}/{name}": data for name, data in files.items()}}
     replace_folder(folder, everything)
@@ -84,20 +87,85 @@ def refuse_pseudo_locales(locales: list[str] | None) -> None:
                                      "newsletter preview (proofs over --smtp may include it)"))
 
 
-def export_files(built: IssueBuild, provider: Provider, settings: Settings) -> dict[str, bytes]:
-    """The provider's files for every locale, plus a manifest (files, sizes, SHA-256)."""
-    files = {}
-    for email in built.emails:
-        for exported in provider.files(email, settings, built.issue.date):
-            files[exported.name] = exported.data
+@dataclass(frozen=True)
+class LocaleExport:
+    """One locale's files for a provider, and the digest of everything they are made from: the issue,
+    the locale's catalog, the templates, the settings and the program (the render cache's key)."""
+
+    locale: str
+    inputs: str
+    files: dict[str, bytes]
+
+
+def locale_exports(built: IssueBuild, provider: Provider, settings: Settings) -> list[LocaleExport]:
+    """The provider's files for each locale just built."""
+    cache = RenderCache(settings)
+    return [LocaleExport(email.locale, cache.key(settings.root / built.issue.file, email.locale),
+                         {exported.name: exported.data for exported in provider.files(email, settings, built.issue.date)})
+            for email in built.emails]
+
+
+def export_files(built: IssueBuild, provider: Provider, settings: Settings, exports: list[LocaleExport]) -> dict[str, bytes]:
+    """Every locale's files, plus a manifest: per file its locale, size and SHA-256; per locale its inputs' digest."""
+    order = {locale: index for index, locale in enumerate(settings.locales)}
+    exports = sorted(exports, key=lambda export: order.get(export.locale, len(order)))
+    files = {name: data for export in exports for name, data in export.files.items()}
     manifest = {
         "issue": built.issue.id, "date": built.issue.date.isoformat(), "provider": provider.name,
-        "locales": [email.locale for email in built.emails],
-        "files": [{"path": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-                  for name, data in files.items()],
+        "locales": [export.locale for export in exports],
+        "files": [{"path": name, "locale": export.locale, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for export in exports for name, data in export.files.items()],
+        "inputs": {export.locale: export.inputs for export in exports},
     }
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     return files
+
+
+def kept_exports(export: Path, built: IssueBuild, settings: Settings, made: list[LocaleExport],
+                 report: BuildReport) -> list[LocaleExport]:
+    """A partial export (--locale) keeps this provider's earlier files of the other locales while they are
+    exactly what exporting them now would give; the others are removed, and the report says so."""
+    previous = _read_manifest(export)
+    done = {export.locale for export in made}
+    others = [locale for locale in previous.get("locales", []) if locale in settings.locales and locale not in done]
+    cache = RenderCache(settings)
+    kept = [found for locale in others
+            if (found := _earlier_export(export, previous, locale, cache.key(settings.root / built.issue.file, locale)))]
+    stale = [locale for locale in others if locale not in {found.locale for found in kept}]
+    if kept:
+        report.info(f"{export}/: kept {', '.join(e.locale for e in kept)} from the earlier export, made from the same "
+                    "issue, catalogs, templates and settings")
+    if stale:
+        report.warn(f"{export}/: removed {', '.join(stale)}: the issue, a catalog, a template or the settings changed since "
+                    "they were exported, or their files were edited — export them again with "
+                    f"{' '.join(f'--locale {locale}' for locale in stale)}")
+    return kept
+
+
+def _read_manifest(export: Path) -> dict:
+    """The provider's earlier manifest; empty when there is none or it is not one this program wrote."""
+    try:
+        manifest = json.loads((export / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    shape = {"locales": list, "files": list, "inputs": dict}
+    ok = isinstance(manifest, dict) and all(isinstance(manifest.get(key), kind) for key, kind in shape.items())
+    return manifest if ok else {}
+
+
+def _earlier_export(export: Path, manifest: dict, locale: str, inputs: str) -> LocaleExport | None:
+    """The locale's files as exported earlier, if made from these same inputs and unchanged on disk since."""
+    if manifest["inputs"].get(locale) != inputs:
+        return None
+    present = {path.name: path for path in export.iterdir() if path.is_file()}
+    files = {}
+    for entry in manifest["files"]:
+        if isinstance(entry, dict) and entry.get("locale") == locale:
+            path = present.get(str(entry.get("path")))
+            if path is None or hashlib.sha256(data := path.read_bytes()).hexdigest() != entry.get("sha256"):
+                return None
+            files[path.name] = data
+    return LocaleExport(locale, inputs, files) if files else None
 
 
 def _other_exports(folder: Path, replaced: str) -> dict[str, bytes]:

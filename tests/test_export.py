@@ -164,12 +164,62 @@ def test_send_py_run_by_its_path_from_outside_any_project_exports_the_project_it
     assert (project / "dist/2026-11/eml/es.eml").is_file() and not any(elsewhere.iterdir())
 
 
-def test_locale_option_exports_only_that_locale(project):
-    result = send_py("2026-11", "--locale", "ar", cwd=project)
-    assert result.returncode == 0, result.stderr
+def test_locale_option_exports_that_locale_and_keeps_the_other_locales_exported_earlier(project):
+    first = send_py("2026-11", "--locale", "ar", cwd=project)
+    assert first.returncode == 0, first.stderr
     export = project / "dist" / "2026-11" / "eml"
     assert sorted(p.name for p in export.iterdir()) == ["ar.eml", "manifest.json"]
     assert json.loads((export / "manifest.json").read_text(encoding="utf-8"))["locales"] == ["ar"]
+
+    second = send_py("2026-11", "--locale", "es", cwd=project)
+    assert second.returncode == 0, second.stderr
+    assert sorted(p.name for p in export.iterdir()) == ["ar.eml", "es.eml", "manifest.json"]
+    manifest = json.loads((export / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["locales"] == ["es", "ar"]  # in newsletter.yaml's order
+    assert [(entry["locale"], entry["path"]) for entry in manifest["files"]] == [("es", "es.eml"), ("ar", "ar.eml")]
+    assert "dist/2026-11/eml/: kept ar from the earlier export" in second.stderr
+
+
+def test_exporting_one_locale_after_a_full_export_leaves_every_locale_as_a_full_export_does(project):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    export = project / "dist" / "2026-11" / "eml"
+    full = folder_bytes(export)
+    result = send_py("2026-11", "--locale", "es", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert folder_bytes(export) == full  # nothing changed: es is byte-identical, the others kept, the same manifest
+    assert "dist/2026-11/eml/: kept en, fr, de, ar, zh_Hans from the earlier export" in result.stderr
+
+
+def test_a_partial_export_removes_the_other_locales_that_changed_since_and_says_so(project):
+    """fr's catalog changed and zh_Hans.eml was edited by hand: keeping them would ship what no longer
+    matches; en, de and ar are what exporting them now would give, so they stay."""
+    assert send_py("2026-11", cwd=project).returncode == 0
+    export = project / "dist" / "2026-11" / "eml"
+    full = folder_bytes(export)
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "newsletter.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("Lire cet article sur notre site web",
+                                                                    "Lire l'article sur notre site"), encoding="utf-8")
+    (export / "zh_Hans.eml").write_bytes(full["zh_Hans.eml"].replace(b"Subject:", b"Subject: [draft]"))
+    result = send_py("2026-11", "--locale", "es", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(folder_bytes(export)) == ["ar.eml", "de.eml", "en.eml", "es.eml", "manifest.json"]
+    assert all(folder_bytes(export)[f"{locale}.eml"] == full[f"{locale}.eml"] for locale in ("en", "de", "ar", "es"))
+    assert json.loads((export / "manifest.json").read_text(encoding="utf-8"))["locales"] == ["en", "es", "de", "ar"]
+    assert re.search(r"^warning: .*/dist/2026-11/eml/: removed fr, zh_Hans: the issue, a catalog, a template or the settings "
+                     r"changed since they were exported, or their files were edited — export them again with "
+                     r"--locale fr --locale zh_Hans$", result.stderr, re.MULTILINE)
+
+
+def test_a_partial_export_after_the_issue_changed_keeps_no_other_locale(project):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    issue = project / "issues" / "2026-11.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("Many of you have asked", "Many patients have asked"),
+                     encoding="utf-8")
+    result = send_py("2026-11", "--locale", "es", cwd=project)
+    assert result.returncode == 0, result.stderr
+    export = project / "dist" / "2026-11" / "eml"
+    assert sorted(p.name for p in export.iterdir()) == ["es.eml", "manifest.json"]
+    assert "dist/2026-11/eml/: removed en, fr, de, ar, zh_Hans: the issue, " in result.stderr
 
 
 @pytest.mark.parametrize("locales", [("en_XA",), ("es", "ar_XB")])

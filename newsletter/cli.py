@@ -1,15 +1,20 @@
 """The `newsletter` command. Thin: parse options, call one function, print problems as lines.
 
-Exit codes: 0 success, 1 bad input (file:line: message), 2 bad usage.
+Exit codes: 0 success, 1 bad input (file:line: message) or a file that cannot be read or written,
+2 bad usage, 141 output cut short by a closed pipe (`| head`). Never a traceback for any of these.
 Heavy modules are imported inside each command, so `newsletter --help` starts at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from newsletter.errors import Location, NewsletterError, Problem
 
 
 def _print_error(error) -> int:
@@ -29,13 +34,59 @@ def output_folder(args, settings) -> Path:
     return Path(args.out) if args.out else settings.root / "dist"
 
 
+def report_printer(quiet: bool) -> Callable[[str], None]:
+    """Where a build's report lines go: stderr; --quiet hides progress and warnings, never errors."""
+    def show(line: str) -> None:
+        if not quiet or line.startswith("error:"):
+            print(line, file=sys.stderr)
+    return show
+
+
+def _shown(path: str | os.PathLike) -> str:
+    """A path as the user typed it or sees it: relative to where the command runs, when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _touches(error: OSError, folder: Path) -> bool:
+    """True when the failed path is the folder, inside it, or one of its parents."""
+    if error.filename is None:
+        return False
+    failed, folder = Path(os.fsdecode(error.filename)).resolve(), folder.resolve()
+    return failed.is_relative_to(folder) or folder.is_relative_to(failed)
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+
+
+@contextmanager
+def writing_to(out: Path) -> Iterator[None]:
+    """An output folder that cannot be written (a file in its place, no permission, disk full) is one line."""
+    try:
+        yield
+    except OSError as error:
+        if not _touches(error, out):
+            raise
+        in_the_way = _file_in_the_way(Path(os.fsdecode(error.filename)))
+        if isinstance(error, FileExistsError | NotADirectoryError) and in_the_way:
+            reason = f"{_shown(in_the_way)} is a file, not a folder"
+        else:
+            reason = (error.strerror or str(error)).lower()
+        raise NewsletterError(Problem(Location(_shown(out)), f"cannot write there ({reason})",
+                                      "choose another --out")) from None
+
+
 def cmd_build(args) -> int:
     from newsletter.build import BuildReport, build, summary_table
 
     settings = _settings(args)
-    report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
+    report = BuildReport(on_line=report_printer(args.quiet))
     out = output_folder(args, settings)
-    builds = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
+    with writing_to(out):
+        builds = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
     if not args.quiet:
         print(summary_table(builds), file=sys.stderr)
         print(f"wrote {sum(len(b.emails) for b in builds)} emails under {out}/", file=sys.stderr)
@@ -51,7 +102,9 @@ def cmd_i18n(args) -> int:
 def cmd_export(args) -> int:
     from newsletter.export import run_command
 
-    return run_command(args, _settings(args))
+    settings = _settings(args)
+    with writing_to(output_folder(args, settings)):
+        return run_command(args, settings)
 
 
 def cmd_check(args) -> int:
@@ -147,12 +200,25 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from newsletter.errors import NewsletterError
-
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a reader that went away (`| head -1`) shows here, where it can be handled
+        return code
     except NewsletterError as error:
         return _print_error(error)
+    except BrokenPipeError:
+        # The reader has all it wanted: say nothing, and keep Python's own flush at exit from failing too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a command ended by SIGPIPE
+    except OSError as error:
+        return _print_error(NewsletterError(_os_problem(error)))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _os_problem(error: OSError) -> Problem:
+    """A file that cannot be read or written, in the user's words: `issues/2026-12.yaml: is a directory`."""
+    reason = error.strerror or str(error)
+    where = _shown(os.fsdecode(error.filename)) if error.filename is not None else "newsletter"
+    return Problem(Location(where), reason[:1].lower() + reason[1:])

@@ -38,9 +38,9 @@ class Export:
 
 def run_command(args, settings: Settings) -> int:
     """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
-    from newsletter.cli import output_folder
+    from newsletter.cli import output_folder, report_printer
 
-    report = BuildReport(on_line=(lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr)))
+    report = BuildReport(on_line=report_printer(args.quiet))
     if args.smtp or args.to:
         from newsletter.proof import send_proofs_command
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,31 @@ def test_unknown_locale_in_settings_is_located(project, cli):
 def test_usage_errors_exit_2(project, cli, args, message):
     result = cli(*args, cwd=project)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["build"], ["export", "2026-11", "--skip-external-checks"]], ids=["build", "export"])
+@pytest.mark.parametrize("out", ["taken", "taken/2026"])
+def test_an_output_folder_that_is_a_file_is_one_line(project, cli, command, out):
+    (project / "taken").write_text("notes\n")
+    result = cli(*command, "--locale", "en", "--out", out, "--quiet", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == f"error: {out}: cannot write there (taken is a file, not a folder) — choose another --out\n"
+    assert (project / "taken").read_text() == "notes\n"
+
+
+def test_a_file_that_cannot_be_read_is_one_line(project, cli):
+    (project / "issues/2026-12.yaml").mkdir()  # a folder where an issue file should be
+    result = cli("build", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == "error: issues/2026-12.yaml: is a directory\n"
+
+
+def test_output_cut_short_by_a_closed_pipe_is_quiet(project):
+    """`newsletter i18n status --format json | head -1`: the reader has gone before the output is written."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    done = subprocess.run([sys.executable, "-m", "newsletter", "i18n", "status", "--format", "json"], stdout=writer,
+                          stderr=subprocess.PIPE, text=True, cwd=project, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    os.close(writer)
+    assert done.returncode == 141 and done.stderr == ""

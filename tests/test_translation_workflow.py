@@ -150,6 +150,15 @@ def test_broken_translation_is_reported_and_never_shipped(project, cli, translat
     assert "Read <a href=\"https://www.example.com/faq/?utm_source=newsletter" in html
 
 
+@pytest.mark.parametrize("command", [["build"], ["export", "2026-11", "--skip-external-checks"]], ids=["build", "export"])
+def test_quiet_hides_progress_and_warnings_but_not_errors(project, cli, command):
+    line = add_linked_paragraph(project, "Lesen Sie [unsere FAQ](https://evil.example.net/) vor Ihrem Besuch.")
+    result = cli(*command, "--locale", "de", "--quiet", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: 2026-11 de: locales/de/LC_MESSAGES/newsletter.po:{line}: links:"), result.stderr
+    assert all(printed.startswith("error: ") for printed in result.stderr.splitlines()), result.stderr
+
+
 def test_placeholder_change_is_refused(project, cli):
     catalog = po(project, "es")
     text = catalog.read_text()

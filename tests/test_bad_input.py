@@ -89,6 +89,45 @@ def test_broken_po_file_names_the_catalog_and_line(project, cli):
     assert not (project / "dist" / "2026-11").exists()
 
 
+def edit_catalog(project: Path, locale: str, change) -> int:
+    """Apply `change` to the catalog's lines (it returns the 1-based line it is about)."""
+    po = project / f"locales/{locale}/LC_MESSAGES/newsletter.po"
+    lines = po.read_text(encoding="utf-8").splitlines()
+    line = change(lines)
+    po.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return line
+
+
+def add_an_eighth_plural_form(lines: list[str]) -> int:
+    index = next(i for i, line in enumerate(lines) if line.startswith("msgstr[1] "))
+    lines.insert(index + 1, 'msgstr[7] "Tiempo de lectura: %(num)d minutitos"')
+    return index + 2
+
+
+def drop_msgstr_of_unsubscribe(lines: list[str]) -> int:
+    index = lines.index('msgid "Unsubscribe"')
+    del lines[index + 1]
+    return index + 1
+
+
+def start_with_a_msgid_alone(lines: list[str]) -> int:
+    lines.insert(0, 'msgid "a"')
+    return 1
+
+
+@pytest.mark.parametrize("change, message", [
+    (add_an_eighth_plural_form, "msgstr[7]: Spanish has 2 plural forms (msgstr[0] and msgstr[1]) — remove the extra forms"),
+    (drop_msgstr_of_unsubscribe, "msgid 'Unsubscribe' has no msgstr — add a msgstr line under it"),
+    (start_with_a_msgid_alone, "msgid 'a' has no msgstr — add a msgstr line under it"),
+], ids=["extra-plural-form", "missing-msgstr", "missing-msgstr-on-line-1"])
+def test_po_entry_errors_are_told_in_a_translators_words(project, cli, change, message):
+    line = edit_catalog(project, "es", change)
+    result = cli("build", "--locale", "es", "--quiet", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error: locales/es/LC_MESSAGES/newsletter.po:{line}: {message}" in result.stderr, result.stderr
+    assert " on " not in result.stderr and "num_plurals" not in result.stderr
+
+
 def test_template_syntax_error_names_the_template_and_line(project, cli):
     partial = project / "templates/partials/footer.mjml.j2"
     partial.write_text(partial.read_text().replace("{{ brand.name }}", "{{ brand.name }", 1))

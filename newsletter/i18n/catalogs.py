@@ -47,12 +47,52 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
         import io
 
         catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except (PoFileError, ValueError) as error:
-        line = getattr(error, "lineno", None) or None
-        raise NewsletterError(Problem(Location(display, line), f"invalid PO file: {error}",
-                                      "fix the entry, or run msgfmt -c on the file to see more")) from None
+    except PoFileError as error:
+        raise NewsletterError(_po_problem(error, data.decode("utf-8"), display)) from None
+    except ValueError as error:
+        raise NewsletterError(Problem(Location(display), f"invalid PO file: {error}", _PO_HINT)) from None
     _restore_previous(catalog)
     return catalog
+
+
+_PO_HINT = "fix the entry, or run msgfmt -c on the file to see more"
+_MISSING_MSGSTR = re.compile(r"missing msgstr for msgid '(.*)'", re.DOTALL)
+_PLURAL_FORM = re.compile(r"^(?:#~)?\s*msgstr\[(\d+)\]")
+
+
+def _po_problem(error: PoFileError, text: str, display: str) -> Problem:
+    """Babel's complaint in a translator's words, at the line it is about (Babel counts lines from 0)."""
+    line = error.lineno + 1
+    complaint = str(error).removesuffix(f" on {error.lineno}")
+    missing = _MISSING_MSGSTR.fullmatch(complaint)
+    if missing:
+        return Problem(Location(display, line), f"msgid {_short(missing.group(1))!r} has no msgstr",
+                       'add a msgstr line under it (msgstr "" leaves it untranslated)')
+    if complaint.startswith("msg has more translations than num_plurals"):
+        return _extra_plural_form(error.catalog, text.splitlines(), line, display)
+    return Problem(Location(display, line), f"invalid PO file: {complaint}", _PO_HINT)
+
+
+def _extra_plural_form(catalog: Catalog, lines: list[str], msgid_line: int, display: str) -> Problem:
+    """A msgstr[N] beyond the language's plural forms, located on its own line."""
+    count = catalog.num_plurals
+    number, index = _first_form_beyond(lines, msgid_line, count) or (msgid_line, None)
+    language = catalog.locale.english_name if catalog.locale else "this catalog"
+    forms = {1: "msgstr[0] only", 2: "msgstr[0] and msgstr[1]"}.get(count, f"msgstr[0] to msgstr[{count - 1}]")
+    where = Location(display, number, None, f"msgstr[{index}]" if index is not None else None)
+    return Problem(where, f"{language} has {count} plural forms ({forms})", "remove the extra forms")
+
+
+def _first_form_beyond(lines: list[str], msgid_line: int, count: int) -> tuple[int, int] | None:
+    """The line and index of the entry's first msgstr[N] with N >= count (the entry ends at a blank line)."""
+    for number in range(msgid_line, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if not line:
+            return None
+        form = _PLURAL_FORM.match(line)
+        if form and int(form.group(1)) >= count:
+            return number, int(form.group(1))
+    return None
 
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')

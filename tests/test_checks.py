@@ -74,6 +74,9 @@ def test_the_sample_issue_passes_every_check_in_every_locale_with_every_tool(pro
     assert result.returncode == 0 and errors == [], result.stdout
     assert report["skipped"] == [], "Node.js with tools/mjml and SpamAssassin must be installed (bash .ci/install)"
     assert [score["locale"] for score in report["spam"]] == ["en", "es", "fr", "de", "ar", "zh_Hans"]
+    low_contrast = [score["locale"] for score in report["spam"]
+                    if "HTML_FONT_LOW_CONTRAST" in {rule["name"] for rule in score["rules"]}]
+    assert low_contrast == [], "the hidden preheader must not read as near-white text on the light page"
     untranslated = [f for f in report["findings"] if f["check"] == "content.untranslated"]
     assert untranslated == [], "the sample's catalogs are complete: nothing may be left in English"
 
@@ -226,7 +229,7 @@ def test_a_low_contrast_brand_colour(project):
     ("partials/article.mjml.j2", "<h2 style", "<h4 style", "a11y.heading-order"),
     ("email.mjml.j2", ' dir="{{ email.dir }}"', "", "a11y.lang-dir"),
     ("partials/intro.mjml.j2", "<mj-text>{{ inline(", "<mj-text>[[first_name|there] {{ inline(", "content.placeholder"),
-    ("email.mjml.j2", "<mj-preview>{{ email.preheader }}</mj-preview>", "", "a11y.preheader"),
+    ("email.mjml.j2", "mso-hide:all;\">{{ email.preheader }}</div>", "mso-hide:all;\"></div>", "a11y.preheader"),
     ("partials/header.mjml.j2", "track(brand.website)", "track('https://www.example .com/')", "links.malformed"),
     ("partials/footer.mjml.j2", 'color="#555555"', 'color="#bbbbbb"', "a11y.contrast"),
     ("partials/footer.mjml.j2", '<a href="{{ merge.unsubscribe_url }}"', '<a href="{{ track(brand.website) }}"',
@@ -236,6 +239,22 @@ def test_template_mistakes(project, template, old, new, expected):
     edit(project / "templates" / template, old, new)
     found = new_findings(project)
     assert set(check for _, check in found) == {expected}, found
+
+
+def test_a_preheader_below_visible_text_is_not_the_inbox_preview_line(project):
+    """Inboxes show the first text of the body after the subject: a preheader moved below the header's
+    'View this email in your browser' would never be seen there."""
+    template = project / "templates/email.mjml.j2"
+    text = template.read_text(encoding="utf-8")
+    start = text.index("    <mj-raw>\n      <div style=\"display:none")
+    block = text[start:text.index("</mj-raw>\n", start) + len("</mj-raw>\n")]
+    header = '{% include "partials/header.mjml.j2" %}\n'
+    edit(template, block + header, header + block)
+    assert new_findings(project) == {("error", "a11y.preheader"): 1}
+    [finding] = [f for f in check(project).findings if f.check == "a11y.preheader"]
+    line = _line_of(project / "issues" / f"{ISSUE}.yaml", "preheader:")
+    assert finding.message.startswith(f"issues/{ISSUE}.yaml:{line}: the preheader is not the first text of the email: "
+                                      "inboxes show 'View this email in your browser")
 
 
 def test_a_leftover_placeholder_is_quoted_where_it_is_not_the_greeting(project):
@@ -280,6 +299,7 @@ def test_spamassassin_scores_each_message_and_lists_the_rules(project):
     run = check(project, "de", external=True)
     [score] = run.spam_scores
     assert score.locale == "de" and score.threshold == 5.0
+    assert not str(score).startswith("score -0 ")  # rules of -0.001 and +0.001 points sum to 0, printed as such
     assert score.rules and all(re.fullmatch(r"[A-Z0-9_]+", rule.name) and rule.description for rule in score.rules)
     assert score.score == pytest.approx(sum(r.points for r in score.rules), abs=0.05 * len(score.rules))  # their sum, rounded
     assert not [f for f in run.findings if f.check == "spam.score" and f.severity == "error"]

@@ -131,12 +131,20 @@ def _large(attrs: dict[str, str]) -> bool:
     return pixels >= 24 or (pixels >= 18.66 and attrs.get("font-weight", "") in ("bold", "bolder", "700", "800", "900"))
 
 
+PREHEADER_HINT = "keep the hidden preheader block first in <mj-body> in templates/email.mjml.j2"
+
+
 def preheader(checked: CheckedEmail) -> Iterator[Finding]:
-    hidden = [element.text for element in checked.html.all("div") if element.hidden]
-    if not checked.email.preheader.strip() or checked.email.preheader not in hidden:
-        where = checked.where(checked.source.preheader)
+    """The preheader is in the email, hidden, before any text a reader sees: inboxes show the body's first text."""
+    where = checked.where(checked.source.preheader)
+    found = [e for e in checked.html.all("div") if e.hidden and e.text == checked.email.preheader]
+    if not checked.email.preheader.strip() or not found:
         yield checked.error("a11y.preheader", f"{where}: no preheader in the email",
-                            "write 'preheader:' in the issue and keep <mj-preview> in the template")
+                            f"write 'preheader:' in the issue and {PREHEADER_HINT}")
+    elif found[0].visible_before:
+        first = " ".join(checked.html.visible_text.split()[:6])
+        yield checked.error("a11y.preheader", f"{where}: the preheader is not the first text of the email: inboxes show "
+                            f"'{first}…' in its place", PREHEADER_HINT)
 
 
 CHECKS = (lang_dir, image_alt, alt_translated, heading_order, contrast, template_contrast, preheader)

@@ -20,6 +20,7 @@ class Element:
     tag: str
     attrs: dict[str, str]
     line: int  # in email.html
+    visible_before: int = 0  # pieces of visible text before it in the document (0: nothing a reader sees comes first)
     text_parts: list[str] = field(default_factory=list)
     contains: set[str] = field(default_factory=set)  # tags of the elements inside it
 
@@ -44,7 +45,7 @@ class HtmlDocument(HTMLParser):
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {name: value or "" for name, value in attrs}, self.getpos()[0])
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.getpos()[0], len(self._visible))
         self.elements.append(element)
         for parent in self._open:
             parent.contains.add(tag)
@@ -60,7 +61,7 @@ class HtmlDocument(HTMLParser):
     def handle_data(self, data: str) -> None:
         for element in self._open:
             element.text_parts.append(data)
-        if not any(e.tag in INVISIBLE or e.hidden for e in self._open):
+        if data.strip() and not any(e.tag in INVISIBLE or e.hidden for e in self._open):
             self._visible.append(data)
 
     def all(self, *tags: str) -> list[Element]:

@@ -64,7 +64,7 @@ def parse_report(output: str, locale: str, threshold: float) -> SpamScore:
             last = rules.pop()  # a description continued on the next line
             rules.append(Rule(last.name, last.points, f"{last.description} {line.strip()}"))
     rules.sort(key=lambda rule: (-rule.points, rule.name))
-    return SpamScore(locale, float(score.group(1)), threshold, tuple(rules))
+    return SpamScore(locale, float(score.group(1)) or 0.0, threshold, tuple(rules))  # `or`: SpamAssassin may print -0.0
 
 
 def message_bytes(checked: CheckedEmail) -> bytes:

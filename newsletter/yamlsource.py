@@ -39,16 +39,22 @@ def compose_text(text: str, display: str) -> yaml.Node:
         hint = "check indentation and quoting near this line (text with ': ' needs quotes)"
         raise NewsletterError(Problem(Location(display, line, column), message, hint)) from None
     if node is None:
-        raise NewsletterError(Problem(Location(display, 1, 1), "the file is empty",
-                                      "start from an existing issue file"))
+        raise NewsletterError(Problem(Location(display, 1, 1), "the file is empty", _empty_file_hint(display)))
     return node
+
+
+def _empty_file_hint(display: str) -> str:
+    if Path(display).name == "newsletter.yaml":  # the settings (newsletter/settings.py), not an issue
+        return ("fill in brand, sender, postal_address, source_locale, target_locales and links, "
+                "or restore the file from version control")
+    return "start from an existing issue file"
 
 
 def describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
+        return "a mapping" if node.value else "an empty mapping"
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return "a list" if node.value else "an empty list"
     return repr(node.value) if node.value != "" else "nothing"
 
 

@@ -144,6 +144,14 @@ def test_unknown_locale_in_settings_is_located(project, cli):
     assert re.search(r"error: newsletter\.yaml:\d+:\d+: target_locales: unknown locale 'xx'", result.stderr)
 
 
+def test_empty_settings_file_gets_a_hint_about_settings(project, cli):
+    (project / "newsletter.yaml").write_text("# emptied by mistake\n")
+    result = cli("build", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: newsletter.yaml:1:1: the file is empty — fill in brand, sender, postal_address")
+    assert "issue" not in result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["build", "--locale", "klingon"], "unknown locale 'klingon'"),
     (["build", "1999-01"], "no issue '1999-01'"),

@@ -257,6 +257,30 @@ def test_a_preheader_below_visible_text_is_not_the_inbox_preview_line(project):
                                       "inboxes show 'View this email in your browser")
 
 
+def test_the_preheader_is_the_first_text_of_the_body_and_hidden_in_a_browser_engine(project, cli):
+    """What an inbox preview reads (the body's first text) and what a reader sees, in Chromium (Blink, like
+    Gmail in Chrome and Outlook's new app): the hand-written preheader is first, not displayed, and takes no space."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_preview import CHROMIUM, CHROMIUM_ARGS, NOT_LOOPBACK
+
+    assert cli("build", ISSUE, "--locale", "en", "--locale", "ar", cwd=project).returncode == 0
+    entries = json.loads((project / "dist" / ISSUE / "manifest.json").read_text(encoding="utf-8"))["locales"]
+    first_text = "document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {acceptNode: node => " \
+                 "node.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP}).nextNode().data"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route(NOT_LOOPBACK, lambda route: route.abort())  # the images live on the clinic's website
+        for entry in entries:
+            page.set_content((project / "dist" / ISSUE / entry["html"]).read_text(encoding="utf-8"))
+            assert page.evaluate(first_text).strip() == entry["preheader"]
+            preheader = page.get_by_text(entry["preheader"], exact=True)
+            assert preheader.count() == 1 and not preheader.is_visible() and preheader.bounding_box() is None
+            assert entry["preheader"] not in page.inner_text("body")
+        browser.close()
+
+
 def test_a_leftover_placeholder_is_quoted_where_it_is_not_the_greeting(project):
     """An article paragraph with a made-up merge tag: each finding quotes that paragraph, not the
     legitimate [[first_name|there]] of the greeting that comes first in the email."""

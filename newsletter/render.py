@@ -146,8 +146,21 @@ def _render(env: jinja2.Environment, name: str, translator: Translator, context:
         where = Location(f"templates/{error.name or name}", error.lineno)
         raise NewsletterError(Problem(where, f"template error: {error.message}")) from None
     except jinja2.TemplateError as error:
-        raise NewsletterError(Problem(Location(f"templates/{name}"), f"template error: {error}",
-                                      "check the names used in the template")) from None
+        where = _failing_template_line(error, env) or Location(f"templates/{name}")
+        raise NewsletterError(Problem(where, f"template error: {error}", "check the names used in the template")) from None
+
+
+def _failing_template_line(error: Exception, env: jinja2.Environment) -> Location | None:
+    """The innermost template frame of the error (a partial, often): Jinja rewrites the traceback so that
+    a template's frames carry its file name and the template's own line numbers."""
+    folder, where = Path(env.loader.searchpath[0]).resolve(), None
+    frame = error.__traceback__
+    while frame is not None:
+        path = Path(frame.tb_frame.f_code.co_filename).resolve()
+        if path.is_relative_to(folder):
+            where = Location(f"templates/{path.relative_to(folder).as_posix()}", frame.tb_lineno)
+        frame = frame.tb_next
+    return where
 
 
 @lru_cache(maxsize=256)

@@ -16,13 +16,43 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 ALLOWED_SCHEMES = ("https://", "mailto:", "tel:")
-_RAW_HTML = re.compile(r"</?[a-zA-Z!][^>]*>")
+# HTML's element names (WHATWG, and the obsolete ones mail apps still honour).
+HTML_ELEMENTS = frozenset("""
+    a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+    colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2 h3
+    h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark math menu meta
+    meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp script search
+    section select slot small source span strong style sub summary sup svg table tbody td template textarea tfoot th
+    thead time title tr track u ul var video wbr
+    acronym applet basefont bgsound big blink center dir font frame frameset image isindex keygen marquee menuitem nobr
+    noembed noframes plaintext rb rtc spacer strike tt xmp
+""".split())
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _PLACEHOLDER = re.compile(r"\[\[[a-z_]+(\|[^\]]*)?\]\]")
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("zero", {"html": False}).enable(["emphasis", "link", "escape"])
+
+
+@lru_cache(maxsize=1)
+def _html_finder() -> MarkdownIt:
+    """CommonMark's own definition of raw HTML: tags, comments, <?…?>, <!…> and CDATA."""
+    return MarkdownIt("zero", {"html": True}).enable(["html_inline", "escape"])
+
+
+def raw_html(text: str) -> list[str]:
+    """The raw HTML in `text` that a mail app would take for markup (a backslash escape is text)."""
+    snippets = [token.content for token in _html_finder().parseInline(text)[0].children or () if token.type == "html_inline"]
+    return [snippet for snippet in snippets if _is_markup(snippet)]
+
+
+def _is_markup(snippet: str) -> bool:
+    """Comments, declarations and <?…?> always; tags when they are HTML's elements or custom ones (with a
+    hyphen, like MJML's): `<b>` is a tag, `<not a tag and a >` is text."""
+    name = _TAG_NAME.match(snippet)
+    return name is None or name.group(1).lower() in HTML_ELEMENTS or "-" in name.group(1)
 
 
 @lru_cache(maxsize=4096)
@@ -53,8 +83,9 @@ def links(text: str) -> list[Link]:
 def inline_problems(text: str) -> list[str]:
     """What in `text` falls outside the allowed formatting (empty when it is fine)."""
     problems = []
-    if _RAW_HTML.search(text):
-        problems.append("raw HTML is not allowed in text")
+    html = raw_html(text)
+    if html:
+        problems.append(f"raw HTML is not allowed in text ({_short(html[0])!r})")
     for link in links(text):
         if not link.url.startswith(ALLOWED_SCHEMES):
             problems.append(f"link {link.url!r} must start with https://, mailto: or tel:")
@@ -67,6 +98,10 @@ def inline_problems(text: str) -> list[str]:
     elif target:
         problems.append("broken link syntax: write [link text](https://...)")
     return problems
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def emphasis_counts(text: str) -> tuple[int, int]:

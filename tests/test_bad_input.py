@@ -54,6 +54,38 @@ def test_broken_issue_is_reported_with_file_line_and_column(project, cli, bad_fi
     assert any(line.startswith(expected_start) and message in line for line in lines), result.stderr
 
 
+MINIMAL_PARAGRAPH = "Our office closes on **December 24** and reopens on January 2."
+PARAGRAPH_AT = "issues/2026-12.yaml:13:13: articles[0].sections[0].paragraphs[0]"
+
+
+def add_issue_with_paragraph(project: Path, paragraph: str) -> None:
+    """The minimal issue, its one paragraph replaced (single-quoted YAML)."""
+    issue = (DATA / "good-minimal.yaml").read_text().replace(MINIMAL_PARAGRAPH, "'" + paragraph.replace("'", "''") + "'")
+    (project / "issues" / "2026-12.yaml").write_text(issue)
+
+
+@pytest.mark.parametrize("markup, shown", [
+    ("<b>December 24</b>", "<b>"),
+    ('<a href="https://www.example.com/hours">the 24th</a>', '<a href="https://www.example.com/hours">'),
+    ('<img src="https://www.example.com/closed.png"/>', '<img src="https://www.example.com/close…'),
+    ("<!-- check the date -->", "<!-- check the date -->"),
+    ("<SCRIPT>alert(1)</SCRIPT>", "<SCRIPT>"),
+])
+def test_raw_html_in_text_is_refused(project, cli, markup, shown):
+    add_issue_with_paragraph(project, f"Our office closes on {markup} and reopens on January 2.")
+    result = cli("build", "2026-12", cwd=project)
+    assert_clean_failure(result, project)
+    assert f"error: {PARAGRAPH_AT}: raw HTML is not allowed in text ({shown!r})" in result.stderr, result.stderr
+
+
+def test_angle_brackets_that_are_no_tags_are_text(project, cli):
+    add_issue_with_paragraph(project, "line one <not a tag and a > b, and 2 < 3")
+    result = cli("build", "2026-12", "--locale", "en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "line one &lt;not a tag and a &gt; b, and 2 &lt; 3" in (project / "dist/2026-12/en/email.html").read_text()
+    assert "line one <not a tag and a > b, and 2 < 3" in (project / "dist/2026-12/en/email.txt").read_text()
+
+
 def test_all_problems_of_a_file_are_reported_at_once(project, cli):
     issue = (DATA / "good-minimal.yaml").read_text()
     issue = issue.replace("date: 2026-12-15", "date: tomorrow").replace("slug: holiday-hours", "slugg: x")

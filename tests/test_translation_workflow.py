@@ -132,6 +132,15 @@ def add_linked_paragraph(project, translation: str) -> int:
     return before.count("\n") + 2
 
 
+def test_angle_brackets_that_are_no_tags_pass_the_markup_check(project, cli):
+    add_linked_paragraph(project, "Lesen Sie [unsere FAQ](https://www.example.com/faq/) (Wartezeit < eine Woche).")
+    result = cli("i18n", "check", "--locale", "de", cwd=project)
+    assert result.returncode == 0, result.stdout
+    build = cli("build", "--locale", "de", cwd=project)
+    assert build.returncode == 0, build.stderr
+    assert "(Wartezeit &lt; eine Woche)" in (project / "dist/2026-11/de/email.html").read_text()
+
+
 @pytest.mark.parametrize("translation, check", [
     ("Lesen Sie vor Ihrem Besuch unsere FAQ.", "links"),
     ("Lesen Sie [unsere FAQ](https://evil.example.net/) vor Ihrem Besuch.", "links"),

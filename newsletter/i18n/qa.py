@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
 
-from newsletter.inline import emphasis_counts, inline_problems, links
+from newsletter.inline import emphasis_counts, inline_problems, links, raw_html
 
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}|\[\[[a-z_]+(?:\|[^\]]*)?\]\]")
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,12 @@ def check_placeholders(source: str, translation: str) -> str | None:
     return f"placeholder {next(iter(extra))} is not in the English"
 
 
+def _has_markup(text: str) -> bool:
+    return bool(raw_html(text)) or "javascript:" in text.lower()
+
+
 def check_markup(source: str, translation: str) -> str | None:
-    if _MARKUP.search(translation) and not _MARKUP.search(source):
+    if _has_markup(translation) and not _has_markup(source):
         return "raw HTML or script is not allowed; use **bold**, *italic* and [text](url) only"
     return None
 

@@ -8,6 +8,7 @@ become markup; anything outside the set is reported as a problem.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,11 @@ HTML_ELEMENTS = frozenset("""
     noembed noframes plaintext rb rtc spacer strike tt xmp
 """.split())
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# Invisible characters that change what text shows or how it reads: control characters (tab and line breaks
+# aside) and the bidi embeddings, overrides and isolates that make text display in another order than it reads
+# (a known spoofing trick). The marks U+200E and U+200F, which right-to-left text may need, stay allowed.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_HINT = "delete it: it is invisible (often pasted in with the text) and can make the text show differently"
 _PLACEHOLDER = re.compile(r"\[\[[a-z_]+(\|[^\]]*)?\]\]")
 
 
@@ -102,6 +108,17 @@ def inline_problems(text: str) -> list[str]:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def invisible_character(text: str) -> str | None:
+    """The first forbidden invisible character of `text`, named: 'U+202E RIGHT-TO-LEFT OVERRIDE'."""
+    found = _INVISIBLE.search(text)
+    return character_name(found.group()) if found else None
+
+
+def character_name(char: str) -> str:
+    name = unicodedata.name(char, "") or ("(a control character)" if unicodedata.category(char) == "Cc" else "(unnamed)")
+    return f"U+{ord(char):04X} {name}"
 
 
 def emphasis_counts(text: str) -> tuple[int, int]:

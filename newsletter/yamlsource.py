@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList
+from newsletter.inline import INVISIBLE_HINT, character_name, invisible_character
 
 # libyaml's loader is about ten times faster and keeps the same line/column marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -32,6 +33,8 @@ def compose(path: Path, display: str) -> yaml.Node:
 def compose_text(text: str, display: str) -> yaml.Node:
     try:
         node = yaml.compose(text, Loader=_LOADER)
+    except yaml.reader.ReaderError as error:  # a raw control character: YAML refuses it before parsing
+        raise NewsletterError(_unreadable_character(text, chr(error.character), display)) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -41,6 +44,12 @@ def compose_text(text: str, display: str) -> yaml.Node:
     if node is None:
         raise NewsletterError(Problem(Location(display, 1, 1), "the file is empty", _empty_file_hint(display)))
     return node
+
+
+def _unreadable_character(text: str, char: str, display: str) -> Problem:
+    before = text[:text.find(char)]
+    line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    return Problem(Location(display, line, column), f"invisible character {character_name(char)}", INVISIBLE_HINT)
 
 
 def _empty_file_hint(display: str) -> str:
@@ -106,7 +115,15 @@ class Fields:
         if not isinstance(node, yaml.ScalarNode) or node.value == "":
             self._problem(node, self._field(key), f"expected {expected}, got {describe(node)}")
             return None
-        return node
+        return None if self._invisible(node, self._field(key)) else node
+
+    def _invisible(self, node: yaml.ScalarNode, field: str) -> bool:
+        """True, after recording the problem, when the value holds a forbidden invisible character (written
+        as an escape like "\\u202e" in quotes: YAML itself refuses them raw, except the bidi ones)."""
+        found = invisible_character(node.value)
+        if found:
+            self._problem(node, field, f"invisible character {found}", INVISIBLE_HINT)
+        return found is not None
 
     def text(self, key: str, required: bool = True) -> str | None:
         node = self._scalar(key, required, "text")
@@ -178,6 +195,8 @@ class Fields:
         for item, path in self.sequence(key):
             if not isinstance(item, yaml.ScalarNode) or item.value.strip() == "":
                 self._problem(item, path, f"expected text, got {describe(item)}")
+                continue
+            if self._invisible(item, path):
                 continue
             mark = item.start_mark
             items.append((" ".join(item.value.split()), Location(self.file, mark.line + 1, mark.column + 1, path)))

@@ -86,6 +86,20 @@ def test_angle_brackets_that_are_no_tags_are_text(project, cli):
     assert "line one <not a tag and a > b, and 2 < 3" in (project / "dist/2026-12/en/email.txt").read_text()
 
 
+def test_a_control_character_pasted_into_the_file_is_located(project, cli):
+    add_issue_with_paragraph(project, "Our office closes\x0b on December 24.")  # a vertical tab, pasted from a word processor
+    result = cli("build", "2026-12", cwd=project)
+    assert_clean_failure(result, project)
+    assert "error: issues/2026-12.yaml:13:31: invisible character U+000B (a control character) — delete it" in result.stderr
+
+
+def test_arabic_text_and_direction_marks_are_allowed(project, cli):
+    add_issue_with_paragraph(project, "Our Arabic page says \u200fمرحبا بكم\u200f: welcome.")
+    result = cli("build", "2026-12", "--locale", "en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "\u200fمرحبا بكم\u200f: welcome." in (project / "dist/2026-12/en/email.txt").read_text()
+
+
 def test_all_problems_of_a_file_are_reported_at_once(project, cli):
     issue = (DATA / "good-minimal.yaml").read_text()
     issue = issue.replace("date: 2026-12-15", "date: tomorrow").replace("slug: holiday-hours", "slugg: x")

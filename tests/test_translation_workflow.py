@@ -146,6 +146,7 @@ def test_angle_brackets_that_are_no_tags_pass_the_markup_check(project, cli):
     ("Lesen Sie [unsere FAQ](https://evil.example.net/) vor Ihrem Besuch.", "links"),
     ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) <script>alert(1)</script>.", "markup"),
     ("Lesen Sie **[unsere FAQ](https://www.example.com/faq/) vor Ihrem Besuch.", "emphasis"),
+    ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) vor Ihrem \u202ehcusebBesuch.", "control-chars"),
 ])
 def test_broken_translation_is_reported_and_never_shipped(project, cli, translation, check):
     line = add_linked_paragraph(project, translation)

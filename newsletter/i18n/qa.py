@@ -2,7 +2,7 @@
 
 Each check compares a translation with its English source and returns what is wrong, or
 None. Only what can break an email is checked: links, emphasis, placeholders, markup,
-surrounding whitespace, and complete plural forms.
+surrounding whitespace, invisible control characters, and complete plural forms.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
 
-from newsletter.inline import emphasis_counts, inline_problems, links, raw_html
+from newsletter.inline import INVISIBLE_HINT, emphasis_counts, inline_problems, invisible_character, links, raw_html
 
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}|\[\[[a-z_]+(?:\|[^\]]*)?\]\]")
 
@@ -74,12 +74,20 @@ def check_whitespace(source: str, translation: str) -> str | None:
     return None
 
 
+def check_control_chars(source: str, translation: str) -> str | None:
+    found = invisible_character(translation)
+    if found and not invisible_character(source):
+        return f"invisible character {found} — {INVISIBLE_HINT}"
+    return None
+
+
 TEXT_CHECKS: dict[str, Callable[[str, str], str | None]] = {
     "links": check_links,
     "emphasis": check_emphasis,
     "placeholders": check_placeholders,
     "markup": check_markup,
     "whitespace": check_whitespace,
+    "control-chars": check_control_chars,
 }
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import SplitResult, urlsplit
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -40,6 +41,54 @@ _PLACEHOLDER = re.compile(r"\[\[[a-z_]+(\|[^\]]*)?\]\]")
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("zero", {"html": False}).enable(["emphasis", "link", "escape"])
+
+
+# RFC 3986: the characters a URL may hold as they are; any other is written as %XX. Non-ASCII letters are
+# allowed outside the host (IRIs: browsers and markdown-it encode them); the host is checked through IDNA.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def url_problem(value: str) -> str | None:
+    """Why a URL is not an absolute https link with a real host name, or None when it is."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unbalanced [ or ] in the host
+        return f"expected a URL with a host name, got {value!r}"
+    if parts.scheme != "https":
+        return f"expected an absolute https:// URL, got {value!r}"
+    if not parts.netloc or "." not in parts.netloc:
+        return f"expected a URL with a host name, got {value!r}"
+    return _url_character_problem(value) or _host_problem(parts, value)
+
+
+def _url_character_problem(value: str) -> str | None:
+    for char in value:
+        if char.isascii() and not _URL_CHARACTERS.match(char):
+            return f"{char!r} cannot appear in a URL (write it as %{ord(char):02X}), got {value!r}"
+        if not char.isascii() and (char.isspace() or unicodedata.category(char)[0] in "CZ"):
+            return f"invisible character {character_name(char)} in the URL {value!r}"
+    if _BAD_PERCENT.search(value):
+        return f"'%' must start an escape like %20 (write a % sign itself as %25), got {value!r}"
+    return None
+
+
+def _host_problem(parts: SplitResult, value: str) -> str | None:
+    if "@" in parts.netloc:
+        return f"a name before '@' hides the real host name of the link (a known phishing trick), got {value!r}"
+    try:
+        parts.port  # noqa: B018 (parsing the port is the check)
+    except ValueError:
+        return f"expected a port number after the host name, got {value!r}"
+    host = (parts.hostname or "").removesuffix(".")
+    try:
+        labels = host.encode("idna").decode("ascii").split(".")  # bücher.example → xn--bcher-kva.example
+    except UnicodeError:  # an empty or overlong label
+        labels = []
+    if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
+        return f"expected a host name of letters, digits, hyphens and dots like www.example.com, got {parts.hostname!r}"
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +144,8 @@ def inline_problems(text: str) -> list[str]:
     for link in links(text):
         if not link.url.startswith(ALLOWED_SCHEMES):
             problems.append(f"link {link.url!r} must start with https://, mailto: or tel:")
+        elif link.url.startswith("https://") and url_problem(link.url):
+            problems.append(f"link [{_short(link.text)}]: {url_problem(link.url)}")
     leftover = "".join(t.content for t in _tokens(text) if t.type == "text")
     if "**" in leftover or re.search(r"(^|\s)\*\S", leftover):
         problems.append("unbalanced * or ** emphasis")

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList
-from newsletter.inline import INVISIBLE_HINT, character_name, invisible_character
+from newsletter.inline import INVISIBLE_HINT, character_name, invisible_character, url_problem
 
 # libyaml's loader is about ten times faster and keeps the same line/column marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -201,13 +200,3 @@ class Fields:
             mark = item.start_mark
             items.append((" ".join(item.value.split()), Location(self.file, mark.line + 1, mark.column + 1, path)))
         return items
-
-
-def url_problem(value: str) -> str | None:
-    """Why a URL is not an absolute https link, or None when it is."""
-    parts = urlsplit(value)
-    if parts.scheme != "https":
-        return f"expected an absolute https:// URL, got {value!r}"
-    if not parts.netloc or " " in value or "." not in parts.netloc:
-        return f"expected a URL with a host name, got {value!r}"
-    return None

@@ -64,6 +64,22 @@ def add_issue_with_paragraph(project: Path, paragraph: str) -> None:
     (project / "issues" / "2026-12.yaml").write_text(issue)
 
 
+def refused_paragraph(project: Path, cli, paragraph: str) -> str:
+    """Build the minimal issue with this paragraph; it must fail cleanly. Returns what the build said."""
+    add_issue_with_paragraph(project, paragraph)
+    result = cli("build", "2026-12", cwd=project)
+    assert_clean_failure(result, project)
+    return result.stderr
+
+
+def accepted_paragraph(project: Path, cli, paragraph: str) -> Path:
+    """Build the minimal issue with this paragraph in English; it must succeed. Returns the email's folder."""
+    add_issue_with_paragraph(project, paragraph)
+    result = cli("build", "2026-12", "--locale", "en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project / "dist/2026-12/en"
+
+
 @pytest.mark.parametrize("markup, shown", [
     ("<b>December 24</b>", "<b>"),
     ('<a href="https://www.example.com/hours">the 24th</a>', '<a href="https://www.example.com/hours">'),
@@ -72,32 +88,42 @@ def add_issue_with_paragraph(project: Path, paragraph: str) -> None:
     ("<SCRIPT>alert(1)</SCRIPT>", "<SCRIPT>"),
 ])
 def test_raw_html_in_text_is_refused(project, cli, markup, shown):
-    add_issue_with_paragraph(project, f"Our office closes on {markup} and reopens on January 2.")
-    result = cli("build", "2026-12", cwd=project)
-    assert_clean_failure(result, project)
-    assert f"error: {PARAGRAPH_AT}: raw HTML is not allowed in text ({shown!r})" in result.stderr, result.stderr
+    stderr = refused_paragraph(project, cli, f"Our office closes on {markup} and reopens on January 2.")
+    assert f"error: {PARAGRAPH_AT}: raw HTML is not allowed in text ({shown!r})" in stderr, stderr
 
 
 def test_angle_brackets_that_are_no_tags_are_text(project, cli):
-    add_issue_with_paragraph(project, "line one <not a tag and a > b, and 2 < 3")
-    result = cli("build", "2026-12", "--locale", "en", cwd=project)
-    assert result.returncode == 0, result.stderr
-    assert "line one &lt;not a tag and a &gt; b, and 2 &lt; 3" in (project / "dist/2026-12/en/email.html").read_text()
-    assert "line one <not a tag and a > b, and 2 < 3" in (project / "dist/2026-12/en/email.txt").read_text()
+    email = accepted_paragraph(project, cli, "line one <not a tag and a > b, and 2 < 3")
+    assert "line one &lt;not a tag and a &gt; b, and 2 &lt; 3" in (email / "email.html").read_text()
+    assert "line one <not a tag and a > b, and 2 < 3" in (email / "email.txt").read_text()
 
 
 def test_a_control_character_pasted_into_the_file_is_located(project, cli):
-    add_issue_with_paragraph(project, "Our office closes\x0b on December 24.")  # a vertical tab, pasted from a word processor
-    result = cli("build", "2026-12", cwd=project)
-    assert_clean_failure(result, project)
-    assert "error: issues/2026-12.yaml:13:31: invisible character U+000B (a control character) — delete it" in result.stderr
+    stderr = refused_paragraph(project, cli, "Our office closes\x0b on December 24.")  # a vertical tab from a word processor
+    assert "error: issues/2026-12.yaml:13:31: invisible character U+000B (a control character) — delete it" in stderr
 
 
 def test_arabic_text_and_direction_marks_are_allowed(project, cli):
-    add_issue_with_paragraph(project, "Our Arabic page says \u200fمرحبا بكم\u200f: welcome.")
-    result = cli("build", "2026-12", "--locale", "en", cwd=project)
-    assert result.returncode == 0, result.stderr
-    assert "\u200fمرحبا بكم\u200f: welcome." in (project / "dist/2026-12/en/email.txt").read_text()
+    email = accepted_paragraph(project, cli, "Our Arabic page says \u200fمرحبا بكم\u200f: welcome.")
+    assert "\u200fمرحبا بكم\u200f: welcome." in (email / "email.txt").read_text()
+
+
+@pytest.mark.parametrize("link, problem", [
+    ("https://www.example.com@evil.example/hours", "a name before '@' hides the real host name of the link"),
+    ("https://www.exa<mple.com/hours", "expected a host name of letters, digits, hyphens and dots"),
+    ("https://www.holiday_hours.example.com/", "expected a host name of letters, digits, hyphens and dots"),
+])
+def test_a_link_in_text_gets_the_same_url_rules(project, cli, link, problem):
+    stderr = refused_paragraph(project, cli, f"See [our hours]({link}) before you come.")
+    assert f"error: {PARAGRAPH_AT}: link [our hours]: {problem}" in stderr, stderr
+
+
+def test_international_addresses_are_allowed(project, cli):
+    email = accepted_paragraph(project, cli, "Our partners: [Bücher](https://bücher.example/straße?seite=ä).")
+    assert 'href="https://xn--bcher-kva.example/stra%C3%9Fe?seite=%C3%A4' in (email / "email.html").read_text()
+    issue = project / "issues/2026-12.yaml"
+    issue.write_text(issue.read_text().replace("/blog/holiday-hours", "/blog/öffnungszeiten"))
+    assert cli("build", "2026-12", "--locale", "en", cwd=project).returncode == 0
 
 
 def test_all_problems_of_a_file_are_reported_at_once(project, cli):

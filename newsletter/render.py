@@ -148,6 +148,12 @@ def _render(env: jinja2.Environment, name: str, translator: Translator, context:
     except jinja2.TemplateError as error:
         where = _failing_template_line(error, env) or Location(f"templates/{name}")
         raise NewsletterError(Problem(where, f"template error: {error}", "check the names used in the template")) from None
+    except NewsletterError:
+        raise
+    except Exception as error:  # the template's own mistake, such as adding a number to a text
+        where = _failing_template_line(error, env) or Location(f"templates/{name}")
+        raise NewsletterError(Problem(where, f"template error: {type(error).__name__}: {error}",
+                                      "check the expression on this line")) from None
 
 
 def _failing_template_line(error: Exception, env: jinja2.Environment) -> Location | None:

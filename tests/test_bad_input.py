@@ -220,6 +220,17 @@ def test_template_runtime_error_in_a_partial_names_the_partial_and_line(project,
     assert "has no attribute 'nam'" in result.stderr
 
 
+def test_a_python_error_inside_a_template_expression_is_located_too(project, cli):
+    partial = project / "templates/partials/footer.mjml.j2"
+    lines = partial.read_text().splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, start=1) if "{{ brand.name }}" in line)
+    lines[number - 1] = lines[number - 1].replace("{{ brand.name }}", "{{ brand.name + 1 }}")
+    partial.write_text("".join(lines))
+    result = cli("build", "--locale", "en", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"error: templates/partials/footer.mjml.j2:{number}: template error: TypeError: " in result.stderr
+
+
 def test_unknown_locale_in_settings_is_located(project, cli):
     settings = project / "newsletter.yaml"
     settings.write_text(settings.read_text().replace("[es, fr, de, ar, zh_Hans]", "[es, fr, xx]"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -197,29 +198,32 @@ def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: R
     return tuple(email for email, _ in hits), tuple(finding for _, found in hits for finding in found)
 
 
-def render_all(issues: list[Issue], settings: Settings, locales: tuple[str, ...],
-               cache: RenderCache | None) -> Iterator[Checked | NewsletterError]:
+def render_all(issues: list[Issue], settings: Settings, locales: tuple[str, ...], cache: RenderCache | None,
+               meanwhile: Callable[[list[Checked | None]], None] = lambda cached: None) -> Iterator[Checked | NewsletterError]:
     """Every issue's emails, in order, each issue as soon as it is ready (so the caller writes one
-    while the next ones render): from the cache, or rendered and checked, one email per job."""
+    while the next ones render): from the cache, or rendered and checked, one email per job.
+    `meanwhile` gets the cached issues once the workers have started, to do its own work beside them."""
     cached = [_cached(issue, settings, locales, cache) for issue in issues]
     _JOBS[:] = [(issue, settings, locale, cache) for issue, hit in zip(issues, cached) if hit is None for locale in locales]
-    rendered = _render_jobs(len(_JOBS), settings, locales)
     try:
-        for hit in cached:
-            yield hit if hit is not None else _gather([next(rendered) for _ in locales])
+        with _rendering(len(_JOBS), settings, locales) as rendered:
+            meanwhile(cached)
+            for hit in cached:
+                yield hit if hit is not None else _gather([next(rendered) for _ in locales])
     finally:
-        rendered.close()  # stops the worker processes, if any
         _JOBS.clear()
 
 
-def _render_jobs(count: int, settings: Settings, locales: tuple[str, ...]) -> Iterator:
+@contextmanager
+def _rendering(count: int, settings: Settings, locales: tuple[str, ...]) -> Iterator[Iterator]:
+    """The results of the jobs, in order; worker processes (when they pay) start at once and stop on exit."""
     workers = min(os.cpu_count() or 1, count)
     if workers > 1 and count >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
         prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
         with get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_render_job, range(count))
+            yield pool.imap(_render_job, range(count))
     else:
-        yield from map(_render_job, range(count))
+        yield map(_render_job, range(count))
 
 
 def _exports(folder: Path, files: dict[str, bytes]) -> list[str]:
@@ -238,9 +242,9 @@ def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
     return present == set(files) and all((folder / name).read_bytes() == data for name, data in files.items())
 
 
-def _write_issue(folder: Path, files: dict[str, bytes], report: BuildReport) -> None:
+def _write_issue(folder: Path, files: dict[str, bytes], report: BuildReport, unchanged: bool | None = None) -> None:
     """Write the issue's folder unless it is unchanged; exports of an older build go with it, said aloud."""
-    if _unchanged(folder, files):
+    if _unchanged(folder, files) if unchanged is None else unchanged:
         return
     for stale in _exports(folder, files) if folder.is_dir() else []:
         report.warn(f"{folder / stale}/: removed, it was exported from the previous build — export again")
@@ -259,8 +263,16 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     for broken_file in dict.fromkeys(problem.location.file for problem in broken):
         report.info(f"{broken_file}: not built; its previous output is unchanged")
     cache = RenderCache(settings) if use_cache else None
-    built, problems = [], list(broken)
-    for issue, rendered in zip(issues, render_all(issues, settings, chosen_locales, cache)):
+    built, problems, compared = [], list(broken), {}
+
+    def compare_cached(cached: list[Checked | None]) -> None:
+        """While the workers render, compare each issue that came whole from the cache with its folder."""
+        for issue, hit in zip(issues, cached):
+            if hit is not None:
+                files = issue_files(IssueBuild(issue, hit[0]), settings, out / issue.id)
+                compared[issue.id] = files, _unchanged(out / issue.id, files)
+
+    for issue, rendered in zip(issues, render_all(issues, settings, chosen_locales, cache, compare_cached)):
         report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
         try:
             if isinstance(rendered, NewsletterError):
@@ -274,7 +286,8 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
             continue
         for finding in findings:  # an error fails the build; the draft is still written
             (report.error if finding.severity == "error" else report.warn)(str(finding))
-        _write_issue(out / issue.id, issue_files(result, settings, out / issue.id), report)
+        files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
+        _write_issue(out / issue.id, files, report, unchanged)
         built.append(result)
     if problems:
         raise NewsletterError(problems)

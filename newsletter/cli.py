@@ -198,8 +198,37 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+class _StderrThatOutlivesItsReader:
+    """stderr whose reader may go away (`newsletter build 2>&1 | head -1`): what follows is lost,
+    but the build goes on and writes its files, rather than stopping at the first warning."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._forget()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._forget()
+
+    def _forget(self) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # Python's own last flush at exit must not fail either
+        self._stream = open(os.devnull, "w")  # noqa: SIM115 — lives as long as the process
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    sys.stderr = _StderrThatOutlivesItsReader(sys.stderr)
     try:
         code = args.run(args)
         sys.stdout.flush()  # a reader that went away (`| head -1`) shows here, where it can be handled

@@ -166,3 +166,21 @@ def test_the_contact_us_button_of_the_blog_post_is_optional_and_localized(projec
     settings.write_text(settings.read_text().replace("  contact: https://www.example.com/contact-us/\n", ""))
     assert cli("build", cwd=project).returncode == 0
     assert "contact-us" not in (project / "dist/2026-11/en/email.html").read_text()
+
+
+def test_a_reader_that_stops_reading_the_progress_does_not_stop_the_build(project):
+    """`newsletter build 2>&1 | head -1`: once the reader is gone the messages are lost, the emails are not."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    issue = project / "issues/2026-11.yaml"  # an untranslated English edit: a warning per locale
+    issue.write_text(issue.read_text().replace("What Are Exosomes?", "What Exactly Are Exosomes?"))
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "newsletter", "build"], cwd=project, env=environment,
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    process.stderr.close()  # the reader goes away before the first line
+    assert process.wait(timeout=120) == 0
+    assert len(list((project / "dist/2026-11").glob("*/email.html"))) == len(LOCALES)

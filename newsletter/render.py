@@ -257,8 +257,10 @@ def fill(text: str, width: int = TEXT_WIDTH) -> str:
     return "\n".join(lines)
 
 
-# Chinese and Japanese punctuation that must not begin a line (kinsoku): it stays on the line before.
-_NO_LINE_START = frozenset("，。、；：！？）」』】》〉…%,.;:!?)]")
+# Chinese and Japanese line-breaking rules (kinsoku): closing marks never begin a line, they stay
+# on the line before; opening marks never end one, they move to the next.
+_NO_LINE_START = frozenset("，。、；：！？）」』】》〉〕］｝〗〙”’…·%,.;:!?)]")
+_NO_LINE_END = frozenset("（「『【《〈〔［｛〖〘“‘([")
 
 
 def _units(text: str):
@@ -283,8 +285,9 @@ def _fill_wide(text: str, width: int) -> str:
     for unit in _units(" ".join(text.split())):
         size = display_width(unit)
         if used + size > width and line.strip() and unit != " " and unit[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = "", 0
+            carried = line[-1] if line[-1] in _NO_LINE_END and line[:-1].strip() else ""
+            lines.append(line[:len(line) - len(carried)].rstrip())
+            line, used = carried, display_width(carried)
         if line or unit != " ":
             line, used = line + unit, used + size
     lines.append(line.rstrip())

@@ -51,3 +51,10 @@ def test_chinese_wraps_between_characters_within_the_width_and_loses_nothing():
         assert line[0] not in "，。、；：！？）"  # never at the start of a line
     assert any(line.endswith("https://www.example.com/blog/exosomes-in-plastic-surgery?utm_source=newsletter")
                or "https://www.example.com/blog/exosomes-in-plastic-surgery?utm_source=newsletter" in line for line in lines)
+
+
+def test_chinese_quotes_and_brackets_follow_the_line_breaking_rules():
+    """Closing marks stay with the text before them; opening marks go with the text after them."""
+    assert fill("一" * 36 + "”好的", 72).splitlines() == ["一" * 36 + "”", "好的"]
+    assert fill("一" * 35 + "（好）", 72).splitlines() == ["一" * 35, "（好）"]
+    assert fill("一" * 35 + "“信使”，好", 72).splitlines() == ["一" * 35, "“信使”，好"]

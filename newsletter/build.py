@@ -289,6 +289,9 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
         files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
         _write_issue(out / issue.id, files, report, unchanged)
         built.append(result)
+    if built:  # also when another issue failed: what was written is worth saying
+        report.info(summary_table(built))
+        report.info(f"wrote {sum(len(b.emails) for b in built)} emails under {out}/")
     if problems:
         raise NewsletterError(problems)
     return built

@@ -80,16 +80,13 @@ def writing_to(out: Path) -> Iterator[None]:
 
 
 def cmd_build(args) -> int:
-    from newsletter.build import BuildReport, build, summary_table
+    from newsletter.build import BuildReport, build
 
     settings = _settings(args)
     report = BuildReport(on_line=report_printer(args.quiet))
     out = output_folder(args, settings)
     with writing_to(out):
-        builds = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
-    if not args.quiet:
-        print(summary_table(builds), file=sys.stderr)
-        print(f"wrote {sum(len(b.emails) for b in builds)} emails under {out}/", file=sys.stderr)
+        build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
     return 1 if report.errors else 0
 
 

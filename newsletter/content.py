@@ -242,6 +242,10 @@ def read_issues(settings: Settings, issue_ids: list[str] | None = None) -> tuple
             issues.append(load_issue(path, settings))
         except NewsletterError as error:
             problems.extend(error.problems)
+        except OSError as error:  # a folder named like an issue, a file without read permission
+            reason = (error.strerror or str(error)).lower()
+            problems.append(Problem(Location(settings.relative(path)), f"cannot be read: {reason}",
+                                    "an issue is one YAML file the build can read"))
     return issues, problems
 
 

@@ -269,9 +269,10 @@ def test_an_output_folder_that_is_a_file_is_one_line(project, cli, command, out)
 
 def test_a_file_that_cannot_be_read_is_one_line(project, cli):
     (project / "issues/2026-12.yaml").mkdir()  # a folder where an issue file should be
-    result = cli("build", cwd=project)
+    result = cli("build", "--quiet", cwd=project)
     assert result.returncode == 1
-    assert result.stderr == "error: issues/2026-12.yaml: is a directory\n"
+    assert result.stderr == ("error: issues/2026-12.yaml: cannot be read: is a directory"
+                             " — an issue is one YAML file the build can read\n")
 
 
 def test_output_cut_short_by_a_closed_pipe_is_quiet(project):

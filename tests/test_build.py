@@ -184,3 +184,15 @@ def test_a_reader_that_stops_reading_the_progress_does_not_stop_the_build(projec
     process.stderr.close()  # the reader goes away before the first line
     assert process.wait(timeout=120) == 0
     assert len(list((project / "dist/2026-11").glob("*/email.html"))) == len(LOCALES)
+
+
+def test_a_broken_issue_is_reported_and_the_others_still_checked_and_summed_up(project, cli):
+    (project / "issues/2026-12.yaml").write_text("id: 2026-12\ndate: 2026-12-15\n")
+    (project / "issues/2027-01.yaml").mkdir()  # a folder named like an issue
+    built = cli("build", cwd=project)
+    assert built.returncode == 1 and "Traceback" not in built.stderr
+    assert "error: issues/2027-01.yaml: cannot be read: is a directory" in built.stderr
+    assert "wrote 6 emails under" in built.stderr  # 2026-11 was built, and the build says so
+    checked = cli("check", "--locale", "en", cwd=project)
+    assert checked.returncode == 1
+    assert "2026-11: 0 error(s)" in checked.stderr and "error: issues/2026-12.yaml" in checked.stderr

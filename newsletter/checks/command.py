@@ -14,15 +14,23 @@ from dataclasses import replace
 from newsletter.build import BuildReport, render_issue, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import CheckRun, run_checks
-from newsletter.content import load_issues
+from newsletter.content import read_issues
+from newsletter.errors import NewsletterError, Problem
 from newsletter.settings import Settings
 
 
-def check_issues(settings: Settings, issue: str | None, locales: list[str] | None, strict: bool) -> dict[str, CheckRun]:
-    """Every chosen issue rendered in memory (nothing written) and checked with every tool installed."""
+def check_issues(settings: Settings, issue: str | None, locales: list[str] | None, strict: bool,
+                 broken: list[Problem] | None = None) -> dict[str, CheckRun]:
+    """Every chosen issue rendered in memory (nothing written) and checked with every tool installed;
+    the problems of issues that do not load go to `broken`, and the others are still checked."""
     chosen = select_locales(settings, locales)
     runs = {}
-    for loaded in load_issues(settings, [issue] if issue else None):
+    loaded_issues, problems = read_issues(settings, [issue] if issue else None)
+    if broken is not None:
+        broken.extend(problems)
+    elif problems:
+        raise NewsletterError(problems)
+    for loaded in loaded_issues:
         run = run_checks(render_issue(loaded, settings, chosen, BuildReport(), RenderCache(settings)), settings,
                          external=True)
         if strict:
@@ -32,11 +40,14 @@ def check_issues(settings: Settings, issue: str | None, locales: list[str] | Non
 
 
 def run(args, settings: Settings) -> int:
-    runs = check_issues(settings, args.issue, args.locale, args.strict)
+    broken: list[Problem] = []
+    runs = check_issues(settings, args.issue, args.locale, args.strict, broken)
     if args.format == "json":
         print(json.dumps(_as_json(runs), indent=2, ensure_ascii=False))
     else:
         _print_text(runs)
+    if broken:
+        raise NewsletterError(broken)  # printed after the findings of the issues that could be checked
     return 1 if any(f.severity == "error" for run in runs.values() for f in run.findings) else 0
 
 

@@ -31,21 +31,42 @@ HTML_ELEMENTS = frozenset("""
 """.split())
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 # Invisible characters that change what text shows or how it reads: control characters (tab and line breaks
-# aside) and the bidi embeddings, overrides and isolates that make text display in another order than it reads
-# (a known spoofing trick). The marks U+200E and U+200F, which right-to-left text may need, stay allowed.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# aside), the bidi embeddings, overrides and isolates that make text display in another order than it reads
+# (a known spoofing trick), the zero-width space and word joiner that split words or links unseen, a stray byte-order
+# mark, the soft hyphen, and tag characters (invisible ASCII look-alikes that smuggle hidden text).
+# Allowed: U+200C/U+200D (ZWNJ/ZWJ: Persian and Indic spelling, emoji), U+200E/U+200F marks, no-break spaces.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069"
+                        "\U000e0000-\U000e007f]")
+# The only visible use of tag characters: the flags of England, Scotland and Wales (Unicode's RGI emoji).
+_TAG_FLAGS = re.compile("\U0001f3f4\U000e0067\U000e0062(?:\U000e0065\U000e006e\U000e0067|\U000e0073\U000e0063\U000e0074"
+                        "|\U000e0077\U000e006c\U000e0073)\U000e007f")
 INVISIBLE_HINT = "delete it: it is invisible (often pasted in with the text) and can make the text show differently"
 _PLACEHOLDER = re.compile(r"\[\[[a-z_]+(\|[^\]]*)?\]\]")
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _allowed_syntax() -> MarkdownIt:
     return MarkdownIt("zero", {"html": False}).enable(["emphasis", "link", "escape"])
 
 
-# RFC 3986: the characters a URL may hold as they are; any other is written as %XX. Non-ASCII letters are
-# allowed outside the host (IRIs: browsers and markdown-it encode them); the host is checked through IDNA.
-_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return _allowed_syntax()
+
+
+@lru_cache(maxsize=1)
+def _as_written_parser() -> MarkdownIt:
+    """The same syntax, but every link destination kept as the author typed it: markdown-it would percent-encode
+    it (a stray % or " would pass unseen) and drop the links of a scheme it does not trust. Validation only."""
+    parser = _allowed_syntax()
+    parser.normalizeLink = lambda url: url
+    parser.validateLink = lambda url: True
+    return parser
+
+
+# RFC 3986: the characters a URL may hold as they are; any other is written as %XX ('[' and ']' only around
+# an IPv6 host). Non-ASCII letters are allowed outside the host (IRIs: browsers and markdown-it encode them);
+# the host is checked through IDNA.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -60,12 +81,12 @@ def url_problem(value: str) -> str | None:
         return f"expected an absolute https:// URL, got {value!r}"
     if not parts.netloc or "." not in parts.netloc:
         return f"expected a URL with a host name, got {value!r}"
-    return _url_character_problem(value) or _host_problem(parts, value)
+    return _url_character_problem(value, host_end=len("https://") + len(parts.netloc)) or _host_problem(parts, value)
 
 
-def _url_character_problem(value: str) -> str | None:
-    for char in value:
-        if char.isascii() and not _URL_CHARACTERS.match(char):
+def _url_character_problem(value: str, host_end: int) -> str | None:
+    for index, char in enumerate(value):
+        if char.isascii() and not _URL_CHARACTERS.match(char) and not (char in "[]" and index < host_end):
             return f"{char!r} cannot appear in a URL (write it as %{ord(char):02X}), got {value!r}"
         if not char.isascii() and (char.isspace() or unicodedata.category(char)[0] in "CZ"):
             return f"invisible character {character_name(char)} in the URL {value!r}"
@@ -80,6 +101,8 @@ def _host_problem(parts: SplitResult, value: str) -> str | None:
     try:
         parts.port  # noqa: B018 (parsing the port is the check)
     except ValueError:
+        return f"expected a port number after the host name, got {value!r}"
+    if parts.netloc.endswith(":"):  # urlsplit reads an empty port as no port
         return f"expected a port number after the host name, got {value!r}"
     host = (parts.hostname or "").removesuffix(".")
     try:
@@ -111,8 +134,9 @@ def _is_markup(snippet: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _tokens(text: str) -> tuple:
-    return tuple(_parser().parseInline(text)[0].children or ())
+def _tokens(text: str, as_written: bool = False) -> tuple:
+    parser = _as_written_parser() if as_written else _parser()
+    return tuple(parser.parseInline(text)[0].children or ())
 
 
 @dataclass(frozen=True)
@@ -121,10 +145,11 @@ class Link:
     url: str
 
 
-def links(text: str) -> list[Link]:
-    """The links of a string, in order."""
+def links(text: str, as_written: bool = False) -> list[Link]:
+    """The links of a string, in order: their targets as the email links to them (markdown-it's normalised
+    href), or `as_written` by the author, for validation."""
     found, current, label = [], None, []
-    for token in _tokens(text):
+    for token in _tokens(text, as_written):
         if token.type == "link_open":
             current, label = token.attrs.get("href", ""), []
         elif token.type == "link_close" and current is not None:
@@ -141,12 +166,12 @@ def inline_problems(text: str) -> list[str]:
     html = raw_html(text)
     if html:
         problems.append(f"raw HTML is not allowed in text ({_short(html[0])!r})")
-    for link in links(text):
+    for link in links(text, as_written=True):
         if not link.url.startswith(ALLOWED_SCHEMES):
             problems.append(f"link {link.url!r} must start with https://, mailto: or tel:")
         elif link.url.startswith("https://") and url_problem(link.url):
             problems.append(f"link [{_short(link.text)}]: {url_problem(link.url)}")
-    leftover = "".join(t.content for t in _tokens(text) if t.type == "text")
+    leftover = "".join(t.content for t in _tokens(text, as_written=True) if t.type == "text")
     if "**" in leftover or re.search(r"(^|\s)\*\S", leftover):
         problems.append("unbalanced * or ** emphasis")
     target = re.search(r"\]\(([^)\s]*)", leftover)
@@ -163,7 +188,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 def invisible_character(text: str) -> str | None:
     """The first forbidden invisible character of `text`, named: 'U+202E RIGHT-TO-LEFT OVERRIDE'."""
-    found = _INVISIBLE.search(text)
+    found = _INVISIBLE.search(_TAG_FLAGS.sub("", text) if "\U0001f3f4" in text else text)
     return character_name(found.group()) if found else None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,35 @@ def compose_text(text: str, display: str) -> yaml.Node:
 def _unreadable_character(text: str, char: str, display: str) -> Problem:
     before = text[:text.find(char)]
     line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
-    return Problem(Location(display, line, column), f"invisible character {character_name(char)}", INVISIBLE_HINT)
+    field = _field_at(yaml.reader.Reader.NON_PRINTABLE.sub("_", text), (line - 1, column - 1))
+    return Problem(Location(display, line, column, field), f"invisible character {character_name(char)}", INVISIBLE_HINT)
+
+
+def _field_at(text: str, position: tuple[int, int]) -> str | None:
+    """The field path (articles[0].title) of the value at a 0-based (line, column), or None when the text
+    still does not parse (another unreadable character) or the position is in no value."""
+    try:
+        node = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return None
+    path = ""
+    while inside := [child for child in _children(node, path) if _spans(child[1], position)]:
+        path, node = inside[0]
+    return path or None
+
+
+def _children(node: yaml.Node, path: str) -> list[tuple[str, yaml.Node]]:
+    """The values under a mapping or list, each with its field path, as `Fields` names them."""
+    if isinstance(node, yaml.MappingNode):
+        return [(f"{path}.{key.value}" if path else str(key.value), value) for key, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return [(f"{path}[{index}]", item) for index, item in enumerate(node.value)]
+    return []
+
+
+def _spans(node: yaml.Node, position: tuple[int, int]) -> bool:
+    start, end = node.start_mark, node.end_mark
+    return (start.line, start.column) <= position < (end.line, end.column)
 
 
 def _empty_file_hint(display: str) -> str:
@@ -56,6 +85,14 @@ def _empty_file_hint(display: str) -> str:
         return ("fill in brand, sender, postal_address, source_locale, target_locales and links, "
                 "or restore the file from version control")
     return "start from an existing issue file"
+
+
+_ASCII_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def _collapse_spaces(value: str) -> str:
+    """Runs of spaces and line breaks become one space; no-break spaces (24\u00a0December) are the author's."""
+    return _ASCII_SPACES.sub(" ", value).strip(" ")
 
 
 def describe(node: yaml.Node) -> str:
@@ -126,7 +163,7 @@ class Fields:
 
     def text(self, key: str, required: bool = True) -> str | None:
         node = self._scalar(key, required, "text")
-        return " ".join(node.value.split()) if node else None
+        return _collapse_spaces(node.value) if node else None
 
     def line(self, key: str) -> int:
         node = self.values.get(key, self.node)
@@ -198,5 +235,5 @@ class Fields:
             if self._invisible(item, path):
                 continue
             mark = item.start_mark
-            items.append((" ".join(item.value.split()), Location(self.file, mark.line + 1, mark.column + 1, path)))
+            items.append((_collapse_spaces(item.value), Location(self.file, mark.line + 1, mark.column + 1, path)))
         return items

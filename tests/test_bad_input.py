@@ -100,7 +100,20 @@ def test_angle_brackets_that_are_no_tags_are_text(project, cli):
 
 def test_a_control_character_pasted_into_the_file_is_located(project, cli):
     stderr = refused_paragraph(project, cli, "Our office closes\x0b on December 24.")  # a vertical tab from a word processor
-    assert "error: issues/2026-12.yaml:13:31: invisible character U+000B (a control character) — delete it" in stderr
+    assert ("error: issues/2026-12.yaml:13:31: articles[0].sections[0].paragraphs[0]: invisible character U+000B "
+            "(a control character) — delete it") in stderr, stderr
+
+
+@pytest.mark.parametrize("pasted, name", [
+    ("\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("\u2060", "U+2060 WORD JOINER"),
+    ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ("\xad", "U+00AD SOFT HYPHEN"),
+    ("\U000e0049\U000e0047\U000e004e", "U+E0049 TAG LATIN CAPITAL LETTER I"),  # hidden 'IGN…' in tag letters
+])
+def test_invisible_characters_pasted_into_text_are_refused(project, cli, pasted, name):
+    stderr = refused_paragraph(project, cli, f"Our office closes on Decem{pasted}ber 24.")
+    assert f"error: {PARAGRAPH_AT}: invisible character {name} — delete it" in stderr, stderr
 
 
 def test_arabic_text_and_direction_marks_are_allowed(project, cli):
@@ -108,10 +121,24 @@ def test_arabic_text_and_direction_marks_are_allowed(project, cli):
     assert "\u200fمرحبا بكم\u200f: welcome." in (email / "email.txt").read_text()
 
 
+JOINED_AND_UNBROKEN = ("Persian می\u200cخواهم, a family 👨\u200d👩\u200d👧, Wales 🏴\U000e0067\U000e0062\U000e0077\U000e006c"
+                       "\U000e0073\U000e007f, and 24\xa0December at 9\u202fam.")
+
+
+def test_joiners_emoji_flags_and_no_break_spaces_are_allowed(project, cli):
+    email = accepted_paragraph(project, cli, JOINED_AND_UNBROKEN)
+    assert JOINED_AND_UNBROKEN in (email / "email.html").read_text()
+
+
 @pytest.mark.parametrize("link, problem", [
     ("https://www.example.com@evil.example/hours", "a name before '@' hides the real host name of the link"),
-    ("https://www.exa<mple.com/hours", "expected a host name of letters, digits, hyphens and dots"),
+    ("https://www.exa<mple.com/hours", "'<' cannot appear in a URL (write it as %3C)"),
     ("https://www.holiday_hours.example.com/", "expected a host name of letters, digits, hyphens and dots"),
+    ("https://www.example.com/a%zz", "'%' must start an escape like %20 (write a % sign itself as %25)"),
+    ('https://www.example.com/a"q', "'\"' cannot appear in a URL (write it as %22)"),
+    ('https://www.example.com/a%zz"q', "'\"' cannot appear in a URL (write it as %22)"),
+    ("https://www.example.com/a]b", "']' cannot appear in a URL (write it as %5D)"),
+    ("https://www.example.com:/hours", "expected a port number after the host name"),
 ])
 def test_a_link_in_text_gets_the_same_url_rules(project, cli, link, problem):
     stderr = refused_paragraph(project, cli, f"See [our hours]({link}) before you come.")

@@ -214,15 +214,43 @@ def start_with_a_msgid_alone(lines: list[str]) -> int:
     return 1
 
 
+def number_the_msgstr_of_unsubscribe(lines: list[str]) -> int:
+    index = lines.index('msgid "Unsubscribe"') + 1
+    lines[index] = lines[index].replace("msgstr ", "msgstr[0] ", 1)
+    return index + 1
+
+
+def give_unsubscribe_a_second_msgstr(lines: list[str]) -> int:
+    index = lines.index('msgid "Unsubscribe"') + 1
+    lines.insert(index + 1, 'msgstr "Darse de baja"')
+    return index + 2
+
+
+def write_the_plural_entry_as_a_singular_one(lines: list[str]) -> int:
+    index = next(i for i, line in enumerate(lines) if line.startswith("msgstr[0] "))
+    lines[index] = lines[index].replace("msgstr[0] ", "msgstr ", 1)
+    del lines[index + 1]  # its msgstr[1]
+    return index + 1
+
+
 @pytest.mark.parametrize("change, message", [
     (add_an_eighth_plural_form, "msgstr[7]: Spanish has 2 plural forms (msgstr[0] and msgstr[1]) — remove the extra forms"),
     (drop_msgstr_of_unsubscribe, "msgid 'Unsubscribe' has no msgstr — add a msgstr line under it"),
     (start_with_a_msgid_alone, "msgid 'a' has no msgstr — add a msgstr line under it"),
-], ids=["extra-plural-form", "missing-msgstr", "missing-msgstr-on-line-1"])
+    (number_the_msgstr_of_unsubscribe, 'msgstr[0]: numbered forms are only for an entry with msgid_plural — '
+                                       'write one msgstr "…" instead'),
+    (give_unsubscribe_a_second_msgstr, "msgstr: this entry already has a msgstr (line {previous}) — keep one of them"),
+    (write_the_plural_entry_as_a_singular_one, 'msgstr: an entry with msgid_plural needs numbered forms — '
+                                               'write msgstr[0] "…", msgstr[1] "…" and so on'),
+], ids=["extra-plural-form", "missing-msgstr", "missing-msgstr-on-line-1", "numbered-singular", "two-msgstr",
+        "plain-msgstr-on-plural"])
 def test_po_entry_errors_are_told_in_a_translators_words(project, cli, change, message):
     line = edit_catalog(project, "es", change)
+    catalog = project / "locales/es/LC_MESSAGES/newsletter.po"
+    assert subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(catalog)], capture_output=True).returncode == 1
     result = cli("build", "--locale", "es", "--quiet", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
+    message = message.format(previous=line - 1)
     assert f"error: locales/es/LC_MESSAGES/newsletter.po:{line}: {message}" in result.stderr, result.stderr
     assert " on " not in result.stderr and "num_plurals" not in result.stderr
 

@@ -119,6 +119,52 @@ def test_update_keeps_translator_comments_and_obsolete_entries(project, cli):
     assert '#~ msgctxt "section heading"\n#~ msgid "Legality of Exosomes"' in updated
 
 
+def test_a_translator_comment_starting_with_a_bar_is_kept(project, cli):
+    catalog_path = po(project, "fr")
+    comments = '# | vertical bar note: « | » sépare les rubriques\n# | "Dr" reste tel quel\n'
+    catalog_path.write_text(catalog_path.read_text().replace('msgctxt "article title"', comments + 'msgctxt "article title"', 1))
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    assert comments in catalog_path.read_text()
+    assert cli("i18n", "check", "--locale", "fr", cwd=project).returncode == 0
+
+
+HEADING, CHANGED_HEADING = "      - heading: Legality of Exosomes\n", "      - heading: Legality of the Exosomes\n"
+PREVIOUS_WITH_CONTEXT = ('#| msgctxt "section heading"\n#| msgid "Legality of Exosomes"\n'
+                         'msgctxt "section heading"\nmsgid "Legality of the Exosomes"\n')
+
+
+def test_a_changed_heading_keeps_its_previous_context_as_msgmerge_writes_it(project, cli):
+    before = project / "fr-before.po"
+    shutil.copy(po(project, "fr"), before)
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    gnu = subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", str(before), "locales/newsletter.pot"],
+                         cwd=project, capture_output=True, text=True)
+    assert PREVIOUS_WITH_CONTEXT in gnu.stdout, gnu.stderr
+    assert PREVIOUS_WITH_CONTEXT in po(project, "fr").read_text()
+    assert cli("i18n", "update", cwd=project).returncode == 0  # kept while the entry is still fuzzy
+    assert PREVIOUS_WITH_CONTEXT in po(project, "fr").read_text()
+
+
+def test_an_obsolete_entry_with_its_previous_english_from_gnu_tools_is_read(project, cli):
+    """msgmerge --previous (and Poedit) write `#~| msgid` when a fuzzy entry becomes obsolete."""
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
+    assert cli("i18n", "update", cwd=project).returncode == 0  # the heading is fuzzy, with its previous English
+    issue.write_text(issue.read_text().replace(CHANGED_HEADING, "      - heading: Exosomes and the Law\n"))
+    assert cli("i18n", "extract", cwd=project).returncode == 0
+    merged = subprocess.run(["msgmerge", "--previous", "--quiet", "--no-fuzzy-matching", "-U", "--backup=off",
+                             str(po(project, "fr")), "locales/newsletter.pot"], cwd=project, capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stderr
+    assert '#~| msgid "Legality of Exosomes"\n#~ msgctxt "section heading"\n' in po(project, "fr").read_text()
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "fr"))]).returncode == 0
+    check = cli("i18n", "check", "--locale", "fr", cwd=project)
+    assert check.returncode == 0 and "Traceback" not in check.stderr, check.stderr
+    assert cli("i18n", "update", "--locale", "fr", cwd=project).returncode == 0
+    assert '#~ msgid "Legality of the Exosomes"' in po(project, "fr").read_text()
+
+
 LINKED = "Read [our FAQ](https://www.example.com/faq/) before your visit."
 
 
@@ -147,6 +193,8 @@ def test_angle_brackets_that_are_no_tags_pass_the_markup_check(project, cli):
     ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) <script>alert(1)</script>.", "markup"),
     ("Lesen Sie **[unsere FAQ](https://www.example.com/faq/) vor Ihrem Besuch.", "emphasis"),
     ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) vor Ihrem \u202ehcusebBesuch.", "control-chars"),
+    ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) vor Ihrem Be\u200bsuch.", "control-chars"),
+    ("Lesen Sie [unsere FAQ](https://www.example.com/faq/) vor Ihrem Besuch.\U000e0041\U000e0042", "control-chars"),
 ])
 def test_broken_translation_is_reported_and_never_shipped(project, cli, translation, check):
     line = add_linked_paragraph(project, translation)
@@ -167,6 +215,12 @@ def test_quiet_hides_progress_and_warnings_but_not_errors(project, cli, command)
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: 2026-11 de: locales/de/LC_MESSAGES/newsletter.po:{line}: links:"), result.stderr
     assert all(printed.startswith("error: ") for printed in result.stderr.splitlines()), result.stderr
+
+
+def test_joiners_and_no_break_spaces_pass_the_control_chars_check(project, cli):
+    add_linked_paragraph(project, "Lesen Sie [unsere FAQ](https://www.example.com/faq/) vor Ihrem Besuch\u00a0👩\u200d⚕️.")
+    result = cli("i18n", "check", "--locale", "de", cwd=project)
+    assert result.returncode == 0, result.stdout
 
 
 def test_placeholder_change_is_refused(project, cli):
@@ -217,6 +271,20 @@ def test_init_of_an_unknown_locale_is_a_usage_error(project, cli, locale):
     result = cli("i18n", "init", locale, cwd=project)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"unknown locale {locale!r} — use a CLDR locale code such as es, fr, de, ar or zh_Hans" in result.stderr
+    assert not (project / "locales" / locale).exists()
+
+
+@pytest.mark.parametrize("locale, reason", [
+    ("en_XA", "'en_XA' is a pseudo-locale, made from the English when it is built — it needs no catalog: "
+              "build or preview it as it is (newsletter build --locale en_XA)"),
+    ("ar_XB", "'ar_XB' is a pseudo-locale"),
+    ("en", "'en' is the source language: its text is the issues' and templates' own — it needs no catalog: "
+           "give the code of the language to translate into, such as es"),
+])
+def test_init_of_a_pseudo_locale_or_the_source_language_is_a_usage_error(project, cli, locale, reason):
+    result = cli("i18n", "init", locale, cwd=project)
+    assert result.returncode == 2 and result.stderr.startswith(f"error: newsletter i18n init: {reason}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1
     assert not (project / "locales" / locale).exists()
 
 

@@ -46,7 +46,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     try:
         import io
 
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        catalog = read_po(io.BytesIO(_OBSOLETE_PREVIOUS.sub(b"", data)), locale=locale, abort_invalid=True)
     except PoFileError as error:
         raise NewsletterError(_po_problem(error, data.decode("utf-8"), display)) from None
     except ValueError as error:
@@ -55,6 +55,9 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     return catalog
 
 
+# `#~| msgid "…"`: the previous English of an obsolete fuzzy entry, as msgmerge --previous and Poedit write it.
+# Babel cannot read it; the line is blanked (line numbers stay right) and not written back.
+_OBSOLETE_PREVIOUS = re.compile(rb"^[ \t]*#~[ \t]*\|[^\r\n]*", re.MULTILINE)
 _PO_HINT = "fix the entry, or run msgfmt -c on the file to see more"
 _MISSING_MSGSTR = re.compile(r"missing msgstr for msgid '(.*)'", re.DOTALL)
 _PLURAL_FORM = re.compile(r"^(?:#~)?\s*msgstr\[(\d+)\]")
@@ -96,23 +99,39 @@ def _first_form_beyond(lines: list[str], msgid_line: int, count: int) -> tuple[i
 
 
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_PREVIOUS_KEYWORD = re.compile(r'^\|\s*(msgctxt|msgid|msgid_plural)\s+"')
+_PREVIOUS_CONTINUATION = re.compile(r'^\|\s*"')
 
 
 def _restore_previous(catalog: Catalog) -> None:
-    """Babel reads `#| msgid` lines (the English a fuzzy entry was translated from) as translator
-    comments, and would write them back as `# |`; give them back their meaning."""
+    """Babel reads `#| msgid` lines (the English a fuzzy entry was translated from) and `#| msgctxt` as
+    translator comments, and would write them back as `# |`; give them back their meaning. A translator's
+    own comment that starts with a bar (`# | note`) stays a comment."""
     for message in catalog:
-        previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
+        comments, previous = _split_previous(message.user_comments)
         if not previous:
             continue
-        message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
-        ids: list[str] = []
-        for line in previous:
-            if line.startswith(("msgid ", "msgid_plural ")):
-                ids.append("")
-            if ids:
-                ids[-1] += "".join(unescape(f'"{part}"') for part in _QUOTED.findall(line))
-        message.previous_id = ids
+        message.user_comments = comments
+        message.previous_id = [text for keyword, text in previous if keyword != "msgctxt"]
+        message.previous_context = next((text for keyword, text in previous if keyword == "msgctxt"), None)
+
+
+def _split_previous(comments: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The comments that are a translator's, and the (keyword, text) of the previous msgctxt/msgid lines."""
+    kept: list[str] = []
+    previous: list[list[str]] = []
+    continues = False  # a quoted line continues a previous field only right after one
+    for comment in comments:
+        keyword = _PREVIOUS_KEYWORD.match(comment)
+        if keyword:
+            previous.append([keyword.group(1), ""])
+        elif not (continues and _PREVIOUS_CONTINUATION.match(comment)):
+            kept.append(comment)
+            continues = False
+            continue
+        previous[-1][1] += "".join(unescape(f'"{part}"') for part in _QUOTED.findall(comment))
+        continues = True
+    return kept, [(keyword, text) for keyword, text in previous]
 
 
 def _check_lines(data: bytes, display: str) -> None:
@@ -121,11 +140,34 @@ def _check_lines(data: bytes, display: str) -> None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise NewsletterError(Problem(Location(display), "not UTF-8 text", "save the catalog as UTF-8")) from None
+    entry: dict[str, int] = {}  # the keywords of the entry being read, with their lines
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not _PO_LINE.match(stripped):
             raise NewsletterError(Problem(Location(display, number), f"invalid PO syntax: {stripped[:60]!r}",
                                           'each line must be a keyword followed by a "quoted string"'))
+        problem = _keyword_problem(stripped.split(" ", 1)[0], entry, number)
+        if problem:
+            raise NewsletterError(Problem(Location(display, number, None, problem[0]), problem[1], problem[2]))
+
+
+def _keyword_problem(keyword: str, entry: dict[str, int], number: int) -> tuple[str, str, str] | None:
+    """What msgfmt refuses and Babel lets pass: numbered forms on a singular entry, a plain msgstr on a
+    plural one, a msgstr given twice. Returns (keyword, problem, what to do)."""
+    if keyword == "msgctxt" or (keyword == "msgid" and list(entry) != ["msgctxt"]):
+        entry.clear()  # a new entry
+    if keyword.startswith('"'):
+        return None
+    if keyword in entry and keyword.startswith("msgstr"):
+        return keyword, f"this entry already has a {keyword} (line {entry[keyword]})", "keep one of them"
+    entry[keyword] = number
+    if keyword.startswith("msgstr[") and "msgid_plural" not in entry:
+        return keyword, "numbered forms are only for an entry with msgid_plural", 'write one msgstr "…" instead'
+    if keyword == "msgstr" and "msgid_plural" in entry:
+        return keyword, "an entry with msgid_plural needs numbered forms", 'write msgstr[0] "…", msgstr[1] "…" and so on'
+    return None
 
 
 @lru_cache(maxsize=64)

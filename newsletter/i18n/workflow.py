@@ -87,7 +87,9 @@ def _rewrite_previous(data: bytes, catalog: Catalog) -> bytes:
 
 def _previous_lines(message: Message) -> str:
     lines = []
-    for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id):
+    context = getattr(message, "previous_context", None)  # set by merge() or when the catalog was read
+    previous = [("msgctxt", context)] if context is not None else []
+    for keyword, text in previous + list(zip(("msgid", "msgid_plural"), message.previous_id)):
         quoted = normalize(text, width=WIDTH - 3).splitlines()
         lines += [f"#| {keyword} {quoted[0]}", *(f"#| {line}" for line in quoted[1:])]
     return "".join(f"{line}\n" for line in lines)
@@ -107,6 +109,7 @@ PLURAL_FORMS = {
 
 def init(settings: Settings, locale: str) -> Path:
     """Start the catalog of a new locale; a catalog already there is never overwritten."""
+    _needs_a_catalog(settings, locale)
     language = _known_locale(locale)
     path = po_path(settings, locale)
     if path.exists():
@@ -128,10 +131,22 @@ def init(settings: Settings, locale: str) -> Path:
     return path
 
 
+def _needs_a_catalog(settings: Settings, locale: str) -> None:
+    """The source language and the pseudo-locales are made from the English itself: a catalog would be ignored."""
+    if locale in PSEUDO_LOCALES:
+        raise UsageError(Problem(Location("newsletter i18n init"),
+                                 f"{locale!r} is a pseudo-locale, made from the English when it is built",
+                                 f"it needs no catalog: build or preview it as it is (newsletter build --locale {locale})"))
+    if locale == settings.source_locale:
+        raise UsageError(Problem(Location("newsletter i18n init"),
+                                 f"{locale!r} is the source language: its text is the issues' and templates' own",
+                                 "it needs no catalog: give the code of the language to translate into, such as es"))
+
+
 def _known_locale(locale: str) -> Locale:
     """The Babel locale of a code typed on the command line; a typo is a usage error, worded as settings word it."""
     try:
-        return Locale.parse(PSEUDO_LOCALES.get(locale, locale))
+        return Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
         raise UsageError(Problem(Location("newsletter i18n init"), f"unknown locale {locale!r}",
                                  "use a CLDR locale code such as es, fr, de, ar or zh_Hans")) from None
@@ -139,13 +154,24 @@ def _known_locale(locale: str) -> Locale:
 
 def merge(catalog: Catalog, template: Catalog) -> None:
     """Babel's merge, keeping the previous English of entries still fuzzy (Babel forgets it once
-    the new English is the entry's own, where msgmerge keeps it until the translator is done)."""
-    previous = {(message.id, message.context): message.previous_id for message in catalog
-                if message.fuzzy and message.previous_id}
+    the new English is the entry's own, where msgmerge keeps it until the translator is done), and
+    the previous context, which msgmerge writes as `#| msgctxt` and Babel does not keep at all."""
+    previous = {(message.id, message.context): (message.previous_id, getattr(message, "previous_context", None))
+                for message in catalog if message.fuzzy and message.previous_id}
+    # The entry Babel's fuzzy matching takes an English text from: the last translated one with that text.
+    contexts = {_singular(message.id): message.context for message in catalog if message.id and message.string}
     catalog.update(template, update_header_comment=False)
     for message in catalog:
-        if message.fuzzy and not message.previous_id:
-            message.previous_id = previous.get((message.id, message.context), [])
+        if not message.fuzzy:
+            continue
+        if message.previous_id:  # matched by this update
+            message.previous_context = contexts.get(message.previous_id[0])
+        else:
+            message.previous_id, message.previous_context = previous.get((message.id, message.context), ([], None))
+
+
+def _singular(msgid: str | tuple[str, ...]) -> str:
+    return msgid[0] if isinstance(msgid, tuple) else msgid
 
 
 def update(settings: Settings, locales: list[str] | None = None) -> list[Path]:

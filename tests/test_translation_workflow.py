@@ -147,22 +147,41 @@ def test_a_changed_heading_keeps_its_previous_context_as_msgmerge_writes_it(proj
     assert PREVIOUS_WITH_CONTEXT in po(project, "fr").read_text()
 
 
-def test_an_obsolete_entry_with_its_previous_english_from_gnu_tools_is_read(project, cli):
-    """msgmerge --previous (and Poedit) write `#~| msgid` when a fuzzy entry becomes obsolete."""
+OBSOLETE_WITH_PREVIOUS = ('#~| msgctxt "section heading"\n#~| msgid "Legality of Exosomes"\n'
+                          '#~ msgctxt "section heading"\n#~ msgid "Legality of the Exosomes"\n')
+
+
+def make_the_changed_heading_obsolete(project, cli) -> None:
+    """The heading changes (its entry turns fuzzy, with the previous English), then goes away."""
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
-    assert cli("i18n", "update", cwd=project).returncode == 0  # the heading is fuzzy, with its previous English
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    shutil.copy(po(project, "fr"), project / "fr-fuzzy.po")
     issue.write_text(issue.read_text().replace(CHANGED_HEADING, "      - heading: Exosomes and the Law\n"))
+
+
+def test_an_obsolete_fuzzy_entry_keeps_its_previous_english_as_msgmerge_writes_it(project, cli):
+    make_the_changed_heading_obsolete(project, cli)
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    gnu = subprocess.run(["msgmerge", "--previous", "--quiet", "--no-fuzzy-matching", "-o", "-", "fr-fuzzy.po",
+                          "locales/newsletter.pot"], cwd=project, capture_output=True, text=True)
+    assert OBSOLETE_WITH_PREVIOUS in gnu.stdout, gnu.stderr
+    assert OBSOLETE_WITH_PREVIOUS in po(project, "fr").read_text()
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "fr"))]).returncode == 0
+
+
+def test_an_obsolete_entry_with_its_previous_english_from_gnu_tools_is_read(project, cli):
+    """msgmerge --previous (and Poedit) write `#~| msgid` when a fuzzy entry becomes obsolete."""
+    make_the_changed_heading_obsolete(project, cli)
     assert cli("i18n", "extract", cwd=project).returncode == 0
     merged = subprocess.run(["msgmerge", "--previous", "--quiet", "--no-fuzzy-matching", "-U", "--backup=off",
                              str(po(project, "fr")), "locales/newsletter.pot"], cwd=project, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr
-    assert '#~| msgid "Legality of Exosomes"\n#~ msgctxt "section heading"\n' in po(project, "fr").read_text()
-    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "fr"))]).returncode == 0
+    assert OBSOLETE_WITH_PREVIOUS in po(project, "fr").read_text()
     check = cli("i18n", "check", "--locale", "fr", cwd=project)
     assert check.returncode == 0 and "Traceback" not in check.stderr, check.stderr
     assert cli("i18n", "update", "--locale", "fr", cwd=project).returncode == 0
-    assert '#~ msgid "Legality of the Exosomes"' in po(project, "fr").read_text()
+    assert OBSOLETE_WITH_PREVIOUS in po(project, "fr").read_text()
 
 
 LINKED = "Read [our FAQ](https://www.example.com/faq/) before your visit."

@@ -52,12 +52,14 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     except ValueError as error:
         raise NewsletterError(Problem(Location(display), f"invalid PO file: {error}", _PO_HINT)) from None
     _restore_previous(catalog)
+    _restore_obsolete_previous(catalog, data.decode("utf-8"))
     return catalog
 
 
 # `#~| msgid "…"`: the previous English of an obsolete fuzzy entry, as msgmerge --previous and Poedit write it.
-# Babel cannot read it; the line is blanked (line numbers stay right) and not written back.
+# Babel cannot read it: the line is blanked for Babel (line numbers stay right) and read here.
 _OBSOLETE_PREVIOUS = re.compile(rb"^[ \t]*#~[ \t]*\|[^\r\n]*", re.MULTILINE)
+_OBSOLETE_PREVIOUS_LINE = re.compile(_OBSOLETE_PREVIOUS.pattern.decode())
 _PO_HINT = "fix the entry, or run msgfmt -c on the file to see more"
 _MISSING_MSGSTR = re.compile(r"missing msgstr for msgid '(.*)'", re.DOTALL)
 _PLURAL_FORM = re.compile(r"^(?:#~)?\s*msgstr\[(\d+)\]")
@@ -112,8 +114,26 @@ def _restore_previous(catalog: Catalog) -> None:
         if not previous:
             continue
         message.user_comments = comments
-        message.previous_id = [text for keyword, text in previous if keyword != "msgctxt"]
-        message.previous_context = next((text for keyword, text in previous if keyword == "msgctxt"), None)
+        _set_previous(message, previous)
+
+
+def _set_previous(message: Message, previous: list[tuple[str, str]]) -> None:
+    message.previous_id = [text for keyword, text in previous if keyword != "msgctxt"]
+    message.previous_context = next((text for keyword, text in previous if keyword == "msgctxt"), None)
+
+
+def _restore_obsolete_previous(catalog: Catalog, text: str) -> None:
+    """Each run of `#~|` lines belongs to the obsolete entry whose msgid comes next."""
+    obsolete = sorted((message for message in catalog.obsolete.values() if message.lineno), key=lambda m: m.lineno)
+    run: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _OBSOLETE_PREVIOUS_LINE.match(line):
+            run.append(line.strip()[2:].strip())  # '| msgid "…"', as Babel keeps a `#|` comment
+            continue
+        owner = next((message for message in obsolete if message.lineno > number), None) if run else None
+        if owner is not None:
+            _set_previous(owner, _split_previous(run)[1])
+        run = []
 
 
 def _split_previous(comments: list[str]) -> tuple[list[str], list[tuple[str, str]]]:

@@ -62,7 +62,7 @@ def extract(settings: Settings) -> Catalog:
 def catalog_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, include_previous=True)
-    return _rewrite_previous(buffer.getvalue(), catalog)
+    return _write_obsolete_previous(_rewrite_previous(buffer.getvalue(), catalog), catalog)
 
 
 _PREVIOUS_RUN = re.compile(rb"^(?:#\| .*\n)+", re.MULTILINE)
@@ -85,13 +85,30 @@ def _rewrite_previous(data: bytes, catalog: Catalog) -> bytes:
     return b"".join(pieces) + data[end:]
 
 
-def _previous_lines(message: Message) -> str:
+def _write_obsolete_previous(data: bytes, catalog: Catalog) -> bytes:
+    """msgmerge keeps the English an obsolete fuzzy entry was translated from as `#~|` lines; Babel drops them.
+    Babel writes the obsolete entries last, in order, each ending with a blank line."""
+    obsolete = list(catalog.obsolete.values())
+    blocks = data.split(b"\n\n")
+    tail = blocks[len(blocks) - 1 - len(obsolete):-1]
+    if not any(message.previous_id for message in obsolete) or not all(b"#~ msgid " in block for block in tail):
+        return data
+    for index, message in enumerate(obsolete):
+        if message.previous_id:
+            lines = tail[index].split(b"\n")
+            first = next(number for number, line in enumerate(lines) if line.startswith(b"#~ "))
+            previous = _previous_lines(message, prefix="#~|").encode(catalog.charset).splitlines()
+            tail[index] = b"\n".join(lines[:first] + previous + lines[first:])
+    return b"\n\n".join(blocks[:len(blocks) - 1 - len(obsolete)] + tail + [blocks[-1]])
+
+
+def _previous_lines(message: Message, prefix: str = "#|") -> str:
     lines = []
     context = getattr(message, "previous_context", None)  # set by merge() or when the catalog was read
     previous = [("msgctxt", context)] if context is not None else []
     for keyword, text in previous + list(zip(("msgid", "msgid_plural"), message.previous_id)):
         quoted = normalize(text, width=WIDTH - 3).splitlines()
-        lines += [f"#| {keyword} {quoted[0]}", *(f"#| {line}" for line in quoted[1:])]
+        lines += [f"{prefix} {keyword} {quoted[0]}", *(f"{prefix} {line}" for line in quoted[1:])]
     return "".join(f"{line}\n" for line in lines)
 
 

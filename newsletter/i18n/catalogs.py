@@ -126,7 +126,7 @@ def _restore_obsolete_previous(catalog: Catalog, text: str) -> None:
     """Each run of `#~|` lines belongs to the obsolete entry whose msgid comes next."""
     obsolete = sorted((message for message in catalog.obsolete.values() if message.lineno), key=lambda m: m.lineno)
     run: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # numbered as Babel numbers them
         if _OBSOLETE_PREVIOUS_LINE.match(line):
             run.append(line.strip()[2:].strip())  # '| msgid "…"', as Babel keeps a `#|` comment
             continue

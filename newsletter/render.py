@@ -263,6 +263,9 @@ _NO_LINE_START = frozenset("，。、；：！？）」』】》〉〕］｝〗�
 _NO_LINE_END = frozenset("（「『【《〈〔［｛〖〘“‘([")
 
 
+_ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def _units(text: str):
     """What a line may break between: each wide (Chinese) character alone, a space, a run of other text."""
     run = ""
@@ -282,7 +285,7 @@ def _fill_wide(text: str, width: int) -> str:
     """Wrap text with Chinese characters: lines break between characters, never inside a Latin word
     or a URL, and fill `width` columns on screen (a Chinese character takes two)."""
     lines, line, used = [], "", 0
-    for unit in _units(" ".join(text.split())):
+    for unit in _units(_ASCII_SPACES.sub(" ", text).strip(" ")):  # no-break spaces stay unbroken
         size = display_width(unit)
         if used + size > width and line.strip() and unit != " " and unit[0] not in _NO_LINE_START:
             carried = line[-1] if line[-1] in _NO_LINE_END and line[:-1].strip() else ""

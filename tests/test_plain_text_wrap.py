@@ -58,3 +58,9 @@ def test_chinese_quotes_and_brackets_follow_the_line_breaking_rules():
     assert fill("一" * 36 + "”好的", 72).splitlines() == ["一" * 36 + "”", "好的"]
     assert fill("一" * 35 + "（好）", 72).splitlines() == ["一" * 35, "（好）"]
     assert fill("一" * 35 + "“信使”，好", 72).splitlines() == ["一" * 35, "“信使”，好"]
+
+
+def test_no_break_spaces_in_chinese_text_are_kept_and_never_broken():
+    wrapped = fill("一" * 33 + "第\u00a03\u00a0章" + "二" * 10, 72)
+    assert "第\u00a03\u00a0章" in wrapped.replace("\n", "")
+    assert all(not line.startswith("3") and not line.endswith("第") for line in wrapped.splitlines())

@@ -264,6 +264,7 @@ _NO_LINE_END = frozenset("（「『【《〈〔［｛〖〘“‘([")
 
 
 _ASCII_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
 
 
 def _units(text: str):
@@ -287,13 +288,14 @@ def _fill_wide(text: str, width: int) -> str:
     lines, line, used = [], "", 0
     for unit in _units(_ASCII_SPACES.sub(" ", text).strip(" ")):  # no-break spaces stay unbroken
         size = display_width(unit)
-        if used + size > width and line.strip() and unit != " " and unit[0] not in _NO_LINE_START:
+        glued = unit[0] in _NO_BREAK_SPACES or line[-1:] in _NO_BREAK_SPACES
+        if used + size > width and line.strip() and unit != " " and unit[0] not in _NO_LINE_START and not glued:
             carried = line[-1] if line[-1] in _NO_LINE_END and line[:-1].strip() else ""
-            lines.append(line[:len(line) - len(carried)].rstrip())
+            lines.append(line[:len(line) - len(carried)].rstrip(" "))
             line, used = carried, display_width(carried)
         if line or unit != " ":
             line, used = line + unit, used + size
-    lines.append(line.rstrip())
+    lines.append(line.rstrip(" "))
     return "\n".join(lines)
 
 

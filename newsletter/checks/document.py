@@ -8,13 +8,11 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from lxml import etree
-
 from newsletter.checks.mjml_schema import ENDING_TAGS
 
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 INVISIBLE = frozenset({"head", "style", "script", "title"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-_PARSER = etree.HTMLParser(encoding="utf-8", no_network=True)  # bytes in: a <meta charset> cannot mislead it
 
 
 @dataclass
@@ -35,43 +33,36 @@ class Element:
         return bool(_HIDDEN_STYLE.search(self.attrs.get("style", "")))
 
 
-class HtmlDocument:
-    """Every element in document order, with the text inside it and the tags of the elements inside it.
-
-    Read with libxml2's HTML parser (lxml), a C parser. MSO conditional comments stay comments, and
-    the rendered MJML writes every <tbody> and each start tag on one line, so the tree and the lines
-    are the ones written."""
+class HtmlDocument(HTMLParser):
+    """Every element in document order; text is added to each open element that contains it."""
 
     def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
         self.elements: list[Element] = []
-        self._tags: list[str] = []  # the elements' tags, in the same order
-        self._pieces: list[str] = []  # every piece of text, between tags and comments
+        self._open: list[Element] = []
         self._visible: list[str] = []
-        root = etree.fromstring(html.encode(), _PARSER) if html.strip() else None
-        if root is not None:
-            self._read(root, False)
+        self.feed(html)
+        self.close()
 
-    def _read(self, node: etree._Element, hidden: bool) -> None:
-        """One element and what is inside it, depth first; `hidden`: inside head, style, display:none…"""
-        element = Element(node.tag, dict(node.items()), node.sourceline or 0, len(self._visible))
-        first_piece, first_inside = len(self._pieces), len(self.elements) + 1
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.getpos()[0], len(self._visible))
         self.elements.append(element)
-        self._tags.append(element.tag)
-        hidden = hidden or element.tag in INVISIBLE or element.hidden
-        self._data(node.text, hidden)
-        for child in node:
-            if isinstance(child.tag, str):  # not a comment or a processing instruction: those hold no text
-                self._read(child, hidden)
-            self._data(child.tail, hidden)
-        # what was read since it opened is inside it: slices, not an append to every open element per piece
-        element.text_parts = self._pieces[first_piece:]
-        element.contains = set(self._tags[first_inside:])
+        for parent in self._open:
+            parent.contains.add(tag)
+        if tag not in VOID:
+            self._open.append(element)
 
-    def _data(self, data: str | None, hidden: bool) -> None:
-        if data:
-            self._pieces.append(data)
-            if not hidden and data.strip():
-                self._visible.append(data)
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self._open) - 1, -1, -1):
+            if self._open[depth].tag == tag:
+                del self._open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            element.text_parts.append(data)
+        if data.strip() and not any(e.tag in INVISIBLE or e.hidden for e in self._open):
+            self._visible.append(data)
 
     def all(self, *tags: str) -> list[Element]:
         return [element for element in self.elements if element.tag in tags]
@@ -99,10 +90,7 @@ class MjmlNode:
 
 
 class MjmlTree(HTMLParser):
-    """MJML elements with their ancestors; the HTML inside ending tags (mj-text, mj-button…) is skipped.
-
-    html.parser, not lxml, on purpose: libxml2 dates a start tag written over several lines (as templates
-    may) by its last line, and an unclosed <div> inside an mj-text would swallow the elements after it."""
+    """MJML elements with their ancestors; the HTML inside ending tags (mj-text, mj-button…) is skipped."""
 
     def __init__(self, source: str):
         super().__init__(convert_charrefs=True)

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
@@ -273,7 +274,9 @@ def test_init_creates_a_catalog_gettext_accepts(project, cli):
     path = po(project, "it")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
     header = path.read_text()
-    assert '"Language: it\\n"' in header and "Plural-Forms: nplurals=2" in header
+    # The number of forms is CLDR's, as the installed Babel reads it (it changed from 2 to 3 in Babel 2.19).
+    expected = get_plural("it")
+    assert '"Language: it\\n"' in header and f"Plural-Forms: nplurals={expected.num_plurals};" in header
 
 
 def test_init_refuses_to_overwrite_a_finished_catalog(project, cli):

@@ -116,6 +116,23 @@ def cmd_preview(args) -> int:
     return run_command(args, _settings(args))
 
 
+def cmd_doctor(args) -> int:
+    from newsletter.doctor import run
+    from newsletter.settings import find_root
+
+    if args.project:
+        return run(Path(args.project).resolve())
+    try:
+        return run(find_root(Path.cwd()))
+    except NewsletterError:  # doctor answers outside a project too: the machine is what it looks at
+        return run(Path.cwd())
+
+
+def _add_doctor(sub) -> None:
+    parser = sub.add_parser("doctor", help="which optional tools this machine has, and Python packages against the lock")
+    parser.set_defaults(run=cmd_doctor)
+
+
 def _add_build(sub) -> None:
     parser = sub.add_parser("build", help="build issues into HTML, text and MJML for every locale")
     parser.add_argument("issues", nargs="*", metavar="ISSUE", help="issue ids such as 2026-11 (default: all)")
@@ -183,7 +200,7 @@ def _add_preview(sub) -> None:
     parser.set_defaults(run=cmd_preview)
 
 
-COMMANDS: list[Callable] = [_add_build, _add_export, _add_check, _add_preview, _add_i18n]
+COMMANDS: list[Callable] = [_add_build, _add_export, _add_check, _add_preview, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,145 @@
+"""`newsletter doctor`: what this machine has of the tools the commands use, and whether the
+installed Python packages are the locked ones — each missing piece with the command that installs it.
+
+The external tools are optional: a command that needs one and does not find it says so in one line
+and goes on without it (see `newsletter check`). Doctor lists them all in one place, before a
+marketer finds out on the afternoon of a send.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+LOCK_FILE = "requirements.lock"
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the checkout the package runs from
+MJML_CLI = Path("tools/mjml/node_modules/.bin/mjml")
+_VERSION = re.compile(r"\d+(?:\.\d+)+")
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    used_for: str
+    install: str
+    version: Callable[[Path], str | None]  # None when the tool is not there
+
+
+@dataclass(frozen=True)
+class Line:
+    state: str  # "ok", "missing" or "differs"
+    what: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"  {self.state:<8} {self.what:<34} {self.detail}"
+
+
+def _first_version(command: list[str]) -> str | None:
+    """The first version number a tool prints about itself, or None when it is absent or fails."""
+    if shutil.which(command[0]) is None and not Path(command[0]).is_file():
+        return None
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = _VERSION.search(done.stdout + done.stderr)
+    return found.group() if done.returncode == 0 and found else None
+
+
+def _mjml_cli(root: Path) -> str | None:
+    if shutil.which("node") is None:
+        return None
+    cli = next((base / MJML_CLI for base in (root, PACKAGE_ROOT) if (base / MJML_CLI).is_file()), None)
+    return _first_version([str(cli), "--version"]) if cli else None
+
+
+def _chromium(_: Path) -> str | None:
+    found = next((name for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
+    return _first_version([found, "--version"]) if found else None
+
+
+TOOLS = (
+    Tool("GNU msgfmt (gettext)", "checking catalogs as GNU tools read them (msgfmt -c)",
+         "apt-get install gettext", lambda _: _first_version(["msgfmt", "--version"])),
+    Tool("SpamAssassin", "the spam score in newsletter check and the export",
+         "apt-get install spamassassin", lambda _: _first_version(["spamassassin", "--version"])),
+    Tool("official MJML CLI (tools/mjml)", "strict MJML validation in newsletter check and the export",
+         "apt-get install nodejs npm && npm ci --prefix tools/mjml", _mjml_cli),
+    Tool("Chromium", "screenshots for translators, the browser tests",
+         "apt-get install chromium", _chromium),
+)
+
+
+def tool_lines(root: Path) -> Iterator[Line]:
+    for tool in TOOLS:
+        version = tool.version(root)
+        if version:
+            yield Line("ok", f"{tool.name} {version}", tool.used_for)
+        else:
+            yield Line("missing", tool.name, f"{tool.used_for} — install: {tool.install}")
+
+
+def locked_versions(lock: Path) -> dict[str, str]:
+    """name → exact version for this machine, from a pip-compile/uv style lock (markers evaluated)."""
+    pinned = {}
+    for number, raw in enumerate(lock.read_text(encoding="utf-8").splitlines(), 1):
+        text = raw.split("#", 1)[0].strip()
+        if not text or text.startswith("-"):
+            continue
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as error:
+            raise ValueError(f"{lock.name}:{number}: {error}") from None
+        if requirement.marker is None or requirement.marker.evaluate():
+            pinned[canonicalize_name(requirement.name)] = str(requirement.specifier).removeprefix("==")
+    return pinned
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def package_lines(lock: Path) -> Iterator[Line]:
+    fix = f"python3 -m pip install -c {LOCK_FILE} -e '.[test]'"
+    matching = 0
+    for name, wanted in sorted(locked_versions(lock).items()):
+        installed = _installed(name)
+        if installed is None:
+            yield Line("missing", name, f"{wanted} locked — install: {fix}")
+        elif installed != wanted:
+            yield Line("differs", name, f"{installed} installed, {wanted} locked — install: {fix}")
+        else:
+            matching += 1
+    yield Line("ok", f"{matching} packages", f"installed at the versions in {LOCK_FILE}")
+
+
+def checked_lines(root: Path) -> dict[str, list[Line]]:
+    """Each section of the report: the tools, then the Python packages against the lock."""
+    lock = next((base / LOCK_FILE for base in (root, PACKAGE_ROOT) if (base / LOCK_FILE).is_file()), None)
+    if lock is None:
+        packages = [Line("missing", LOCK_FILE, "not next to the project or the package: versions not compared")]
+    else:
+        packages = list(package_lines(lock))
+    return {"tools the commands use": list(tool_lines(root)), "Python packages": packages}
+
+
+def run(root: Path) -> int:
+    """Print the report; exit 1 when anything is missing or differs from the lock."""
+    sections = checked_lines(root)
+    for title, lines in sections.items():
+        print(title, *map(str, lines), "", sep="\n")
+    healthy = all(line.state == "ok" for lines in sections.values() for line in lines)
+    print("all there." if healthy else "some pieces are missing or differ: run the command shown beside each.")
+    return 0 if healthy else 1

@@ -1,0 +1,72 @@
+"""`newsletter doctor` as a user on a new machine runs it: the tools it finds, the ones it does not,
+and the Python packages against requirements.lock — the real tools, run on this machine."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from conftest import REPO
+
+
+def first_version(*command: str) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return re.search(r"\d+(?:\.\d+)+", done.stdout + done.stderr).group()
+
+
+def path_with_python_only(tmp_path: Path) -> str:
+    """A PATH as bare as a new machine's: Python, and none of the optional tools."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "python3").symlink_to(sys.executable)
+    return str(folder)
+
+
+def test_doctor_finds_every_tool_ci_installs_with_its_version(project, cli):
+    result = cli("doctor", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert f"ok       GNU msgfmt (gettext) {first_version('msgfmt', '--version')}" in result.stdout
+    assert f"ok       SpamAssassin {first_version('spamassassin', '--version')}" in result.stdout
+    mjml = first_version(str(REPO / "tools/mjml/node_modules/.bin/mjml"), "--version")
+    assert f"ok       official MJML CLI (tools/mjml) {mjml}" in result.stdout
+    assert f"ok       Chromium {first_version(shutil.which('chromium'), '--version')}" in result.stdout
+    assert result.stdout.rstrip().endswith("all there.")
+
+
+def test_on_a_bare_machine_doctor_names_what_is_missing_and_how_to_install_it(project, cli, tmp_path):
+    result = cli("doctor", cwd=project, env={"PATH": path_with_python_only(tmp_path)})
+    assert result.returncode == 1
+    missing = [line.split(" — install: ") for line in result.stdout.splitlines() if line.lstrip().startswith("missing")]
+    assert [(what.split()[1], install) for what, install in missing] == [
+        ("GNU", "apt-get install gettext"),
+        ("SpamAssassin", "apt-get install spamassassin"),
+        ("official", "apt-get install nodejs npm && npm ci --prefix tools/mjml"),
+        ("Chromium", "apt-get install chromium"),
+    ]
+
+
+def test_a_check_that_needs_a_missing_tool_says_so_in_one_line(project, cli, tmp_path):
+    result = cli("check", "2026-11", "--locale", "es", cwd=project, env={"PATH": path_with_python_only(tmp_path)})
+    assert "Traceback" not in result.stderr
+    skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert skipped == [
+        "2026-11: skipped the official MJML validator (needs Node.js and tools/mjml: npm ci --prefix tools/mjml)",
+        "2026-11: skipped the spam score (needs SpamAssassin: apt-get install spamassassin)",
+    ]
+
+
+def test_doctor_compares_installed_packages_with_the_lock(project, cli):
+    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    installed = metadata.version("babel")
+    assert f"\nbabel=={installed}\n" in lock, "the installed Babel is the locked one (bash .ci/install)"
+    (project / "requirements.lock").write_text(lock.replace(f"babel=={installed}", "babel==2.0.0")
+                                               + "not-a-real-package-of-ours==1.0\n", encoding="utf-8")
+    result = cli("doctor", cwd=project)
+    assert result.returncode == 1
+    assert re.search(rf"differs  babel +{re.escape(installed)} installed, 2\.0\.0 locked — install: "
+                     r"python3 -m pip install -c requirements.lock -e '\.\[test\]'", result.stdout), result.stdout
+    assert re.search(r"missing  not-a-real-package-of-ours +1\.0 locked", result.stdout), result.stdout

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.content import Text
 from newsletter.i18n.catalogs import po_path
+from newsletter.i18n.limits import MAX_LENGTH
 
-SUBJECT_MAX = 60  # characters most inboxes show before cutting the subject
-PREHEADER_RANGE = (30, 100)  # shorter leaves room for body text in the preview; longer is cut
+SUBJECT_MAX = MAX_LENGTH["email subject"]  # columns most inboxes show before cutting the subject (the PO flag's)
+PREHEADER_RANGE = (30, MAX_LENGTH["email preheader"])  # shorter leaves room for body text in the preview; longer is cut
 MIN_WORDS = 3  # fewer words (once names and URLs are removed) may rightly read the same in any language
 LISTED = 5
 TEXT_PART_MIN_SHARE = 0.8  # of the HTML's visible letters

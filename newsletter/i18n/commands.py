@@ -52,9 +52,9 @@ def _status(args, settings: Settings) -> int:
 
 
 def _check(args, settings: Settings) -> int:
-    from newsletter.i18n.qa import check_catalogs
+    from newsletter.i18n.review import review_catalogs
 
-    findings = check_catalogs(settings, args.locale)
+    findings = review_catalogs(settings, args.locale)
     if args.format == "json":
         print(json.dumps([finding.as_dict() for finding in findings], indent=2, ensure_ascii=False))
     else:

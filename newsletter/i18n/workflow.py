@@ -21,6 +21,7 @@ from babel.messages.pofile import normalize, write_po
 from newsletter.content import issue_paths, load_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
+from newsletter.i18n.limits import keep_template_limit, length_flags
 from newsletter.output import write_file_atomic
 from newsletter.settings import DOMAIN, PSEUDO_LOCALES, Settings
 
@@ -55,7 +56,8 @@ def extract(settings: Settings) -> Catalog:
         settings.root, METHOD_MAP, OPTIONS_MAP, KEYWORDS, comment_tags=("Translators:",),
         strip_comment_tags=True,
     ):
-        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context,
+                    flags=length_flags(context))
     return catalog
 
 
@@ -179,6 +181,8 @@ def merge(catalog: Catalog, template: Catalog) -> None:
     contexts = {_singular(message.id): message.context for message in catalog if message.id and message.string}
     catalog.update(template, update_header_comment=False)
     for message in catalog:
+        if message.id:
+            keep_template_limit(message, template.get(message.id, message.context))
         if not message.fuzzy:
             continue
         if message.previous_id:  # matched by this update

@@ -1,0 +1,48 @@
+"""`newsletter i18n check`: the checks the build applies to every translation (qa), and the ones that
+only a translator can act on — length limits and, per locale, the clinic's terminology.
+
+A translation over its length limit still ships (the pre-send check warns about a long subject); the
+translator sees it here, with the entry's file and line, as Weblate shows it while typing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from babel.messages.catalog import Message
+
+from newsletter.i18n.catalogs import load_catalog, po_path
+from newsletter.i18n.limits import check_max_length
+from newsletter.i18n.qa import CatalogFinding, check_catalogs
+from newsletter.settings import Settings
+
+EntryCheck = Callable[[Message], str | None]
+
+
+def translator_checks(settings: Settings, locale: str) -> dict[str, EntryCheck]:
+    """The translator-only checks for one locale, by the name shown in their findings."""
+    return {"max-length": check_max_length}
+
+
+def review_catalogs(settings: Settings, locales: list[str] | None = None) -> list[CatalogFinding]:
+    """Every finding of `newsletter i18n check`, in catalog order, then line order."""
+    chosen = list(locales or settings.target_locales)
+    found = check_catalogs(settings, chosen)
+    for locale in chosen:
+        found += _translator_findings(settings, locale)
+    return sorted(found, key=lambda finding: (chosen.index(finding.locale), finding.line, finding.check))
+
+
+def _translator_findings(settings: Settings, locale: str) -> list[CatalogFinding]:
+    catalog, display = load_catalog(settings, locale), settings.relative(po_path(settings, locale))
+    checks = translator_checks(settings, locale)
+    found = []
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        for name, check in checks.items():
+            problem = check(message)
+            if problem:
+                found.append(CatalogFinding(display, message.lineno, locale, msgid, name, problem))
+    return found

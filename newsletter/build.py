@@ -11,7 +11,6 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
@@ -21,34 +20,9 @@ from newsletter.content import Issue, read_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
 from newsletter.output import replace_folder
-from newsletter.render import RenderedEmail, prepare, render_email
+from newsletter.render import IssueBuild, RenderedEmail, prepare, render_email
+from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings
-
-
-@dataclass
-class BuildReport:
-    """What a build tells people: progress, warnings and errors, one line each."""
-
-    on_line: Callable[[str], None] = lambda line: None
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def info(self, line: str) -> None:
-        self.on_line(line)
-
-    def warn(self, line: str) -> None:
-        self.warnings.append(line)
-        self.on_line(f"warning: {line}")
-
-    def error(self, line: str) -> None:
-        self.errors.append(line)
-        self.on_line(f"error: {line}")
-
-
-@dataclass(frozen=True)
-class IssueBuild:
-    issue: Issue
-    emails: tuple[RenderedEmail, ...]
 
 
 def select_locales(settings: Settings, wanted: list[str] | None) -> tuple[str, ...]:

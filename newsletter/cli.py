@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsletter.commands import output_folder, report_printer
 from newsletter.errors import Location, NewsletterError, Problem
 
 
@@ -27,19 +28,6 @@ def _settings(args):
     from newsletter.settings import load_settings
 
     return load_settings(Path(args.project).resolve() if args.project else None)
-
-
-def output_folder(args, settings) -> Path:
-    """--out as given, relative to where the command runs; by default the project's own dist/."""
-    return Path(args.out) if args.out else settings.root / "dist"
-
-
-def report_printer(quiet: bool) -> Callable[[str], None]:
-    """Where a build's report lines go: stderr; --quiet hides progress and warnings, never errors."""
-    def show(line: str) -> None:
-        if not quiet or line.startswith("error:"):
-            print(line, file=sys.stderr)
-    return show
 
 
 def _shown(path: str | os.PathLike) -> str:
@@ -97,7 +85,7 @@ def cmd_i18n(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from newsletter.export import run_command
+    from newsletter.commands.export import run_command
 
     settings = _settings(args)
     with writing_to(output_folder(args, settings)):
@@ -105,9 +93,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from newsletter.checks import run_command
+    from newsletter.commands.check import run
 
-    return run_command(args, _settings(args))
+    return run(args, _settings(args))
 
 
 def cmd_preview(args) -> int:

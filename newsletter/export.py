@@ -1,4 +1,4 @@
-"""`newsletter export` / `python send.py`: build an issue and export it for a mailing provider.
+"""Build an issue and export it for a mailing provider (the command is newsletter.commands.export).
 
 load → render (newsletter.build) → pre-send checks → provider files + manifest → write.
 Everything is produced in memory first; then the issue's folder — the build's files, the
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.build import BuildReport, IssueBuild, issue_files, render_issue, select_locales
+from newsletter.build import issue_files, render_issue, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import check_build
 from newsletter.content import load_issues
@@ -23,6 +22,8 @@ from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.output import replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
+from newsletter.render import IssueBuild
+from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings
 
 MANIFEST = "manifest.json"
@@ -34,22 +35,6 @@ class Export:
     provider: str
     folder: Path  # DIR/<issue>/<provider>/
     files: dict[str, bytes]  # relative to folder, manifest.json included
-
-
-def run_command(args, settings: Settings) -> int:
-    """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
-    from newsletter.cli import output_folder, report_printer
-
-    report = BuildReport(on_line=report_printer(args.quiet))
-    if args.smtp or args.to:
-        from newsletter.proof import send_proofs_command
-
-        return send_proofs_command(args, settings, report)
-    result = export_issue(settings, args.issue, args.provider, args.locale, output_folder(args, settings), report,
-                          external_checks=not args.skip_external_checks)
-    if not args.quiet:
-        print(f"wrote {len(result.files) - 1} files for {result.provider} under {result.folder}/", file=sys.stderr)
-    return 1 if report.errors else 0
 
 
 def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None, report: BuildReport,

@@ -13,16 +13,15 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-import sys
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from newsletter.build import BuildReport, IssueBuild
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.providers.base import sample_values
 from newsletter.providers.eml import build_message
+from newsletter.render import IssueBuild
 from newsletter.settings import PSEUDO_LOCALES, Settings
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
@@ -46,17 +45,6 @@ class SmtpServer:
 
 class TransientSmtpError(Exception):
     """A failure worth another attempt: the connection dropped or the server said 'try later'."""
-
-
-def send_proofs_command(args, settings: Settings, report: BuildReport) -> int:
-    from newsletter.export import build_for_send
-
-    server = server_from_args(args)
-    built = build_for_send(settings, args.issue, args.locale, report, external_checks=not args.skip_external_checks)
-    sent = send_proofs(built, settings, server, args.to)
-    if not args.quiet:
-        print(f"sent {len(sent)} proofs ({', '.join(sent)}) to {', '.join(args.to)} via {server.address}", file=sys.stderr)
-    return 1 if report.errors else 0
 
 
 def server_from_args(args) -> SmtpServer:

@@ -57,6 +57,14 @@ class RenderedEmail:
     fallbacks: tuple[Fallback, ...]
 
 
+@dataclass(frozen=True)
+class IssueBuild:
+    """One issue rendered in every chosen locale: what the checks, the writer, the exports and proofs take."""
+
+    issue: Issue
+    emails: tuple[RenderedEmail, ...]
+
+
 def display_width(text: str) -> int:
     """Columns a monospace reader gives the text: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

@@ -9,19 +9,16 @@ message and the external tools: the official MJML validator and SpamAssassin, wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from newsletter.checks import accessibility, compliance, content, links, mjml, size
 from newsletter.checks import spam as spam_check
 from newsletter.checks.model import Check, CheckedEmail, Finding
 from newsletter.checks.spam import SpamScore
 from newsletter.i18n.catalogs import translator_for
+from newsletter.render import IssueBuild
 from newsletter.settings import Settings
 
-if TYPE_CHECKING:  # newsletter.build calls check_build: importing it here at run time would be circular
-    from newsletter.build import IssueBuild
-
-__all__ = ["Finding", "check_build", "run_checks", "run_command"]
+__all__ = ["Finding", "check_build", "run_checks"]
 
 CHECKS: tuple[Check, ...] = (*size.CHECKS, *links.CHECKS, *accessibility.CHECKS, *compliance.CHECKS,
                              *content.CHECKS, *mjml.CHECKS)
@@ -73,8 +70,3 @@ def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False) ->
     slower, for the command and the export."""
     return run_checks(build, settings, external=spam).findings
 
-
-def run_command(args, settings: Settings) -> int:
-    from newsletter.checks.command import run
-
-    return run(args, settings)

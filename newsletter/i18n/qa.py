@@ -123,39 +123,3 @@ def _pairs(message: Message) -> list[tuple[str, str]]:
     singular, plural = message.id
     forms = message.string if isinstance(message.string, tuple) else (message.string,)
     return [(singular if len(forms) == 1 else plural, form or "") for form in forms]
-
-
-@dataclass(frozen=True)
-class CatalogFinding:
-    """A failed check, located in a PO file."""
-
-    file: str
-    line: int
-    locale: str
-    msgid: str
-    check: str
-    message: str
-
-    def __str__(self) -> str:
-        short = self.msgid if len(self.msgid) <= 50 else self.msgid[:47] + "..."
-        return f"{self.file}:{self.line}: {self.locale}: {self.check}: {self.message} (msgid {short!r})"
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-def check_catalogs(settings, locales=None) -> list[CatalogFinding]:
-    """Every finding of every translated entry in the chosen catalogs."""
-    from newsletter.i18n.catalogs import load_catalog, po_path
-
-    found = []
-    for locale in locales or settings.target_locales:
-        catalog = load_catalog(settings, locale)
-        display = settings.relative(po_path(settings, locale))
-        for message in catalog:
-            if not message.id:
-                continue
-            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            for finding in check_message(message, catalog):
-                found.append(CatalogFinding(display, message.lineno, locale, msgid, finding.check, finding.message))
-    return found

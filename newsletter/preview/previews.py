@@ -13,14 +13,15 @@ from dataclasses import asdict, dataclass
 
 from babel import Locale
 
-from newsletter.build import BuildReport, IssueBuild, render_issue
+from newsletter.build import render_issue
 from newsletter.cache import RenderCache
 from newsletter.content import Issue, issue_paths, load_issue
 from newsletter.errors import NewsletterError
+from newsletter.i18n.catalog_qa import check_catalogs
 from newsletter.i18n.catalogs import translator_for
-from newsletter.i18n.qa import check_catalogs
 from newsletter.preview.marks import MarkedMessage, marked_messages, marks_to_spans
-from newsletter.render import RenderedEmail, render_email
+from newsletter.render import IssueBuild, RenderedEmail, render_email
+from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings, load_settings
 
 PSEUDO_NAMES = {"en_XA": "Pseudo: accented, 35% longer", "ar_XB": "Pseudo: right-to-left"}

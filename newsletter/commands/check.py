@@ -11,11 +11,12 @@ import json
 import sys
 from dataclasses import replace
 
-from newsletter.build import BuildReport, render_issue, select_locales
+from newsletter.build import render_issue, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import CheckRun, run_checks
 from newsletter.content import read_issues
 from newsletter.errors import NewsletterError, Problem
+from newsletter.report import BuildReport
 from newsletter.settings import Settings
 
 

@@ -1,0 +1,32 @@
+"""`newsletter export` / `python send.py`: an export for a mailing provider, or proofs over SMTP."""
+
+from __future__ import annotations
+
+import sys
+
+from newsletter.commands import output_folder, report_printer
+from newsletter.export import build_for_send, export_issue
+from newsletter.proof import send_proofs, server_from_args
+from newsletter.report import BuildReport
+from newsletter.settings import Settings
+
+
+def run_command(args, settings: Settings) -> int:
+    """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
+    report = BuildReport(on_line=report_printer(args.quiet))
+    if args.smtp or args.to:
+        return send_proofs_command(args, settings, report)
+    result = export_issue(settings, args.issue, args.provider, args.locale, output_folder(args, settings), report,
+                          external_checks=not args.skip_external_checks)
+    if not args.quiet:
+        print(f"wrote {len(result.files) - 1} files for {result.provider} under {result.folder}/", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def send_proofs_command(args, settings: Settings, report: BuildReport) -> int:
+    server = server_from_args(args)
+    built = build_for_send(settings, args.issue, args.locale, report, external_checks=not args.skip_external_checks)
+    sent = send_proofs(built, settings, server, args.to)
+    if not args.quiet:
+        print(f"sent {len(sent)} proofs ({', '.join(sent)}) to {', '.join(args.to)} via {server.address}", file=sys.stderr)
+    return 1 if report.errors else 0

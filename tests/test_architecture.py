@@ -1,0 +1,44 @@
+"""The import layers of docs/architecture.md, checked by import-linter against pyproject.toml's contracts.
+
+The first test is the one CI relies on; the second shows the contracts have teeth: the same check,
+run on a copy of the package with one upward import added, fails and names that import.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """`lint-imports` on the package under root, with root's pyproject.toml (no cache written)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-c", LINT_IMPORTS, "--no-cache", "--no-logo"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_every_import_follows_the_layers_and_no_package_has_a_circle():
+    result = lint_imports(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_an_upward_import_that_closes_a_circle_breaks_the_contracts(tmp_path: Path):
+    shutil.copytree(REPO / "newsletter", tmp_path / "newsletter", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    render = tmp_path / "newsletter" / "render.py"
+    render.write_text(render.read_text(encoding="utf-8") + "\nfrom newsletter.build import select_locales  # noqa\n",
+                      encoding="utf-8")
+
+    result = lint_imports(tmp_path)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "newsletter.render is not allowed to import newsletter.build" in result.stdout
+    assert "No cycles are allowed in newsletter." in result.stdout

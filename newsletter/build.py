@@ -8,19 +8,15 @@ leaves its previous output untouched.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from newsletter.cache import RenderCache
-from newsletter.checks import Finding, check_build
+from newsletter.checks import Finding
 from newsletter.content import Issue, read_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.i18n.catalogs import translator_for
 from newsletter.output import replace_folder
-from newsletter.render import IssueBuild, RenderedEmail, prepare, render_email
+from newsletter.render import IssueBuild, RenderedEmail
+from newsletter.render_pool import RenderPool, render_locale
 from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings
 
@@ -40,7 +36,7 @@ def select_locales(settings: Settings, wanted: list[str] | None) -> tuple[str, .
 def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], report: BuildReport,
                  cache: RenderCache | None = None) -> IssueBuild:
     """Localize and render every locale of one issue, in memory (reusing cached renders)."""
-    result = IssueBuild(issue, tuple(_render_locale(issue, settings, locale, cache) for locale in locales))
+    result = IssueBuild(issue, tuple(render_locale(issue, settings, locale, cache) for locale in locales))
     review_issue(result, report)
     return result
 
@@ -49,17 +45,6 @@ def review_issue(result: IssueBuild, report: BuildReport) -> None:
     """Report what fell back to English (the size limit is the pre-send check size.gmail-clip)."""
     for email in result.emails:
         _report_fallbacks(email, report)
-
-
-def _render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None,
-                   store: bool = True) -> RenderedEmail:
-    key = cache.key(settings.root / issue.file, locale) if cache else ""
-    email = cache.get(key) if cache else None
-    if email is None:
-        email = render_email(issue, settings, locale, translator_for(settings, locale))
-        if cache and store:
-            cache.put(key, email)
-    return email
 
 
 MAX_LISTED_FALLBACKS = 10
@@ -133,73 +118,6 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
     return files
 
 
-# An email takes about 20 ms to render and check; a pool of forked workers starts in about 10 ms.
-PARALLEL_MIN_EMAILS = 4
-_JOBS: list = []  # read by forked workers: jobs reach them through the fork, not through pickling
-
-Checked = tuple[tuple[RenderedEmail, ...], tuple[Finding, ...]]  # an issue's emails and their pre-send findings
-
-
-def _render_job(index: int) -> tuple[RenderedEmail, tuple[Finding, ...]] | list[Problem]:
-    """Render (or reuse) one email, then run the pre-send checks on it here, in the worker, and
-    cache its findings with it: an unchanged email is neither rendered nor checked again."""
-    issue, settings, locale, cache = _JOBS[index]
-    try:
-        email = _render_locale(issue, settings, locale, cache, store=False)
-        findings = tuple(check_build(IssueBuild(issue, (email,)), settings))
-    except NewsletterError as error:
-        return error.problems
-    if cache:
-        cache.put(cache.key(settings.root / issue.file, locale), email, findings)
-    return email, findings
-
-
-def _gather(results: list) -> Checked | NewsletterError:
-    """One issue's emails and findings in locale order, or the problems of the locales that failed."""
-    problems = [problem for result in results if isinstance(result, list) for problem in result]
-    if problems:
-        return NewsletterError(list(dict.fromkeys(problems)))  # a template error fails every locale alike
-    return tuple(email for email, _ in results), tuple(finding for _, found in results for finding in found)
-
-
-def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: RenderCache | None) -> Checked | None:
-    """Every locale of the issue, rendered and checked, from the cache; None when any is missing."""
-    if cache is None:
-        return None
-    hits = [cache.get_checked(cache.key(settings.root / issue.file, locale)) for locale in locales]
-    if None in hits:
-        return None
-    return tuple(email for email, _ in hits), tuple(finding for _, found in hits for finding in found)
-
-
-def render_all(issues: list[Issue], settings: Settings, locales: tuple[str, ...], cache: RenderCache | None,
-               meanwhile: Callable[[list[Checked | None]], None] = lambda cached: None) -> Iterator[Checked | NewsletterError]:
-    """Every issue's emails, in order, each issue as soon as it is ready (so the caller writes one
-    while the next ones render): from the cache, or rendered and checked, one email per job.
-    `meanwhile` gets the cached issues once the workers have started, to do its own work beside them."""
-    cached = [_cached(issue, settings, locales, cache) for issue in issues]
-    _JOBS[:] = [(issue, settings, locale, cache) for issue, hit in zip(issues, cached) if hit is None for locale in locales]
-    try:
-        with _rendering(len(_JOBS), settings, locales) as rendered:
-            meanwhile(cached)
-            for hit in cached:
-                yield hit if hit is not None else _gather([next(rendered) for _ in locales])
-    finally:
-        _JOBS.clear()
-
-
-@contextmanager
-def _rendering(count: int, settings: Settings, locales: tuple[str, ...]) -> Iterator[Iterator]:
-    """The results of the jobs, in order; worker processes (when they pay) start at once and stop on exit."""
-    workers = min(os.cpu_count() or 1, count)
-    if workers > 1 and count >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
-        prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
-        with get_context("fork").Pool(workers) as pool:
-            yield pool.imap(_render_job, range(count))
-    else:
-        yield map(_render_job, range(count))
-
-
 def _exports(folder: Path, files: dict[str, bytes]) -> list[str]:
     """Provider exports beside the build's files (dist/<issue>/eml/, …): folders the build does not write."""
     own = {name.split("/", 1)[0] for name in files}
@@ -229,46 +147,56 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
           report: BuildReport, use_cache: bool = True) -> list[IssueBuild]:
     """Build the issues; each one is written whole or not at all. Raises when any failed.
 
-    load → validate (read_issues) → localize + render + check (render_all) → write (_write_issue).
+    load → validate (read_issues) → localize + render + check (RenderPool) → write (_write_issue).
     A broken issue is reported and skipped; the others are still built.
     """
     chosen_locales = select_locales(settings, locales)
-    issues, broken = read_issues(settings, issue_ids)
-    for broken_file in dict.fromkeys(problem.location.file for problem in broken):
-        report.info(f"{broken_file}: not built; its previous output is unchanged")
-    cache = RenderCache(settings) if use_cache else None
-    built, problems, compared = [], list(broken), {}
-
-    def compare_cached(cached: list[Checked | None]) -> None:
-        """While the workers render, compare each issue that came whole from the cache with its folder."""
-        for issue, hit in zip(issues, cached):
-            if hit is not None:
-                files = issue_files(IssueBuild(issue, hit[0]), settings, out / issue.id)
-                compared[issue.id] = files, _unchanged(out / issue.id, files)
-
-    for issue, rendered in zip(issues, render_all(issues, settings, chosen_locales, cache, compare_cached)):
-        report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
-        try:
+    issues, problems = _valid_issues(settings, issue_ids, report)
+    built = []
+    with RenderPool(issues, settings, chosen_locales, RenderCache(settings) if use_cache else None) as pool:
+        compared = {issue.id: _compared(IssueBuild(issue, hit.emails), settings, out) for issue, hit in pool.cached()}
+        for issue, rendered in pool.results():
+            report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")
             if isinstance(rendered, NewsletterError):
-                raise rendered
-            emails, findings = rendered
-            result = IssueBuild(issue, emails)
+                problems.extend(rendered.problems)
+                report.info(f"{issue.id}: not written; the previous output is unchanged")
+                continue
+            result = IssueBuild(issue, rendered.emails)
             review_issue(result, report)
-        except NewsletterError as error:
-            problems.extend(error.problems)
-            report.info(f"{issue.id}: not written; the previous output is unchanged")
-            continue
-        for finding in findings:  # an error fails the build; the draft is still written
-            (report.error if finding.severity == "error" else report.warn)(str(finding))
-        files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
-        _write_issue(out / issue.id, files, report, unchanged)
-        built.append(result)
-    if built:  # also when another issue failed: what was written is worth saying
-        report.info(summary_table(built))
-        report.info(f"wrote {sum(len(b.emails) for b in built)} emails under {out}/")
+            _report_findings(rendered.findings, report)
+            files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
+            _write_issue(out / issue.id, files, report, unchanged)
+            built.append(result)
+    _report_written(built, out, report)
     if problems:
         raise NewsletterError(problems)
     return built
+
+
+def _valid_issues(settings: Settings, issue_ids: list[str] | None, report: BuildReport) -> tuple[list[Issue], list[Problem]]:
+    """The issues that load and validate, and the problems of those that do not (said to be skipped)."""
+    issues, broken = read_issues(settings, issue_ids)
+    for broken_file in dict.fromkeys(problem.location.file for problem in broken):
+        report.info(f"{broken_file}: not built; its previous output is unchanged")
+    return issues, list(broken)
+
+
+def _compared(result: IssueBuild, settings: Settings, out: Path) -> tuple[dict[str, bytes], bool]:
+    """An issue's files, and whether its folder already holds exactly them."""
+    files = issue_files(result, settings, out / result.issue.id)
+    return files, _unchanged(out / result.issue.id, files)
+
+
+def _report_findings(findings: tuple[Finding, ...], report: BuildReport) -> None:
+    """The pre-send findings: an error fails the build, but the draft is still written."""
+    for finding in findings:
+        (report.error if finding.severity == "error" else report.warn)(str(finding))
+
+
+def _report_written(built: list[IssueBuild], out: Path, report: BuildReport) -> None:
+    if built:  # also when another issue failed: what was written is worth saying
+        report.info(summary_table(built))
+        report.info(f"wrote {sum(len(b.emails) for b in built)} emails under {out}/")
 
 
 def summary_table(builds: list[IssueBuild]) -> str:

@@ -1,0 +1,153 @@
+"""Rendering and checking every email of a build, in forked worker processes when that pays.
+
+What runs where:
+- here, in the building process: the cache lookups (an issue whose every locale is in the cache,
+  rendered and checked, never reaches a worker), compiling the templates once before the fork,
+  whatever the caller does inside `with RenderPool(...)` before reading the results, and
+  putting each issue's results together in locale order;
+- in each worker: rendering one email, running the pre-send checks on it, and storing both in
+  the cache. The workers are forked, so they inherit the jobs, the settings and the compiled
+  templates instead of receiving them pickled; a task is only a job's index.
+- With fewer than PARALLEL_MIN_EMAILS emails to render, one core, or no fork on this system,
+  every job runs here, one after the other, with the same results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_all_start_methods, get_context
+from typing import NamedTuple
+
+from newsletter.cache import RenderCache
+from newsletter.checks import Finding, check_build
+from newsletter.content import Issue
+from newsletter.errors import NewsletterError, Problem
+from newsletter.i18n.catalogs import translator_for
+from newsletter.render import IssueBuild, RenderedEmail, prepare, render_email
+from newsletter.settings import Settings
+
+# An email takes about 20 ms to render and check; a pool of forked workers starts in about 10 ms.
+PARALLEL_MIN_EMAILS = 4
+
+
+class CheckedIssue(NamedTuple):
+    """One issue's emails in locale order, and their pre-send findings."""
+
+    emails: tuple[RenderedEmail, ...]
+    findings: tuple[Finding, ...]
+
+
+def render_locale(issue: Issue, settings: Settings, locale: str, cache: RenderCache | None,
+                  store: bool = True) -> RenderedEmail:
+    """One email, from the cache when its inputs are unchanged, else rendered (and stored)."""
+    key = cache.key(settings.root / issue.file, locale) if cache else ""
+    email = cache.get(key) if cache else None
+    if email is None:
+        email = render_email(issue, settings, locale, translator_for(settings, locale))
+        if cache and store:
+            cache.put(key, email)
+    return email
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One email to render and check."""
+
+    issue: Issue
+    settings: Settings
+    locale: str
+    cache: RenderCache | None
+
+    def run(self) -> tuple[RenderedEmail, tuple[Finding, ...]] | list[Problem]:
+        """Render (or reuse) the email, then check it, and cache its findings with it: an unchanged
+        email is neither rendered nor checked again. A failure comes back as its problems."""
+        try:
+            email = render_locale(self.issue, self.settings, self.locale, self.cache, store=False)
+            findings = tuple(check_build(IssueBuild(self.issue, (email,)), self.settings))
+        except NewsletterError as error:
+            return error.problems
+        if self.cache:
+            self.cache.put(self.cache.key(self.settings.root / self.issue.file, self.locale), email, findings)
+        return email, findings
+
+
+class RenderPool:
+    """Every issue's emails, rendered and checked, each issue as soon as it is ready.
+
+        with RenderPool(issues, settings, locales, cache) as pool:
+            ...                                    # runs here while the workers render
+            for issue, checked in pool.results():  # in issue order: a CheckedIssue or a NewsletterError
+                ...
+
+    The workers start on entering the `with` and stop on leaving it.
+    """
+
+    def __init__(self, issues: list[Issue], settings: Settings, locales: tuple[str, ...], cache: RenderCache | None):
+        self.issues, self.settings, self.locales = issues, settings, locales
+        self.from_cache = [_cached(issue, settings, locales, cache) for issue in issues]
+        self._jobs = tuple(RenderJob(issue, settings, locale, cache)
+                           for issue, hit in zip(issues, self.from_cache) if hit is None for locale in locales)
+        self._stack = ExitStack()
+        self._done: Iterator = iter(())
+
+    def __enter__(self) -> RenderPool:
+        self._done = self._stack.enter_context(_started(self._jobs, self.settings, self.locales))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stack.close()
+
+    def cached(self) -> Iterator[tuple[Issue, CheckedIssue]]:
+        """The issues that came whole from the cache: nothing of theirs is left to render."""
+        return ((issue, hit) for issue, hit in zip(self.issues, self.from_cache) if hit is not None)
+
+    def results(self) -> Iterator[tuple[Issue, CheckedIssue | NewsletterError]]:
+        for issue, hit in zip(self.issues, self.from_cache):
+            yield issue, hit if hit is not None else _gather([next(self._done) for _ in self.locales])
+
+
+def _cached(issue: Issue, settings: Settings, locales: tuple[str, ...], cache: RenderCache | None) -> CheckedIssue | None:
+    """Every locale of the issue, rendered and checked, from the cache; None when any is missing."""
+    if cache is None:
+        return None
+    hits = [cache.get_checked(cache.key(settings.root / issue.file, locale)) for locale in locales]
+    if None in hits:
+        return None
+    return CheckedIssue(tuple(email for email, _ in hits), tuple(finding for _, found in hits for finding in found))
+
+
+def _gather(results: list) -> CheckedIssue | NewsletterError:
+    """One issue's emails and findings in locale order, or the problems of the locales that failed."""
+    problems = [problem for result in results if isinstance(result, list) for problem in result]
+    if problems:
+        return NewsletterError(list(dict.fromkeys(problems)))  # a template error fails every locale alike
+    return CheckedIssue(tuple(email for email, _ in results), tuple(finding for _, found in results for finding in found))
+
+
+@contextmanager
+def _started(jobs: tuple[RenderJob, ...], settings: Settings, locales: tuple[str, ...]) -> Iterator[Iterator]:
+    """The jobs' results, in order: from forked workers when they pay (started at once, stopped on exit),
+    else run here one by one as they are read."""
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
+        prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
+        with get_context("fork").Pool(workers, initializer=_receive, initargs=(jobs,)) as pool:
+            yield pool.imap(_run_received, range(len(jobs)))
+    else:
+        yield (job.run() for job in jobs)
+
+
+_received: tuple[RenderJob, ...] = ()  # set in each worker only, once, by the pool's initializer
+
+
+def _receive(jobs: tuple[RenderJob, ...]) -> None:
+    """Run once in each worker as it starts: the jobs arrive through the fork (initargs are not pickled)."""
+    global _received
+    _received = jobs
+
+
+def _run_received(index: int) -> tuple[RenderedEmail, tuple[Finding, ...]] | list[Problem]:
+    return _received[index].run()

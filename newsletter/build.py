@@ -154,6 +154,7 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     issues, problems = _valid_issues(settings, issue_ids, report)
     built = []
     with RenderPool(issues, settings, chosen_locales, RenderCache(settings) if use_cache else None) as pool:
+        # While the workers render: compare each issue that came whole from the cache with its folder.
         compared = {issue.id: _compared(IssueBuild(issue, hit.emails), settings, out) for issue, hit in pool.cached()}
         for issue, rendered in pool.results():
             report.info(f"building {issue.id} in {len(chosen_locales)} locales: {', '.join(chosen_locales)}")

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from babel.messages.catalog import Message
 
+from newsletter.i18n.catalog_qa import CatalogFinding, check_catalogs
 from newsletter.i18n.catalogs import load_catalog, po_path
 from newsletter.i18n.limits import check_max_length
-from newsletter.i18n.catalog_qa import CatalogFinding, check_catalogs
 from newsletter.settings import Settings
 
 EntryCheck = Callable[[Message], str | None]

@@ -8,10 +8,12 @@ message and the external tools: the official MJML validator and SpamAssassin, wh
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from newsletter.checks import accessibility, compliance, content, links, mjml, size
 from newsletter.checks import spam as spam_check
+from newsletter.checks.external import ExternalTools
 from newsletter.checks.model import Check, CheckedEmail, Finding
 from newsletter.checks.spam import SpamScore
 from newsletter.i18n.catalogs import translator_for
@@ -38,30 +40,27 @@ def checked_emails(build: IssueBuild, settings: Settings) -> list[CheckedEmail]:
 
 
 def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False) -> CheckRun:
-    """The in-package checks on every email; with `external`, the installed external tools too."""
+    """The in-package checks on every email; with `external`, the installed external tools too,
+    started first so that they run beside the in-package checks."""
     run = CheckRun()
     emails = checked_emails(build, settings)
-    for checked in emails:
-        run.findings.extend(finding for check in CHECKS for finding in check(checked))
-    if external:
-        _run_send_checks(emails, settings, run)
-        order = [email.locale for email in build.emails]
-        run.findings.sort(key=lambda finding: order.index(finding.locale))  # stable: families keep their order
+    with ExternalTools(emails, settings) if external else nullcontext() as tools:
+        for checked in emails:
+            run.findings.extend(finding for check in CHECKS for finding in check(checked))
+        if tools:
+            _add_send_checks(emails, tools, run)
+            order = [email.locale for email in build.emails]
+            run.findings.sort(key=lambda finding: order.index(finding.locale))  # stable: families keep their order
     return run
 
 
-def _run_send_checks(emails: list[CheckedEmail], settings: Settings, run: CheckRun) -> None:
+def _add_send_checks(emails: list[CheckedEmail], tools: ExternalTools, run: CheckRun) -> None:
     run.findings.extend(finding for checked in emails for check in compliance.EXPORT_CHECKS for finding in check(checked))
-    if mjml.official_cli(settings):
-        run.findings.extend(mjml.official(emails))
-    else:
-        run.skipped.append("the official MJML validator (needs Node.js and tools/mjml: npm ci --prefix tools/mjml)")
-    if spam_check.available():
-        for checked in emails:
-            run.spam_scores.append(score := spam_check.score(checked))
-            run.findings.extend(spam_check.findings(checked, score))
-    else:
-        run.skipped.append("the spam score (needs SpamAssassin: apt-get install spamassassin)")
+    run.findings.extend(tools.mjml_findings())
+    for checked, score in zip(emails, tools.spam_scores()):
+        run.spam_scores.append(score)
+        run.findings.extend(spam_check.findings(checked, score))
+    run.skipped.extend(tools.skipped)
 
 
 def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False) -> list[Finding]:

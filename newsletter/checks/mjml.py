@@ -3,11 +3,13 @@
 mjml-python renders an unknown attribute or a bad value silently (it is simply dropped), so a
 typo in a template would go unnoticed. The in-package validator reads MJML's own tables
 (mjml_schema.py) and runs on every build; the official validator (`mjml --validate`, strict)
-runs in `newsletter check` and the export, where Node.js and tools/mjml are installed.
+runs in `newsletter check` and the export, where Node.js and tools/mjml are installed: one
+process for every locale, beside the other checks, and never twice on the same MJML.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -18,6 +20,7 @@ from pathlib import Path
 from newsletter.checks.document import MjmlNode
 from newsletter.checks.mjml_schema import CHILDREN, COLOR_NAMES, ELEMENTS
 from newsletter.checks.model import CheckedEmail, Finding
+from newsletter.checks.tool_results import ToolResults, files_fingerprint
 from newsletter.settings import Settings
 
 ALWAYS_ALLOWED = ("mj-class", "css-class")
@@ -95,36 +98,73 @@ def official_cli(settings: Settings) -> Path | None:
 
 
 _OFFICIAL_LINE = re.compile(r"^Line (\d+) of (.+?) \(([\w-]+)\) — (.+)$")
+OFFICIAL_TIMEOUT_S = 120
 
 
-def official(emails: list[CheckedEmail]) -> Iterator[Finding]:
-    """The official validator, strict, on every locale's MJML in one run of Node.js."""
-    cli = official_cli(emails[0].settings) if emails else None
-    if cli is None:
-        return
-    by_file = {}
-    with tempfile.TemporaryDirectory(prefix="newsletter-mjml-") as folder:
+class OfficialValidation:
+    """The official validator, strict, started at once in one Node.js process on every locale's MJML
+    it has not judged before, while the caller does other work; `findings()` waits for it. What it
+    says about each file is kept by the hash of the file and of the installed validator."""
+
+    def __init__(self, emails: list[CheckedEmail], cli: Path):
+        self.emails = emails
+        self._results = ToolResults(emails[0].settings.root, "mjml-validator",
+                                    files_fingerprint([cli.parents[2] / "package-lock.json", Path(shutil.which("node"))]))
+        self._said = {checked.locale: self._results.get(checked.email.mjml.encode()) for checked in emails}
+        self._by_file: dict[str, CheckedEmail] = {}
+        self._process = None
+        unjudged = [checked for checked in emails if self._said[checked.locale] is None]
+        if unjudged:
+            self._start(cli, unjudged)
+
+    def _start(self, cli: Path, emails: list[CheckedEmail]) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="newsletter-mjml-")
         for checked in emails:
-            path = Path(folder) / f"{checked.locale}.mjml"
+            path = Path(self._folder.name) / f"{checked.locale}.mjml"
             path.write_text(checked.email.mjml, encoding="utf-8")
-            by_file[str(path)] = checked
-        done = subprocess.run([str(cli), "--validate", *by_file, "--config.validationLevel", "strict"],
-                              capture_output=True, text=True, timeout=120)
-    findings = [finding for line in (done.stdout + done.stderr).splitlines()
-                if (finding := _official_finding(line.strip(), by_file))]
-    if done.returncode != 0 and not findings:
-        message = (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[0]
-        findings = [emails[0].error("mjml.official", f"the official MJML validator failed: {message}",
-                                    "run tools/mjml/node_modules/.bin/mjml --validate on dist/<issue>/<locale>/email.mjml")]
-    yield from findings
+            self._by_file[str(path)] = checked
+        self._process = subprocess.Popen([str(cli), "--validate", *self._by_file, "--config.validationLevel", "strict"],
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+    def findings(self) -> list[Finding]:
+        """Every locale's findings, in order; the validator's own failure is one error."""
+        if self._process is not None:
+            failure = self._collect()
+            if failure:
+                return [failure]
+        return [_official_finding(checked, *said) for checked in self.emails
+                for said in json.loads(self._said[checked.locale])]
 
-def _official_finding(line: str, by_file: dict[str, CheckedEmail]) -> Finding | None:
-    match = _OFFICIAL_LINE.match(line)
-    if not match or match.group(2) not in by_file:
+    def _collect(self) -> Finding | None:
+        try:
+            stdout, stderr = self._process.communicate(timeout=OFFICIAL_TIMEOUT_S)
+        finally:
+            self.close()
+        said: dict[str, list] = {locale: [] for locale in (c.locale for c in self._by_file.values())}
+        for line in (stdout + stderr).splitlines():
+            match = _OFFICIAL_LINE.match(line.strip())
+            if match and match.group(2) in self._by_file:
+                said[self._by_file[match.group(2)].locale].append([int(match.group(1)), match.group(3), match.group(4)])
+        if self._process.returncode != 0 and not any(said.values()):
+            message = (stderr.strip() or stdout.strip() or f"exit status {self._process.returncode}").splitlines()[0]
+            return self.emails[0].error("mjml.official", f"the official MJML validator failed: {message}",
+                                        "run tools/mjml/node_modules/.bin/mjml --validate on dist/<issue>/<locale>/email.mjml")
+        for checked in self._by_file.values():
+            self._said[checked.locale] = json.dumps(said[checked.locale])
+            self._results.put(checked.email.mjml.encode(), self._said[checked.locale])
         return None
-    checked, number, tag, message = by_file[match.group(2)], match.group(1), match.group(3), match.group(4)
+
+    def close(self) -> None:
+        """Stop the validator if it still runs (the run failed elsewhere) and remove its files."""
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.communicate()
+            self._folder.cleanup()
+
+
+def _official_finding(checked: CheckedEmail, line: int, tag: str, message: str) -> Finding:
     attribute = re.search(r"Attributes? ([\w-]+)", message)
     where = checked.template_line(tag, attribute and f" {attribute.group(1)}=") or "templates/"
-    return checked.error("mjml.official", f"{where}: <{tag}> {message} (email.mjml:{number})",
+    return checked.error("mjml.official", f"{where}: <{tag}> {message} (email.mjml:{line})",
                          "fix the element in the template (the official MJML validator, strict)")

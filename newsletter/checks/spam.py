@@ -1,22 +1,32 @@
 """Spam score: each locale's MIME message, as a subscriber would receive it, scored by SpamAssassin
-offline (-L: local tests only, no network). Above the threshold (newsletter.yaml
-checks.spam_threshold) is an error; from half of it on, a warning listing the rules that fired."""
+offline (--local: local tests only, no network). Above the threshold (newsletter.yaml
+checks.spam_threshold) is an error; from half of it on, a warning listing the rules that fired.
+
+SpamAssassin spends about a second loading and compiling its rules before it reads a message, so
+a run scores all its messages with one spamd (rules loaded once, scoring on every core) and keeps
+each report by the hash of the message: an unchanged locale is never scored twice."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from email import message_from_bytes, policy
+from pathlib import Path
 
 from newsletter.checks.model import CheckedEmail, Finding
+from newsletter.checks.tool_results import ToolResults, files_fingerprint
 from newsletter.errors import Location, NewsletterError, Problem
 
 SAMPLE_RECIPIENT = "Alex Example <alex@example.org>"  # the export leaves To: to the provider; scoring needs one
 _RULE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s+(.*)$")
-_SCORE = re.compile(r"score=(-?\d+(?:\.\d+)?)")
+_SCORE = re.compile(r"(-?\d+(?:\.\d+)?)/-?\d+(?:\.\d+)?\n")  # spamc --full: "3.3/5.0", then the report
 
 
 @dataclass(frozen=True)
@@ -43,20 +53,18 @@ class SpamScore:
 
 
 def available() -> bool:
-    return shutil.which("spamassassin") is not None
+    return all(shutil.which(tool) for tool in ("spamd", "spamc"))
 
 
 def parse_report(output: str, locale: str, threshold: float) -> SpamScore:
-    """Score and rules from `spamassassin -t` output: the X-Spam-Status header and the report table."""
-    message = message_from_bytes(output.encode(), policy=policy.default)
-    status = " ".join(str(message.get("X-Spam-Status", "")).split())
-    score = _SCORE.search(status)
+    """Score and rules from `spamc --full` output: `score/required` on the first line, then the report table."""
+    score = _SCORE.match(output)
     if score is None:
         raise ValueError(f"no score in SpamAssassin's output: {output[:200]!r}")
     rules, table = [], output.split("---- ----", 1)[-1].split("\n", 1)[-1] if "---- ----" in output else ""
     for line in table.splitlines():
         if not line.strip():
-            break  # the table ends at the first blank line (the report may be repeated further on)
+            break  # the table ends at the first blank line
         match = _RULE.match(line)
         if match:
             rules.append(Rule(match.group(2), float(match.group(1)), match.group(3).strip()))
@@ -77,15 +85,113 @@ def message_bytes(checked: CheckedEmail) -> bytes:
     return message.as_bytes(policy=EML_POLICY)
 
 
-def score(checked: CheckedEmail) -> SpamScore:
-    done = subprocess.run(["spamassassin", "-t", "-L", "-p", "/dev/null"], input=message_bytes(checked),
-                          capture_output=True, timeout=120)
+def scores(emails: list[CheckedEmail]) -> list[SpamScore]:
+    """Every email's score: from the cache when SpamAssassin already scored these exact bytes with these
+    exact rules; the others by one spamd, started for them and stopped after, one spamc per message."""
+    if not emails:
+        return []
+    results = ToolResults(emails[0].settings.root, "spamassassin", rules_fingerprint())
+    messages = [message_bytes(checked) for checked in emails]
+    reports = {message: results.get(message) for message in messages}
+    unscored = [message for message, report in reports.items() if report is None]
+    if unscored:
+        with Spamd(children=min(len(unscored), os.cpu_count() or 1)) as spamd, \
+                ThreadPoolExecutor(len(unscored)) as pool:
+            for message, report in zip(unscored, pool.map(spamd.report, unscored)):
+                results.put(message, report)
+                reports[message] = report
+    return [_parsed(reports[message], checked) for message, checked in zip(messages, emails)]
+
+
+def _parsed(report: str, checked: CheckedEmail) -> SpamScore:
     try:
-        return parse_report(done.stdout.decode("utf-8", "replace"), checked.locale, checked.settings.checks.spam_threshold)
+        return parse_report(report, checked.locale, checked.settings.checks.spam_threshold)
     except ValueError:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit status {done.returncode}"]
-        raise NewsletterError(Problem(Location("spamassassin"), f"could not score the {checked.locale} message: {detail[-1]}",
-                                      "run: newsletter export ISSUE, then spamassassin -t -L < the .eml file")) from None
+        raise _failure(f"could not score the {checked.locale} message: {report.strip()[:200] or 'no output'}") from None
+
+
+def _failure(message: str) -> NewsletterError:
+    return NewsletterError(Problem(Location("spamassassin"), message,
+                                   "run: newsletter export ISSUE, then spamassassin -t -L < the .eml file"))
+
+
+def rules_fingerprint() -> str:
+    """SpamAssassin's program and rule files as installed: the rule folders are read from spamd itself,
+    where they are written when SpamAssassin is built."""
+    program = Path(shutil.which("spamd") or "spamd")
+    try:
+        folders = [Path(folder) for folder in _RULE_FOLDERS.findall(program.read_text(encoding="utf-8", errors="replace"))]
+    except OSError:
+        folders = []
+    return files_fingerprint([program, *folders], "*.[cp][fr]*")  # *.cf and *.pre
+
+
+_RULE_FOLDERS = re.compile(r"^my \$(?:DEF_RULES|LOCAL_RULES|LOCAL_STATE)_DIR\s*=\s*'([^']+)'", re.MULTILINE)
+
+
+class Spamd:
+    """spamd on a Unix socket in a private temporary folder, for this run only: it loads and compiles
+    SpamAssassin's rules once (the second a `spamassassin` run spends before it reads a message), then
+    forks `children` processes that score messages side by side. Nothing listens on the network."""
+
+    def __init__(self, children: int):
+        self.children = children
+
+    def __enter__(self) -> Spamd:
+        self._folder = tempfile.TemporaryDirectory(prefix="newsletter-spamd-")
+        self.socket = Path(self._folder.name) / "spamd.sock"
+        self._log = Path(self._folder.name) / "spamd.log"
+        as_nobody = ["--username=nobody"] if os.geteuid() == 0 else []  # spamd refuses to score as root
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(
+                ["spamd", "--local", "--nouser-config", f"--socketpath={self.socket}", f"--max-children={self.children}",
+                 f"--min-children={self.children}", "--syslog=stderr", *as_nobody],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+        try:
+            self._wait_until_listening()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self.socket.exists():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise _failure(f"spamd did not start: {self._last_log_line()}")
+            time.sleep(0.02)
+
+    def report(self, message: bytes) -> str:
+        """spamc's full report of one message (no safe fallback: a failure is an error, not a score of 0)."""
+        done = subprocess.run(["spamc", f"--socket={self.socket}", "--full", "--no-safe-fallback",
+                               f"--max-size={len(message) + 1}", f"--timeout={SCORE_TIMEOUT_S}"],
+                              input=message, capture_output=True, timeout=SCORE_TIMEOUT_S + 10)
+        output = done.stdout.decode("utf-8", "replace")
+        if not _SCORE.match(output):
+            detail = done.stderr.decode("utf-8", "replace").strip() or self._last_log_line()
+            raise _failure(f"spamc could not score a message: {detail}")
+        return output
+
+    def _last_log_line(self) -> str:
+        lines = self._log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {self._process.poll()}"
+
+    def __exit__(self, *exc) -> None:
+        """Stop spamd and its children (they share its process group), then remove the socket's folder."""
+        try:
+            os.killpg(self._process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        self._folder.cleanup()
+
+
+START_TIMEOUT_S = 120
+SCORE_TIMEOUT_S = 120
 
 
 def findings(checked: CheckedEmail, result: SpamScore) -> Iterator[Finding]:

@@ -62,6 +62,10 @@ def _mjml_cli(root: Path) -> str | None:
     return _first_version([str(cli), "--version"]) if cli else None
 
 
+def _spamassassin(_: Path) -> str | None:
+    return _first_version(["spamd", "--version"]) if shutil.which("spamc") else None
+
+
 def _chromium(_: Path) -> str | None:
     found = next((name for name in ("chromium", "chromium-browser") if shutil.which(name)), None)
     return _first_version([found, "--version"]) if found else None
@@ -70,8 +74,8 @@ def _chromium(_: Path) -> str | None:
 TOOLS = (
     Tool("GNU msgfmt (gettext)", "checking catalogs as GNU tools read them (msgfmt -c)",
          "apt-get install gettext", lambda _: _first_version(["msgfmt", "--version"])),
-    Tool("SpamAssassin", "the spam score in newsletter check and the export",
-         "apt-get install spamassassin", lambda _: _first_version(["spamassassin", "--version"])),
+    Tool("SpamAssassin", "the spam score in newsletter check and the export (spamd and spamc)",
+         "apt-get install spamd spamc", _spamassassin),
     Tool("official MJML CLI (tools/mjml)", "strict MJML validation in newsletter check and the export",
          "apt-get install nodejs npm && npm ci --prefix tools/mjml", _mjml_cli),
     Tool("Chromium", "screenshots for translators, the browser tests",

@@ -30,7 +30,7 @@ def test_doctor_finds_every_tool_ci_installs_with_its_version(project, cli):
     result = cli("doctor", cwd=project)
     assert result.returncode == 0, result.stdout
     assert f"ok       GNU msgfmt (gettext) {first_version('msgfmt', '--version')}" in result.stdout
-    assert f"ok       SpamAssassin {first_version('spamassassin', '--version')}" in result.stdout
+    assert f"ok       SpamAssassin {first_version('spamd', '--version')}" in result.stdout
     mjml = first_version(str(REPO / "tools/mjml/node_modules/.bin/mjml"), "--version")
     assert f"ok       official MJML CLI (tools/mjml) {mjml}" in result.stdout
     assert f"ok       Chromium {first_version(shutil.which('chromium'), '--version')}" in result.stdout
@@ -43,7 +43,7 @@ def test_on_a_bare_machine_doctor_names_what_is_missing_and_how_to_install_it(pr
     missing = [line.split(" — install: ") for line in result.stdout.splitlines() if line.lstrip().startswith("missing")]
     assert [(what.split()[1], install) for what, install in missing] == [
         ("GNU", "apt-get install gettext"),
-        ("SpamAssassin", "apt-get install spamassassin"),
+        ("SpamAssassin", "apt-get install spamd spamc"),
         ("official", "apt-get install nodejs npm && npm ci --prefix tools/mjml"),
         ("Chromium", "apt-get install chromium"),
     ]
@@ -55,7 +55,7 @@ def test_a_check_that_needs_a_missing_tool_says_so_in_one_line(project, cli, tmp
     skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
     assert skipped == [
         "2026-11: skipped the official MJML validator (needs Node.js and tools/mjml: npm ci --prefix tools/mjml)",
-        "2026-11: skipped the spam score (needs SpamAssassin: apt-get install spamassassin)",
+        "2026-11: skipped the spam score (needs SpamAssassin's spamd and spamc: apt-get install spamd spamc)",
     ]
 
 

@@ -18,19 +18,12 @@ NO_SPAMD = "the spam score (needs SpamAssassin's spamd and spamc: apt-get instal
 
 class ExternalTools:
     def __init__(self, emails: list[CheckedEmail], settings: Settings):
-        self.skipped: list[str] = []
+        cli, has_spamd = mjml.official_cli(settings), spam.available()
+        self.skipped = [what for what, missing in ((NO_MJML_CLI, cli is None), (NO_SPAMD, not has_spamd)) if missing]
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="spamassassin")
-        self._scores: Future | None = None
-        self._validation: mjml.OfficialValidation | None = None
-        if spam.available() and emails:
-            self._scores = self._pool.submit(spam.scores, emails)  # the longest: spamd loads its rules first
-        else:
-            self.skipped.append(NO_SPAMD)
-        cli = mjml.official_cli(settings)
-        if cli and emails:
-            self._validation = mjml.OfficialValidation(emails, cli)
-        elif not cli:
-            self.skipped.append(NO_MJML_CLI)
+        # spamd first: loading its rules is the longest wait of the run
+        self._scores: Future | None = self._pool.submit(spam.scores, emails) if has_spamd and emails else None
+        self._validation = mjml.OfficialValidation(emails, cli) if cli and emails else None
 
     def __enter__(self) -> ExternalTools:
         return self

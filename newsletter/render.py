@@ -20,7 +20,7 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from newsletter import inline
+from newsletter import bidi, inline
 from newsletter.content import Issue
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import Fallback, Translator, check_all, translator_for
@@ -210,7 +210,10 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     style = f"color: {settings.brand.primary_color};"
     context["inline"] = lambda text: inline.to_html(text, track, style)
     context["link"] = lambda url, label: Markup('<a href="{}" style="{}">{}</a>').format(track(url), style, label)
-    return protect_attributes(_render(project_environment(settings), "email.mjml.j2", translator, context))
+    mjml_source = _render(project_environment(settings), "email.mjml.j2", translator, context)
+    if context["email"]["dir"] == "rtl":
+        mjml_source = bidi.isolate_in_mjml(mjml_source)
+    return protect_attributes(mjml_source)
 
 
 # Attributes of MJML tags, and the title, which MRML also copies into an aria-label attribute.
@@ -326,7 +329,8 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
     )
     text = _render(project_environment(settings), "email.txt.j2", translator, context)
     lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
-    return re.sub(r"\n{3,}", "\n\n", lines) + "\n"
+    text = re.sub(r"\n{3,}", "\n\n", lines) + "\n"
+    return bidi.mark_lines(text) if context["email"]["dir"] == "rtl" else text
 
 
 def mjml_to_html(mjml_source: str, where: str) -> str:

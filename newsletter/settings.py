@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import wcag_contrast_ratio
 import yaml
 from babel import Locale, UnknownLocaleError
 
@@ -24,12 +26,22 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
+class DarkPalette:
+    """The brand colours in dark mode (mail apps that honour it): set under brand.dark, or derived."""
+
+    primary_color: str  # headings, links, outlined buttons; the filled button's background
+    text_color: str
+    background_color: str  # the cards; also the filled button's label
+
+
+@dataclass(frozen=True)
 class Brand:
     name: str
     website: str
     primary_color: str
     text_color: str
     background_color: str
+    dark: DarkPalette
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ def load_settings(root: Path | None = None) -> Settings:
 
 
 def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
-    brand = _brand(top.mapping("brand", ("name", "website", "primary_color", "text_color", "background_color")))
+    brand = _brand(top.mapping("brand", ("name", "website", *COLOR_KEYS, "dark")))
     sender = _sender(top.mapping("sender", ("name", "email", "reply_to")))
     source = _locale(top, "source_locale", problems)
     targets = [_locale_value(value, top, problems, "target_locales") for value, _ in top.text_list("target_locales")]
@@ -140,14 +152,64 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
                     utm={key: value for key, value in utm.items() if value}, checks=checks)
 
 
+COLOR_KEYS = ("primary_color", "text_color", "background_color")
+
+
 def _brand(fields: Fields | None) -> Brand | None:
     if fields is None:
         return None
-    colors = {key: _color(fields, key) for key in ("primary_color", "text_color", "background_color")}
+    colors = {key: _color(fields, key) for key in COLOR_KEYS}
     name, website = fields.text("name"), fields.url("website")
+    dark = _dark(fields.mapping("dark", COLOR_KEYS, required=False))
     if None in (name, website, *colors.values()):
-        return None
-    return Brand(name=name, website=website, **colors)
+        return None  # a wrong dark colour is reported too, and fails the settings as a whole
+    return Brand(name=name, website=website, **colors, dark=derive_dark(DarkPalette(**colors), dark))
+
+
+def _dark(fields: Fields | None) -> dict[str, str]:
+    """brand.dark: the colours set by hand; the others are derived."""
+    if fields is None:
+        return {}
+    colors = {key: _color(fields, key, required=False) for key in COLOR_KEYS}
+    return {key: value for key, value in colors.items() if value}
+
+
+DARK_CARD, DARK_TEXT = "#1e1e1e", "#e8e8e8"
+DARK_CONTRAST = 7.0  # derived colours aim at WCAG AAA, well clear of the AA minimum the checks require
+
+
+def derive_dark(light: DarkPalette, chosen: dict[str, str]) -> DarkPalette:
+    """The dark palette: what brand.dark sets, and for the rest a dark card (the brand's own background
+    when it is dark already), light text, and the primary colour lightened until it reads on the card."""
+    background = chosen.get("background_color") or (
+        light.background_color if _is_dark(light.background_color) else DARK_CARD)
+    text = chosen.get("text_color") or readable(DARK_TEXT, background)
+    primary = chosen.get("primary_color") or readable(light.primary_color, background)
+    return DarkPalette(primary_color=primary, text_color=text, background_color=background)
+
+
+def readable(color: str, background: str, target: float = DARK_CONTRAST) -> str:
+    """The colour made lighter, keeping its hue and saturation, until it reaches the target contrast on
+    the (dark) background."""
+    hue, lightness, saturation = colorsys.rgb_to_hls(*_channels(color))
+    for step in range(101):
+        lighter = colorsys.hls_to_rgb(hue, lightness + (1 - lightness) * step / 100, saturation)
+        candidate = "#" + "".join(f"{round(channel * 255):02x}" for channel in lighter)
+        if contrast_ratio(candidate, background) >= target:
+            return candidate
+    return "#ffffff"
+
+
+def _channels(color: str) -> tuple[float, float, float]:
+    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def _is_dark(color: str) -> bool:
+    return contrast_ratio(color, "#ffffff") > contrast_ratio(color, "#000000")
+
+
+def contrast_ratio(one: str, other: str) -> float:
+    return wcag_contrast_ratio.rgb(_channels(one), _channels(other))
 
 
 def _checks(fields: Fields | None) -> CheckSettings | None:
@@ -168,8 +230,8 @@ def _checks(fields: Fields | None) -> CheckSettings | None:
     return CheckSettings(spam_threshold=threshold)
 
 
-def _color(fields: Fields, key: str) -> str | None:
-    value = fields.text(key)
+def _color(fields: Fields, key: str, required: bool = True) -> str | None:
+    value = fields.text(key, required=required)
     if value is not None and not _COLOR.match(value):
         fields.problems.add(fields.location(key), f"expected a colour like '#1f4e79', got {value!r}",
                             "write six hex digits after '#', in quotes")

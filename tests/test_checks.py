@@ -223,9 +223,49 @@ def test_a_low_contrast_brand_colour(project):
     assert all(m.startswith(f"newsletter.yaml:{line}: ") and "below WCAG AA 4.5:1" in m for m in messages)
 
 
+def test_a_dark_mode_colour_too_dark_for_the_dark_card(project):
+    """brand.dark overrides the derived dark palette; the check measures what is set."""
+    edit(project / "newsletter.yaml", '  background_color: "#ffffff"\n',
+         '  background_color: "#ffffff"\n  dark:\n    primary_color: "#1f4e79"\n')
+    assert new_findings(project) == {("error", "a11y.contrast"): 2}  # dark links on the card, card on dark buttons
+    messages = [f.message for f in check(project).findings if f.check == "a11y.contrast"]
+    line = _line_of(project / "newsletter.yaml", "    primary_color:")
+    assert all(m.startswith(f"newsletter.yaml:{line}: dark-mode ") and "#1f4e79" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("primary", ["#1f4e79", "#000000", "#7a1f5c", "#0b6e4f", "#c2410c", "#555555"])
+def test_the_derived_dark_palette_passes_the_contrast_check(project, primary):
+    """Without brand.dark, the dark colours are derived from the light ones and always read on the dark card."""
+    edit(project / "newsletter.yaml", 'primary_color: "#1f4e79"', f'primary_color: "{primary}"')
+    dark = load_settings(project).brand.dark
+    assert dark.primary_color != primary
+    findings = [f for f in check(project).findings if f.check == "a11y.contrast"]
+    assert not [f for f in findings if "dark-mode" in f.message], findings
+
+
+def test_a_bad_dark_mode_colour_is_one_located_line(project, cli):
+    edit(project / "newsletter.yaml", '  background_color: "#ffffff"\n',
+         '  background_color: "#ffffff"\n  dark:\n    text_color: light grey\n')
+    result = cli("check", ISSUE, cwd=project)
+    line = _line_of(project / "newsletter.yaml", "text_color: light grey")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: newsletter.yaml:{line}:17: brand.dark.text_color: expected a colour like")
+
+
+def test_a_right_to_left_email_with_blocks_laid_out_left_to_right(project):
+    """Without direction on mj-section and mj-column, MJML writes direction:ltr into every one of them,
+    overriding <html dir="rtl">: the Arabic email reads left to right in every client."""
+    edit(project / "templates/email.mjml.j2", ' direction="{{ email.dir }}"', "")
+    assert new_findings(project, "ar") == {("error", "a11y.direction"): 1}
+    [finding] = [f for f in check(project, "ar").findings if f.check == "a11y.direction"]
+    assert finding.message.startswith("templates/email.mjml.j2:") and "laid out ltr" in finding.message
+    assert new_findings(project, "en") == {}
+
+
 @pytest.mark.parametrize("template, old, new, expected", [
     ("partials/article.mjml.j2", '{{ _("Read this article on our website") }}', "click here", "links.vague-text"),
-    ("partials/article.mjml.j2", '<a href="{{ track(article.url) }}">', '<a href="{{ article.url }}">', "links.utm"),
+    ("partials/article.mjml.j2", '<a href="{{ track(article.url) }}" style=', '<a href="{{ article.url }}" style=',
+     "links.utm"),
     ("partials/article.mjml.j2", "<h2 style", "<h4 style", "a11y.heading-order"),
     ("email.mjml.j2", ' dir="{{ email.dir }}"', "", "a11y.lang-dir"),
     ("partials/intro.mjml.j2", "<mj-text>{{ inline(", "<mj-text>[[first_name|there] {{ inline(", "content.placeholder"),

@@ -1,5 +1,6 @@
-"""Accessibility: language and direction declared, images described (in the reader's language),
-headings in order, brand colours readable (WCAG AA), a preheader for the inbox preview."""
+"""Accessibility: language and direction declared (and no block laid out the other way), images
+described (in the reader's language), headings in order, brand colours readable in light and dark
+mode (WCAG AA), a preheader for the inbox preview."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 import wcag_contrast_ratio
 
 from newsletter.checks.model import CheckedEmail, Finding
+from newsletter.settings import SETTINGS_FILE
 
 AA_NORMAL_TEXT = 4.5
 
@@ -20,6 +22,21 @@ def lang_dir(checked: CheckedEmail) -> Iterator[Finding]:
         if attrs.get(name) != expected:
             yield checked.error("a11y.lang-dir", f"templates/email.mjml.j2: <html> has {name}={attrs.get(name)!r}, "
                                 f"expected {expected!r}", 'keep <mjml lang="{{ email.lang }}" dir="{{ email.dir }}">')
+
+
+_DIRECTION = re.compile(r"direction\s*:\s*(ltr|rtl)", re.IGNORECASE)
+
+
+def direction(checked: CheckedEmail) -> Iterator[Finding]:
+    """Every block runs in the locale's direction: an inline `direction` the other way (MJML writes
+    direction:ltr into each section and column unless told) overrides <html dir> for all inside it."""
+    wrong = [e for e in checked.html.all("td", "div", "table", "p")
+             if (found := _DIRECTION.search(e.attrs.get("style", ""))) and found.group(1).lower() != checked.email.dir]
+    if wrong:
+        where = checked.template_line("mj-section") or "templates/email.mjml.j2"
+        yield checked.error("a11y.direction", f"{where}: {len(wrong)} blocks of the {checked.email.dir} email are "
+                            f"laid out {'ltr' if checked.email.dir == 'rtl' else 'rtl'} (first at email.html:{wrong[0].line})",
+                            'set direction="{{ email.dir }}" on mj-section and mj-column in <mj-attributes>')
 
 
 def image_alt(checked: CheckedEmail) -> Iterator[Finding]:
@@ -67,20 +84,34 @@ def _ratio(foreground: str, background: str) -> float | None:
 
 
 def _brand_pairs(checked: CheckedEmail) -> tuple[tuple[str, str, str, str], ...]:
-    """(foreground, background, what, the setting to change) of the brand colours."""
-    brand = checked.settings.brand
+    """(foreground, background, what, the setting to change) of the brand colours, in both palettes: the
+    light one, and the dark one (brand.dark, derived where not set) that dark-mode mail apps show."""
+    brand, dark = checked.settings.brand, checked.settings.brand.dark
     return ((brand.text_color, brand.background_color, "body text", "brand.text_color"),
-            (brand.primary_color, brand.background_color, "headings and links", "brand.primary_color"),
-            ("#ffffff", brand.primary_color, "white button text", "brand.primary_color"))
+            (brand.primary_color, brand.background_color, "headings, links and outlined buttons", "brand.primary_color"),
+            (brand.background_color, brand.primary_color, "button text", "brand.primary_color"),
+            (dark.text_color, dark.background_color, "dark-mode body text", "brand.dark.text_color"),
+            (dark.primary_color, dark.background_color, "dark-mode headings, links and outlined buttons",
+             "brand.dark.primary_color"),
+            (dark.background_color, dark.primary_color, "dark-mode button text", "brand.dark.primary_color"))
 
 
 def contrast(checked: CheckedEmail) -> Iterator[Finding]:
     for foreground, background, what, setting in _brand_pairs(checked):
         ratio = _ratio(foreground, background)
         if ratio is not None and ratio < AA_NORMAL_TEXT:
-            yield checked.error("a11y.contrast", f"{checked.setting(setting)}: {what} {foreground} on {background} has "
+            yield checked.error("a11y.contrast", f"{_setting_line(checked, setting)}: {what} {foreground} on {background} has "
                                 f"contrast {ratio:.2f}:1, below WCAG AA {AA_NORMAL_TEXT}:1",
                                 f"choose a darker or lighter {setting} (check it with a contrast checker)")
+
+
+def _setting_line(checked: CheckedEmail, dotted: str) -> str:
+    """file:line of the setting; a derived dark colour is not in the file: then brand.dark's, or brand's."""
+    where = checked.setting(dotted)
+    while where == SETTINGS_FILE and "." in dotted:
+        dotted = dotted.rsplit(".", 1)[0]
+        where = checked.setting(dotted)
+    return where
 
 
 def template_contrast(checked: CheckedEmail) -> Iterator[Finding]:
@@ -147,4 +178,4 @@ def preheader(checked: CheckedEmail) -> Iterator[Finding]:
                             f"'{first}…' in its place", PREHEADER_HINT)
 
 
-CHECKS = (lang_dir, image_alt, alt_translated, heading_order, contrast, template_contrast, preheader)
+CHECKS = (lang_dir, direction, image_alt, alt_translated, heading_order, contrast, template_contrast, preheader)

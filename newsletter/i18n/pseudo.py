@@ -3,7 +3,8 @@
 - en_XA: accented and about 35% longer, in brackets: "[Ŝçĥéðûļé å Çöñšûļţåţîöñ ·······]",
   so clipped, hard-coded or concatenated text stands out.
 - ar_XB: the English wrapped in right-to-left overrides, rendered with Arabic's direction,
-  so mirroring problems show without knowing Arabic.
+  so mirroring problems show without knowing Arabic. Numbers stay outside the overrides, as
+  numbers stay left to right in Arabic: they show whether the email isolates them.
 Placeholders, merge tags, link targets and emphasis markers pass through untouched.
 """
 
@@ -40,8 +41,15 @@ def accented(text: str) -> str:
 
 
 def right_to_left(text: str) -> str:
-    """ar_XB: every run of words forced right-to-left."""
-    return _map_unprotected(text, lambda part: f"{RLO}{part}{PDF}" if part.strip() else part)
+    """ar_XB: every run of words forced right-to-left; numbers are left as they are."""
+    return _map_unprotected(text, lambda part: _NOT_DIGITS.sub(_forced, part))
+
+
+_NOT_DIGITS = re.compile(r"[^0-9]+")
+
+
+def _forced(words: re.Match) -> str:
+    return f"{RLO}{words.group()}{PDF}" if words.group().strip() else words.group()
 
 
 PSEUDO_TRANSFORMS = {"en_XA": accented, "ar_XB": right_to_left}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from newsletter.checks import accessibility, compliance, content, links, mjml, size
+from newsletter.checks import accessibility, clients, compliance, content, links, mjml, size
 from newsletter.checks import spam as spam_check
 from newsletter.checks.external import ExternalTools
 from newsletter.checks.model import Check, CheckedEmail, Finding
@@ -31,6 +31,7 @@ class CheckRun:
     findings: list[Finding] = field(default_factory=list)
     spam_scores: list[SpamScore] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # external checks whose tool is not installed
+    client_gaps: dict[str, clients.ClientGap] = field(default_factory=dict)  # by feature, over all locales
 
 
 def checked_emails(build: IssueBuild, settings: Settings) -> list[CheckedEmail]:
@@ -56,6 +57,9 @@ def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False)
 
 def _add_send_checks(emails: list[CheckedEmail], tools: ExternalTools, run: CheckRun) -> None:
     run.findings.extend(finding for checked in emails for check in compliance.EXPORT_CHECKS for finding in check(checked))
+    run.findings.extend(finding for checked in emails for check in clients.CHECKS for finding in check(checked))
+    for checked in emails:
+        run.client_gaps.update({gap.feature: gap for gap in clients.client_gaps(checked) if gap.feature not in run.client_gaps})
     run.findings.extend(tools.mjml_findings())
     for checked, score in zip(emails, tools.spam_scores()):
         run.spam_scores.append(score)

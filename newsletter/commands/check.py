@@ -1,7 +1,8 @@
 """`newsletter check [ISSUE] [--locale L ...] [--format text|json] [--strict]`.
 
 Text: one line per finding on stdout (`severity: locale: check: message — hint`), then the spam
-score of each locale and a summary on stderr. JSON: {"findings": [...], "spam": [...], "skipped": [...]}.
+score of each locale, the features a major email client lacks (with the email's fallback), and a
+summary on stderr. JSON: {"findings": [...], "spam": [...], "skipped": [...], "clients": [...]}.
 Exit 1 when any error (with --strict, any warning too), else 0.
 """
 
@@ -57,6 +58,7 @@ def _as_json(runs: dict[str, CheckRun]) -> dict:
         "findings": [{"issue": issue, **finding.as_dict()} for issue, run in runs.items() for finding in run.findings],
         "spam": [{"issue": issue, **score.as_dict()} for issue, run in runs.items() for score in run.spam_scores],
         "skipped": sorted({skipped for run in runs.values() for skipped in run.skipped}),
+        "clients": [{"issue": issue, **gap.as_dict()} for issue, run in runs.items() for gap in run.client_gaps.values()],
     }
 
 
@@ -66,7 +68,21 @@ def _print_text(runs: dict[str, CheckRun]) -> None:
             print(f"{finding.severity}: {finding}")
         for score in run.spam_scores:
             print(f"spam: {issue} {score.locale}: SpamAssassin {score}", file=sys.stderr)
+        _print_client_gaps(issue, run)
         errors = sum(finding.severity == "error" for finding in run.findings)
         print(f"{issue}: {errors} error(s), {len(run.findings) - errors} warning(s)", file=sys.stderr)
         for skipped in run.skipped:
             print(f"{issue}: skipped {skipped}", file=sys.stderr)
+
+
+def _print_client_gaps(issue: str, run: CheckRun) -> None:
+    """The features a major client lacks, with the email's fallback; the rest is in --format json."""
+    major = [gap for gap in run.client_gaps.values() if gap.major_unsupported]
+    for gap in major:
+        fallback = f"fallback: {gap.fallback}" if gap.fallback else "no fallback"
+        print(f"clients: {issue}: {gap.title} ({gap.feature}) not supported in {', '.join(gap.major_unsupported)} "
+              f"— {fallback}", file=sys.stderr)
+    others = len(run.client_gaps) - len(major)
+    if others:
+        print(f"clients: {issue}: {others} more features lack support only in other clients or only in part "
+              "(--format json lists them)", file=sys.stderr)

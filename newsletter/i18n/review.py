@@ -1,5 +1,6 @@
 """`newsletter i18n check`: the checks the build applies to every translation (qa), and the ones that
-only a translator can act on — length limits and, per locale, the clinic's terminology.
+only a translator can act on — length limits and, per locale, the clinic's terminology
+(locales/glossary.tbx).
 
 A translation over its length limit still ships (the pre-send check warns about a long subject); the
 translator sees it here, with the entry's file and line, as Weblate shows it while typing.
@@ -13,6 +14,7 @@ from babel.messages.catalog import Message
 
 from newsletter.i18n.catalog_qa import CatalogFinding, check_catalogs
 from newsletter.i18n.catalogs import load_catalog, po_path
+from newsletter.i18n.glossary import check_approved_terms, check_forbidden_terms, glossary_path, load_glossary
 from newsletter.i18n.limits import check_max_length
 from newsletter.settings import Settings
 
@@ -21,7 +23,11 @@ EntryCheck = Callable[[Message], str | None]
 
 def translator_checks(settings: Settings, locale: str) -> dict[str, EntryCheck]:
     """The translator-only checks for one locale, by the name shown in their findings."""
-    return {"max-length": check_max_length}
+    path = glossary_path(settings.locales_dir)
+    glossary = load_glossary(path, settings.relative(path))
+    return {"max-length": check_max_length,
+            "forbidden-term": check_forbidden_terms(glossary, locale),
+            "approved-term": check_approved_terms(glossary, locale)}
 
 
 def review_catalogs(settings: Settings, locales: list[str] | None = None) -> list[CatalogFinding]:

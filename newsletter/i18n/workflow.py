@@ -21,6 +21,7 @@ from babel.messages.pofile import normalize, write_po
 from newsletter.content import issue_paths, load_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
+from newsletter.i18n.glossary import Glossary, glossary_path, load_glossary, terms_comment
 from newsletter.i18n.limits import keep_template_limit, length_flags
 from newsletter.output import write_file_atomic
 from newsletter.settings import DOMAIN, PSEUDO_LOCALES, Settings
@@ -58,7 +59,28 @@ def extract(settings: Settings) -> Catalog:
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context,
                     flags=length_flags(context))
+    name_terms(catalog, project_glossary(settings))
     return catalog
+
+
+def project_glossary(settings: Settings) -> Glossary:
+    path = glossary_path(settings.locales_dir)
+    return load_glossary(path, settings.relative(path))
+
+
+TERMS_COMMENT = "Terms ("
+
+
+def name_terms(catalog: Catalog, glossary: Glossary, locale: str | None = None) -> None:
+    """A `#.` line on each entry naming the glossary terms it uses: the English terms in the template,
+    the approved and forbidden ones of the catalog's language in a catalog."""
+    for message in catalog:
+        if not message.id:
+            continue
+        english = " ".join(message.id) if isinstance(message.id, tuple) else message.id
+        comments = [comment for comment in message.auto_comments if not comment.startswith(TERMS_COMMENT)]
+        named = terms_comment(glossary, english, locale)
+        message.auto_comments = comments + ([named] if named else [])
 
 
 def catalog_bytes(catalog: Catalog) -> bytes:
@@ -142,6 +164,7 @@ def init(settings: Settings, locale: str) -> Path:
     catalog.revision_date = template.creation_date
     catalog.language_team = f"{catalog.locale.english_name} translators"
     catalog.update(template)
+    name_terms(catalog, project_glossary(settings), locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file_atomic(path, catalog_bytes(catalog))
     if locale not in settings.locales:
@@ -200,11 +223,13 @@ def update(settings: Settings, locales: list[str] | None = None) -> list[Path]:
     removed ones are kept as obsolete (#~) entries, translator comments stay."""
     template = extract(settings)
     write_file_atomic(pot_path(settings), catalog_bytes(template))
+    glossary = project_glossary(settings)
     written = []
     for locale in locales or settings.target_locales:
         path = po_path(settings, locale)
         catalog = read_catalog(path, settings.relative(path), locale)
         merge(catalog, template)
+        name_terms(catalog, glossary, locale)
         write_file_atomic(path, catalog_bytes(catalog))
         written.append(path)
     return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from newsletter.i18n import workflow
 from newsletter.settings import Settings
@@ -21,14 +22,35 @@ def run(args, settings: Settings) -> int:
     elif verb == "init":
         _print_paths(settings, "created", [workflow.init(settings, args.locale)])
     elif verb == "update":
-        _print_paths(settings, "updated", workflow.update(settings, args.locale))
+        compendia = [Path(name) for name in args.compendium or []]
+        _print_paths(settings, "updated", workflow.update(settings, args.locale, compendia))
     elif verb == "compile":
         _print_paths(settings, "compiled", workflow.compile_catalogs(settings, args.locale))
+    elif verb == "export":
+        _print_paths(settings, "wrote", _export(args, settings))
+    elif verb == "import":
+        _import(args, settings)
     elif verb == "status":
         return _status(args, settings)
     elif verb == "check":
         return _check(args, settings)
     return 0
+
+
+def _export(args, settings: Settings) -> list:
+    from newsletter.i18n.xliff import export_locale
+
+    out = Path(args.out) if args.out else settings.root / "dist" / "xliff"
+    return [export_locale(settings, locale, out) for locale in args.locale or settings.target_locales]
+
+
+def _import(args, settings: Settings) -> None:
+    from newsletter.i18n.xliff import import_file
+
+    for name in args.files:
+        path, changed = import_file(settings, Path(name), name, args.locale)
+        print(f"imported {name} into {settings.relative(path)}: {changed} entr{'y' if changed == 1 else 'ies'} changed",
+              file=sys.stderr)
 
 
 def _status(args, settings: Settings) -> int:

@@ -38,11 +38,12 @@ def length_flags(context: str | None) -> set[str]:
 
 
 def max_length(message: Message) -> int | None:
-    """The entry's limit, from its flag (the catalog's own word, as a translator's tool reads it)."""
+    """The entry's limit: its flag, as a translator's tool reads it, or else its context's. GNU msgmerge
+    drops flags it does not know (Weblate's msgmerge add-on runs it): the limit must hold all the same."""
     for flag in message.flags:
         if flag.startswith(FLAG_PREFIX) and flag[len(FLAG_PREFIX):].isdigit():
             return int(flag[len(FLAG_PREFIX):])
-    return None
+    return MAX_LENGTH.get(message.context or "")
 
 
 def keep_template_limit(message: Message, template: Message | None) -> None:

@@ -218,10 +218,12 @@ def _singular(msgid: str | tuple[str, ...]) -> str:
     return msgid[0] if isinstance(msgid, tuple) else msgid
 
 
-def update(settings: Settings, locales: list[str] | None = None) -> list[Path]:
+def update(settings: Settings, locales: list[str] | None = None, compendia: list[Path] | None = None) -> list[Path]:
     """Merge the new template into each catalog: new strings appear, changed ones turn fuzzy,
-    removed ones are kept as obsolete (#~) entries, translator comments stay."""
+    removed ones are kept as obsolete (#~) entries, translator comments stay. Entries still
+    untranslated then take the translation a compendium has for the same msgctxt and msgid."""
     template = extract(settings)
+    libraries = [read_catalog(path, settings.relative(path)) for path in compendia or []]
     write_file_atomic(pot_path(settings), catalog_bytes(template))
     glossary = project_glossary(settings)
     written = []
@@ -229,10 +231,30 @@ def update(settings: Settings, locales: list[str] | None = None) -> list[Path]:
         path = po_path(settings, locale)
         catalog = read_catalog(path, settings.relative(path), locale)
         merge(catalog, template)
+        fill_from_compendia(catalog, libraries)
         name_terms(catalog, glossary, locale)
         write_file_atomic(path, catalog_bytes(catalog))
         written.append(path)
     return written
+
+
+def fill_from_compendia(catalog: Catalog, compendia: list[Catalog]) -> None:
+    """What GNU msgmerge -C does with exact matches: an entry without a translation takes the first
+    compendium's translation of the same msgctxt and msgid, fuzzy if it is fuzzy there. An entry
+    already translated (or fuzzy) keeps its own."""
+    for message in catalog:
+        if not message.id or _translated(message):
+            continue
+        known = next((found for found in (library.get(message.id, message.context) for library in compendia)
+                      if found is not None and found.id == message.id and _translated(found)), None)
+        if known is not None:
+            message.string = known.string
+            message.flags |= {"fuzzy"} if known.fuzzy else set()
+
+
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
 
 
 def compile_catalogs(settings: Settings, locales: list[str] | None = None) -> list[Path]:

@@ -1,0 +1,187 @@
+"""XLIFF for translation agencies, whose CAT tools (Trados, memoQ, Phrase) take XLIFF, not PO.
+
+Export is translate-toolkit's po2xliff, plus what it leaves out: the entry's msgctxt (as the
+`x-po-msgctxt` context translate-toolkit itself uses for alternative translations), its flags
+(`x-po-flags`) and its length limit as XLIFF's own `maxwidth`, which CAT tools enforce. Import
+converts each unit with xliff2po and writes back what an agency changes — the translation, its
+fuzzy state (XLIFF's `approved`) and the translator's comments — into the catalog; the rest of the
+catalog (references, extracted comments, flags, obsolete entries, header) is the project's own.
+An export imported unchanged leaves the catalog byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.i18n.catalogs import po_path, read_catalog
+from newsletter.i18n.workflow import catalog_bytes
+from newsletter.output import write_file_atomic
+from newsletter.settings import Settings
+
+MAX_BYTES = 20_000_000  # an XLIFF of one newsletter catalog is a few hundred kilobytes
+CONTEXT = "x-po-msgctxt"
+FLAGS = "x-po-flags"
+
+
+def export_xliff(po_data: bytes, po_display: str) -> bytes:
+    """The catalog's bytes as XLIFF 1.1, as translate-toolkit writes it, with contexts, flags and limits."""
+    from translate.convert.po2xliff import po2xliff
+    from translate.storage import po
+
+    class _WithContexts(po2xliff):
+        def convertunit(self, outputstore, inputunit, filename):
+            unit = super().convertunit(outputstore, inputunit, filename)
+            if not inputunit.isheader():
+                _add_what_po2xliff_leaves_out(unit, inputunit)
+            return unit
+
+    store = po.pofile(po_data)
+    store.filename = po_display  # the file's name in the project, never a path of the machine that exported it
+    store.units = [unit for unit in store.units if not unit.isobsolete()]  # nothing to translate there
+    return _WithContexts().convertstore(store)
+
+
+def _add_what_po2xliff_leaves_out(unit, inputunit) -> None:
+    extra = [(CONTEXT, inputunit.getcontext())] if inputunit.getcontext() else []
+    flags = _flags(inputunit)
+    if flags:
+        extra.append((FLAGS, ", ".join(flags)))
+    if extra:
+        unit.createcontextgroup("po-entry", extra, purpose="information")
+    limit = next((int(flag.split(":", 1)[1]) for flag in flags if flag.startswith("max-length:")
+                  and flag.split(":", 1)[1].isdigit()), None)
+    if limit is not None:
+        for element in _trans_units(unit):
+            element.set("maxwidth", str(limit))
+            element.set("size-unit", "char")
+
+
+def _flags(inputunit) -> list[str]:
+    """The entry's `#,` flags but fuzzy (the fuzzy state travels as XLIFF's approved attribute)."""
+    return [flag.strip() for comment in inputunit.typecomments for flag in comment.lstrip("#,").split(",")
+            if flag.strip() and flag.strip() != "fuzzy"]
+
+
+def _trans_units(unit) -> list:
+    element = unit.xmlelement
+    if element.tag.endswith("trans-unit"):
+        return [element]
+    return [child for child in element.iter() if child.tag.endswith("trans-unit")]
+
+
+@dataclass(frozen=True)
+class ImportedUnit:
+    context: str | None
+    source: str | tuple[str, ...]
+    target: str | tuple[str, ...]
+    fuzzy: bool
+    translator_comments: list[str]
+    line: int
+
+
+def read_xliff(data: bytes, display: str) -> tuple[str | None, list[ImportedUnit]]:
+    """The target language and the units of an XLIFF file, each converted by xliff2po."""
+    from translate.convert.xliff2po import xliff2po
+    from translate.storage import poxliff
+
+    if len(data) > MAX_BYTES:
+        raise NewsletterError(Problem(Location(display), f"larger than {MAX_BYTES // 1_000_000} MB",
+                                      "export one locale per file"))
+    try:
+        store = poxliff.PoXliffFile.parsestring(data)
+    except Exception as error:  # lxml's XMLSyntaxError and translate-toolkit's own complaints alike
+        line = getattr(error, "lineno", None)
+        raise NewsletterError(Problem(Location(display, line), f"not an XLIFF file: {error}",
+                                      "import the file the agency returned, as their tool saved it")) from None
+    units = [_imported(unit, xliff2po.converttransunit(unit)) for unit in store.units if not unit.isheader()]
+    return store.gettargetlanguage(), units
+
+
+def _imported(unit, converted) -> ImportedUnit:
+    contexts = [value for group in unit.getcontextgroups("po-entry") for kind, value in group if kind == CONTEXT]
+    source = tuple(converted.source.strings) if unit.hasplural() else str(converted.source)
+    target = tuple(str(form) for form in converted.target.strings) if unit.hasplural() else str(converted.target or "")
+    notes = converted.getnotes("translator")
+    return ImportedUnit(contexts[0] if contexts else None, source, target, converted.isfuzzy(),
+                        notes.split("\n") if notes else [], unit.xmlelement.sourceline or 0)
+
+
+def _filled(target: str | tuple[str, ...]) -> bool:
+    return all(target) if isinstance(target, tuple) else bool(target)
+
+
+def apply_units(catalog: Catalog, units: list[ImportedUnit], display: str, catalog_display: str) -> int:
+    """Write each unit's translation, fuzzy state and translator comments into the catalog.
+    Returns how many entries changed; a unit the catalog does not have is an error, nothing is applied."""
+    pairs = [(_entry(catalog, unit, display, catalog_display), unit) for unit in units]
+    return sum(_apply(message, unit, catalog.num_plurals) for message, unit in pairs)
+
+
+def _entry(catalog: Catalog, unit: ImportedUnit, display: str, catalog_display: str) -> Message:
+    message = catalog.get(unit.source, unit.context)
+    if message is None or message.id != unit.source:
+        english = unit.source[0] if isinstance(unit.source, tuple) else unit.source
+        context = f" (msgctxt {unit.context!r})" if unit.context else ""
+        raise NewsletterError(Problem(Location(display, unit.line), f"{_short(english)!r}{context} is not in {catalog_display}",
+                                      "export the locale again (newsletter i18n export) and send the agency the new file"))
+    return message
+
+
+def _apply(message: Message, unit: ImportedUnit, forms: int) -> bool:
+    before = (message.string, message.fuzzy, list(message.user_comments))
+    # XLIFF has a unit for the English singular and plural; the catalog has its language's forms (Chinese: one).
+    message.string = unit.target[:forms] if isinstance(unit.target, tuple) else unit.target
+    if unit.fuzzy and _filled(message.string):
+        message.flags.add("fuzzy")
+    else:
+        message.flags.discard("fuzzy")
+    message.user_comments = unit.translator_comments
+    return before != (message.string, message.fuzzy, list(message.user_comments))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+def export_locale(settings: Settings, locale: str, out: Path) -> Path:
+    """Write `<out>/<locale>.xlf` from the locale's catalog (read first, so a broken catalog stops here)."""
+    path = po_path(settings, locale)
+    display = settings.relative(path)
+    read_catalog(path, display, locale)
+    target = out / f"{locale}.xlf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_file_atomic(target, export_xliff(path.read_bytes(), display))
+    return target
+
+
+def import_file(settings: Settings, xliff: Path, display: str, locale: str | None = None) -> tuple[Path, int]:
+    """Bring an agency's XLIFF back into its locale's catalog; the catalog is rewritten only when it changed."""
+    language, units = read_xliff(_read(xliff, display), display)
+    locale = locale or _locale_of(language, settings, display)
+    path = po_path(settings, locale)
+    catalog_display = settings.relative(path)
+    catalog = read_catalog(path, catalog_display, locale)
+    changed = apply_units(catalog, units, display, catalog_display)
+    if changed:
+        write_file_atomic(path, catalog_bytes(catalog))
+    return path, changed
+
+
+def _locale_of(language: str | None, settings: Settings, display: str) -> str:
+    """The catalog an XLIFF belongs to, from its target-language (zh-Hans and zh_Hans alike)."""
+    wanted = (language or "").replace("-", "_")
+    if wanted in settings.target_locales:
+        return wanted
+    raise NewsletterError(Problem(Location(display), f"target-language {language!r} is not one of the target locales "
+                                  f"({', '.join(settings.target_locales)})", "give the catalog with --locale L"))
+
+
+def _read(path: Path, display: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NewsletterError(Problem(Location(display), "no such file", "give the path of the XLIFF file to import")) from None

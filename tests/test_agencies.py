@@ -1,0 +1,226 @@
+"""Agencies and tools: XLIFF export/import through translate-toolkit, the compendium as GNU msgmerge -C
+has it, and the Weblate component configuration that docs/translating.md gives."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+from babel.messages.pofile import read_po
+from lxml import etree
+from translate.storage import factory
+
+from newsletter.i18n.catalogs import read_catalog
+from newsletter.i18n.workflow import catalog_bytes
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
+XLIFF = "{urn:oasis:names:tc:xliff:document:1.1}"
+HEADING = "      - heading: What Are Exosomes?\n"
+CHANGED_HEADING = "      - heading: What Exactly Are Exosomes?\n"
+
+
+def po(project, locale):
+    return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
+
+
+def read(path):
+    with open(path, "rb") as handle:
+        return read_po(handle)
+
+
+def entries(path):
+    """(context, msgid) → (msgstr, fuzzy) of every live entry, as Babel reads the file."""
+    return {(m.context, m.id): (m.string, m.fuzzy) for m in read(path) if m.id}
+
+
+def give_the_catalogs_every_kind_of_entry(project, cli):
+    """A fuzzy entry with its previous English, an obsolete one, a translator's comment, an untranslated one."""
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
+    text = issue.read_text()
+    issue.write_text(text.replace("      - heading: Legality of Exosomes\n", "      - heading: Exosomes and the Law\n"))
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    for locale in TARGETS:
+        path = po(project, locale)
+        text = path.read_text(encoding="utf-8")
+        comment = "# Keep it short: it is also the web page title.\n"
+        text = text.replace('msgctxt "article title"', comment + 'msgctxt "article title"', 1)
+        path.write_text(text, encoding="utf-8")
+    assert cli("i18n", "update", cwd=project).returncode == 0  # the comment where translators' tools write it
+    text = (project / "locales/de/LC_MESSAGES/newsletter.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" in text and "#| msgid" in text and "#~ msgid" in text and 'msgstr ""\n\n' in text
+
+
+def blank(path) -> bytes:
+    """The catalog with every translation, fuzzy flag and translator comment taken out (an agency fills them)."""
+    original = path.read_bytes()
+    catalog = read_catalog(path, path.name, path.parent.parent.name)  # as the project reads it, `#|` lines included
+    for message in catalog:
+        if message.id:
+            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
+            message.flags.discard("fuzzy")
+            message.user_comments = []
+    path.write_bytes(catalog_bytes(catalog))
+    assert path.read_bytes() != original
+    return original
+
+
+def test_an_xliff_round_trip_leaves_every_catalog_byte_identical(project, cli):
+    give_the_catalogs_every_kind_of_entry(project, cli)
+    assert cli("i18n", "export", "--format", "xliff", cwd=project).returncode == 0
+    originals = {locale: blank(po(project, locale)) for locale in TARGETS}
+    files = [f"dist/xliff/{locale}.xlf" for locale in TARGETS]
+    done = cli("i18n", "import", *files, cwd=project)
+    assert done.returncode == 0, done.stderr
+    for locale in TARGETS:
+        assert po(project, locale).read_bytes() == originals[locale], locale
+
+
+def test_the_xliff_carries_contexts_comments_flags_limits_and_fuzzy_state(project, cli):
+    give_the_catalogs_every_kind_of_entry(project, cli)
+    cli("i18n", "export", cwd=project)
+    store = factory.getobject(str(project / "dist/xliff/de.xlf"))
+    assert store.gettargetlanguage() == "de"
+    root = etree.parse(str(project / "dist/xliff/de.xlf")).getroot()
+    subject = next(unit for unit in root.iter(f"{XLIFF}trans-unit")
+                   if unit.findtext(f"{XLIFF}source", "").startswith("Exosomes in plastic surgery"))
+    assert subject.get("maxwidth") == "60" and subject.get("size-unit") == "char"
+    contexts = {c.get("context-type"): c.text for c in subject.iter(f"{XLIFF}context")}
+    assert contexts["x-po-msgctxt"] == "email subject"
+    assert contexts["x-po-flags"] == "max-length:60"
+    assert "subject line of the email" in contexts["x-po-autocomment"]
+    fuzzy = next(unit for unit in root.iter(f"{XLIFF}trans-unit")
+                 if unit.findtext(f"{XLIFF}source") == "What Exactly Are Exosomes?")
+    assert fuzzy.get("approved") == "no"
+    assert fuzzy.find(f"{XLIFF}target").get("state") not in ("translated", "final", "signed-off")
+    commented = [unit for unit in root.iter(f"{XLIFF}trans-unit")
+                 if "Keep it short" in "".join(n.text or "" for n in unit.iter(f"{XLIFF}note"))]
+    assert len(commented) == 1
+
+
+def test_the_export_is_deterministic(project, cli):
+    cli("i18n", "export", cwd=project)
+    first = {locale: (project / f"dist/xliff/{locale}.xlf").read_bytes() for locale in TARGETS}
+    cli("i18n", "export", cwd=project)
+    assert {locale: (project / f"dist/xliff/{locale}.xlf").read_bytes() for locale in TARGETS} == first
+    assert b"/tmp" not in first["de"] and b'original="locales/de/LC_MESSAGES/newsletter.po"' in first["de"]
+
+
+def test_an_agencys_reviewed_translation_comes_back_approved(project, cli):
+    give_the_catalogs_every_kind_of_entry(project, cli)
+    cli("i18n", "export", "--locale", "de", cwd=project)
+    xliff = project / "dist/xliff/de.xlf"
+    tree = etree.parse(str(xliff))
+    unit = next(u for u in tree.iter(f"{XLIFF}trans-unit") if u.findtext(f"{XLIFF}source") == "What Exactly Are Exosomes?")
+    unit.set("approved", "yes")
+    unit.find(f"{XLIFF}target").text = "Was genau sind Exosomen?"
+    unit.find(f"{XLIFF}target").set("state", "translated")
+    tree.write(str(xliff), xml_declaration=True, encoding="UTF-8")
+    done = cli("i18n", "import", "dist/xliff/de.xlf", cwd=project)
+    assert done.returncode == 0 and "1 entry changed" in done.stderr
+    assert entries(po(project, "de"))[("section heading", "What Exactly Are Exosomes?")] == ("Was genau sind Exosomen?", False)
+    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "de"))], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_a_unit_the_catalog_does_not_have_is_refused_with_its_line(project, cli):
+    cli("i18n", "export", "--locale", "es", cwd=project)
+    xliff = project / "dist/xliff/es.xlf"
+    text = xliff.read_text(encoding="utf-8")
+    xliff.write_text(text.replace("<source>Unsubscribe</source>", "<source>Unsubscribe now</source>"), encoding="utf-8")
+    line = next(n for n, row in enumerate(xliff.read_text().splitlines(), 1) if "Unsubscribe now" in row) - 1
+    before = po(project, "es").read_bytes()
+    done = cli("i18n", "import", "dist/xliff/es.xlf", cwd=project)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: dist/xliff/es.xlf:{line}: 'Unsubscribe now' is not in "
+                                  "locales/es/LC_MESSAGES/newsletter.po")
+    assert po(project, "es").read_bytes() == before
+
+
+NEW_PARAGRAPH = "Our office is closed on the 24th and 25th of December."
+
+
+def test_a_compendium_fills_what_gnu_msgmerge_C_fills(project, cli, tmp_path):
+    """The same compendium given to `newsletter i18n update --compendium` and to `msgmerge -N -C`."""
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text().replace(
+        "      - paragraphs:\n          - >-\n", f"      - paragraphs:\n          - {NEW_PARAGRAPH}\n          - >-\n", 1))
+    catalog = po(project, "de")
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "Kontakt"', 'msgstr ""'), encoding="utf-8")
+    compendium = tmp_path / "clinic-de.po"
+    compendium.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\n'
+        f'msgid "{NEW_PARAGRAPH}"\nmsgstr "Unsere Praxis ist am 24. und 25. Dezember geschlossen."\n\n'
+        'msgctxt "button"\nmsgid "Contact Us"\nmsgstr "Kontaktieren Sie uns"\n\n'
+        'msgid "Contact Us"\nmsgstr "Ohne Kontext: nie genommen"\n\n'
+        '#, fuzzy\nmsgctxt "button"\nmsgid "FAQs"\nmsgstr "Schon übersetzt: nie genommen"\n\n'
+        'msgid "Unsubscribe"\nmsgstr "Anders übersetzt: nie genommen"\n', encoding="utf-8")
+    gnu = tmp_path / "gnu"
+    gnu.mkdir()
+    shutil.copy(catalog, gnu / "de.po")
+    assert cli("i18n", "extract", cwd=project).returncode == 0
+    merged = subprocess.run(["msgmerge", "-q", "-N", "-C", str(compendium), "-o", str(gnu / "merged.po"), str(gnu / "de.po"),
+                             str(project / "locales/newsletter.pot")], capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stderr
+
+    done = cli("i18n", "update", "--locale", "de", "--compendium", str(compendium), cwd=project)
+    assert done.returncode == 0, done.stderr
+    ours, theirs = entries(catalog), entries(gnu / "merged.po")
+    assert ours == theirs
+    assert ours[(None, NEW_PARAGRAPH)] == ("Unsere Praxis ist am 24. und 25. Dezember geschlossen.", False)
+    assert ours[("button", "Contact Us")] == ("Kontaktieren Sie uns", False)
+    assert ours[(None, "Unsubscribe")][0] != "Anders übersetzt: nie genommen"
+
+
+def weblate_component() -> dict:
+    text = (REPO / "docs/translating.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n# Weblate component\n(.*?)```", text, re.DOTALL)
+    assert block, "docs/translating.md has no Weblate component block"
+    return yaml.safe_load(block.group(1))
+
+
+
+def test_the_weblate_component_in_the_docs_matches_the_project(project):
+    component = weblate_component()
+    assert component["file_format"] == "po"
+    found = sorted(path.relative_to(project).as_posix() for path in project.glob(component["filemask"]))
+    assert found == sorted(f"locales/{locale}/LC_MESSAGES/newsletter.po" for locale in TARGETS)
+    assert read(project / component["new_base"]).locale is None  # a template, not a translation
+    assert component["template"] == ""  # bilingual: the English is each entry's msgid
+    assert "md-text" in component["check_flags"]
+    assert {addon["name"] for addon in component["addons"]} >= {"weblate.gettext.msgmerge"}
+
+
+def test_weblates_msgmerge_add_on_keeps_what_the_project_needs(project, cli):
+    """The add-on runs `msgmerge --previous` on every file of the mask with the template, when it changes."""
+    component = weblate_component()
+    addon = next(addon for addon in component["addons"] if addon["name"] == "weblate.gettext.msgmerge")
+    assert addon["configuration"]["previous"] is True
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
+    assert cli("i18n", "extract", cwd=project).returncode == 0
+    before = {locale: entries(po(project, locale)) for locale in TARGETS}
+    for path in project.glob(component["filemask"]):
+        done = subprocess.run(["msgmerge", "-q", "--previous", "-o", str(path), str(path), str(project / component["new_base"])],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+    for locale in TARGETS:
+        heading = next(m for m in read(po(project, locale)) if m.id == "What Exactly Are Exosomes?")
+        assert heading.fuzzy and heading.string == before[locale][("section heading", "What Are Exosomes?")][0]
+    assert cli("i18n", "check", cwd=project).returncode == 0
+    # Limits hold even where msgmerge dropped the flag it does not know, and update writes the flags back.
+    german = po(project, "de")
+    german.write_text(german.read_text(encoding="utf-8").replace(
+        'msgstr "Beratungstermin vereinbaren"', 'msgstr "Vereinbaren Sie noch heute Ihren Beratungstermin"'), encoding="utf-8")
+    done = cli("i18n", "check", "--locale", "de", cwd=project)
+    assert done.returncode == 1 and "max-length: 48 columns wide, over the limit of 30" in done.stdout
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    for locale in TARGETS:
+        subject = next(m for m in read(po(project, locale)) if m.context == "email subject")
+        assert "max-length:60" in subject.flags

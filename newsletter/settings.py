@@ -64,6 +64,24 @@ class CheckSettings:
 
 
 @dataclass(frozen=True)
+class GateRule:
+    """What a language needs to ship this month: a share of the issue's strings translated, and at most
+    so many failed translation checks (None: not counted)."""
+
+    min_translated: float = 0.0  # percent
+    max_failed_checks: int | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseGate:
+    default: GateRule = field(default_factory=GateRule)
+    overrides: dict[str, GateRule] = field(default_factory=dict)
+
+    def rule_for(self, locale: str) -> GateRule:
+        return self.overrides.get(locale, self.default)
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     brand: Brand
@@ -75,6 +93,7 @@ class Settings:
     link_overrides: dict[str, Links] = field(default_factory=dict)
     utm: dict[str, str] = field(default_factory=dict)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    release_gate: ReleaseGate = field(default_factory=ReleaseGate)
 
     @property
     def issues_dir(self) -> Path:
@@ -127,7 +146,7 @@ def load_settings(root: Path | None = None) -> Settings:
     problems = ProblemList()
     top = Fields(compose(path, SETTINGS_FILE), SETTINGS_FILE, "", problems,
                  ("brand", "sender", "postal_address", "source_locale", "target_locales", "links", "utm",
-                  "checks"))
+                  "checks", "release_gate"))
     settings = _read(root, top, problems)
     problems.raise_if_any()
     return settings
@@ -145,11 +164,61 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     utm = {key: utm_fields.text(key, required=False) for key in ("source", "medium", "campaign")} if utm_fields else {}
     postal = top.text("postal_address")
     checks = _checks(top.mapping("checks", ("spam_threshold",), required=False))
-    if None in (brand, sender, source, default_links, postal, checks) or None in targets:
+    gate = _release_gate(top.mapping("release_gate", GATE_FIELDS + ("overrides",), required=False), problems)
+    if None in (brand, sender, source, default_links, postal, checks, gate) or None in targets:
         return None
     return Settings(root=root, brand=brand, sender=sender, postal_address=postal, source_locale=source,
                     target_locales=tuple(targets), links=default_links, link_overrides=overrides,
-                    utm={key: value for key, value in utm.items() if value}, checks=checks)
+                    utm={key: value for key, value in utm.items() if value}, checks=checks, release_gate=gate)
+
+
+GATE_FIELDS = ("min_translated", "max_failed_checks")
+
+
+def _release_gate(fields: Fields | None, problems: ProblemList) -> ReleaseGate | None:
+    """release_gate: the minimum for a language to ship, with per-locale overrides (all optional)."""
+    if fields is None:
+        return ReleaseGate()
+    default = _gate_rule(fields, GateRule())
+    overrides = {}
+    node = fields.values.get("overrides")
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            locale = _locale_value(str(key_node.value), fields, problems, "overrides")
+            sub = Fields(value_node, fields.file, f"release_gate.overrides.{key_node.value}", problems, GATE_FIELDS)
+            rule = _gate_rule(sub, default or GateRule())
+            if locale and rule:
+                overrides[locale] = rule
+    elif node is not None:
+        problems.add(fields.location("overrides"), "expected a mapping of locale: minimums")
+    return ReleaseGate(default, overrides) if default else None
+
+
+def _gate_rule(fields: Fields, inherited: GateRule) -> GateRule | None:
+    percent = _number(fields, "min_translated", 100, "a percentage from 0 to 100, such as 95")
+    most = _number(fields, "max_failed_checks", 10_000, "a whole number of failed checks, such as 0", whole=True)
+    if _INVALID in (percent, most):
+        return None
+    return GateRule(inherited.min_translated if percent is None else percent,
+                    inherited.max_failed_checks if most is None else int(most))
+
+
+_INVALID = -1.0
+
+
+def _number(fields: Fields, key: str, high: float, hint: str, whole: bool = False) -> float | None:
+    """An optional number from 0 to `high`: None when absent, _INVALID (reported) when it is not one."""
+    value = fields.text(key, required=False)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = _INVALID
+    if not 0 <= number <= high or (whole and number != int(number)):
+        fields.problems.add(fields.location(key), f"expected {hint.split(',')[0]}, got {value!r}", f"write {hint}")
+        return _INVALID
+    return number
 
 
 COLOR_KEYS = ("primary_color", "text_color", "background_color")

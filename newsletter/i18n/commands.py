@@ -55,15 +55,19 @@ def _import(args, settings: Settings) -> None:
 
 def _status(args, settings: Settings) -> int:
     from newsletter.content import find_issue
+    from newsletter.i18n.gate import gate_issue
     from newsletter.i18n.status import project_status, status_table
 
     if args.issue:
         find_issue(settings, args.issue)
     rows = project_status(settings, args.issue)
+    gates = {gate.locale: gate for gate in gate_issue(settings, args.issue)}
     if args.format == "json":
-        print(json.dumps([row.as_dict() for row in rows], indent=2))
+        print(json.dumps([{**row.as_dict(), "ships": gates[row.locale].ships, "held_back_because": gates[row.locale].reasons()}
+                          for row in rows], indent=2, ensure_ascii=False))
     else:
-        print(status_table(rows))
+        print(status_table(rows, {locale: gate.ships for locale, gate in gates.items()}))
+        _print_gate(settings, list(gates.values()))
     if args.min_coverage is not None:
         low = [row for row in rows if row.percent < args.min_coverage]
         for row in low:
@@ -71,6 +75,16 @@ def _status(args, settings: Settings) -> int:
                   file=sys.stderr)
         return 1 if low else 0
     return 0
+
+
+def _print_gate(settings: Settings, gates: list) -> None:
+    """Which locales would ship this month, and why the others would not (release_gate in newsletter.yaml)."""
+    shipped = [settings.source_locale, *(gate.locale for gate in gates if gate.ships)]
+    print(f"ships: {', '.join(shipped)}")
+    for gate in gates:
+        if not gate.ships:
+            print(f"held back: {gate.locale}: {'; '.join(gate.reasons())} — its subscribers get the "
+                  f"{settings.source_locale} email")
 
 
 def _check(args, settings: Settings) -> int:

@@ -31,7 +31,7 @@ class LocaleStatus:
         return {**asdict(self), "total": self.total, "percent": self.percent}
 
 
-def _belongs(message: Message, issue: str | None) -> bool:
+def belongs_to_issue(message: Message, issue: str | None) -> bool:
     """An entry counts for an issue when it comes from that issue's file or from the templates."""
     if issue is None:
         return True
@@ -48,7 +48,7 @@ def _state(message: Message) -> str:
 def catalog_status(catalog: Catalog, locale: str, issue: str | None = None) -> LocaleStatus:
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     for message in catalog:
-        if message.id and _belongs(message, issue):
+        if message.id and belongs_to_issue(message, issue):
             counts[_state(message)] += 1
     obsolete = len(catalog.obsolete) if issue is None else 0
     return LocaleStatus(locale, issue, obsolete=obsolete, **counts)
@@ -59,10 +59,15 @@ def project_status(settings: Settings, issue: str | None = None, locales: tuple[
             for locale in locales or settings.target_locales]
 
 
-def status_table(rows: list[LocaleStatus]) -> str:
-    header = ("locale", "issue", "translated", "fuzzy", "untranslated", "obsolete", "percent")
+def status_table(rows: list[LocaleStatus], ships: dict[str, bool] | None = None) -> str:
+    """The progress table; with the release gate's verdicts, a last column saying which locales ship."""
+    header = ("locale", "issue", "translated", "fuzzy", "untranslated", "obsolete", "percent") + (("ships",) if ships else ())
     lines = [header] + [(r.locale, r.issue or "all", str(r.translated), str(r.fuzzy), str(r.untranslated),
-                         str(r.obsolete), f"{r.percent:.1f}%") for r in rows]
+                         str(r.obsolete), f"{r.percent:.1f}%") + ((_yes(ships.get(r.locale)),) if ships else ()) for r in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(w) if i >= 2 else cell.ljust(w) for i, (cell, w) in
+    return "\n".join("  ".join(cell.rjust(w) if 2 <= i <= 6 else cell.ljust(w) for i, (cell, w) in
                                enumerate(zip(line, widths))).rstrip() for line in lines)
+
+
+def _yes(ships: bool | None) -> str:
+    return "yes" if ships else "no"

@@ -92,6 +92,13 @@ class Previews:
         return LocaleView(build.emails[0], version, tuple(report.warnings), tuple(report.errors),
                           tuple(asdict(finding) for finding in qa), build)
 
+    def gates(self, issue_id: str) -> dict[str, dict]:
+        """Per target locale, whether it would ship this month and why not (the export's release gate)."""
+        from newsletter.i18n.gate import gate_issue
+
+        self.issue(issue_id)  # a broken issue is reported as such, not as a gate problem
+        return {gate.locale: gate.as_dict() for gate in gate_issue(self.settings, issue_id)}
+
     def translator_view(self, issue_id: str, locale: str) -> tuple[str, list[MarkedMessage]]:
         """The email with every translated string in a <span data-msg=N>, and the table N → entry."""
         issue = self.issue(issue_id)

@@ -81,8 +81,10 @@ def issue_summary(request: Request) -> JSONResponse:
     if chosen is None:
         return _not_found()
     previews, locales = _previews(request), []
+    gates = _gates(previews, chosen[0])
     for locale in previews.locales:
-        entry = {"locale": locale, "name": locale_name(locale), "pseudo": locale not in previews.settings.locales}
+        entry = {"locale": locale, "name": locale_name(locale), "pseudo": locale not in previews.settings.locales,
+                 **({"ships": gates[locale]["ships"], "held_back_because": gates[locale]["reasons"]} if locale in gates else {})}
         try:
             view = previews.view(chosen[0], locale, with_qa=False)
             entry.update(coverage=view.email.coverage, dir=view.email.dir, version=view.version)
@@ -90,6 +92,14 @@ def issue_summary(request: Request) -> JSONResponse:
             entry["problems"] = problem_dicts(error)
         locales.append(entry)
     return _json({"issue": chosen[0], "locales": locales})
+
+
+def _gates(previews, issue_id: str) -> dict[str, dict]:
+    """The release gate of each target locale; none while a catalog or the issue cannot be read (shown elsewhere)."""
+    try:
+        return previews.gates(issue_id)
+    except NewsletterError:
+        return {}
 
 
 def locale_view(request: Request) -> JSONResponse:

@@ -82,11 +82,18 @@ async function loadSummary() {
   $("locales").replaceChildren(...data.locales.map((entry) => {
     const button = el("button", { "data-locale": entry.locale, title: entry.name, className: entry.locale === state.locale ? "active" : "" },
       el("span", { class: "locale-code" }, entry.locale),
-      el("span", { class: `coverage ${coverageClass(entry)}`, title: "strings shown translated" }, coverageText(entry)));
+      el("span", { class: `coverage ${coverageClass(entry)}`, title: "strings shown translated" }, coverageText(entry)),
+      ...shipsBadge(entry));
     button.addEventListener("click", () => choose({ locale: entry.locale }));
     return button;
   }));
   if (state.tab === "all") renderAllLocales();
+}
+
+// The release gate: a locale held back this month is not exported; its subscribers get the default email.
+function shipsBadge(entry) {
+  if (entry.ships !== false) return [];
+  return [el("span", { class: "held-back", title: `not shipped this month: ${entry.held_back_because.join("; ")}` }, "held back")];
 }
 
 // ---- the chosen locale: inbox line, side panel, stage
@@ -304,7 +311,7 @@ function localeCard(grid, entry) {
   const existing = grid.querySelector(`[data-card="${entry.locale}"]`);
   if (existing && existing.dataset.version === String(entry.version)) return existing;
   const header = el("div", { class: "frame-label" }, `${entry.locale} · ${entry.name}`,
-    el("span", { class: `coverage ${coverageClass(entry)}` }, coverageText(entry)));
+    el("span", { class: `coverage ${coverageClass(entry)}` }, coverageText(entry)), ...shipsBadge(entry));
   const body = entry.problems
     ? el("div", { class: "card-problem" }, ...entry.problems.map((problem) => el("code", {}, problem.text)))
     : el("iframe", { title: `${entry.locale} at 375 px`, sandbox: "allow-same-origin", src: emailUrl(entry.locale, entry.version) });

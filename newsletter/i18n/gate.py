@@ -1,0 +1,69 @@
+"""The release gate: which languages ship this month.
+
+A build falls back to English string by string, which can make an email half Spanish, half
+English. The gate decides per language, before the export: a locale whose share of the issue's
+strings translated is below its minimum, or whose catalog has more failed translation checks
+than allowed (`release_gate` in newsletter.yaml), is left out of the export, and the send plan
+gives its subscribers the default locale's email. The source locale always ships.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsletter.i18n.catalogs import load_catalog
+from newsletter.i18n.review import review_catalogs
+from newsletter.i18n.status import belongs_to_issue, catalog_status
+from newsletter.settings import GateRule, Settings
+
+
+@dataclass(frozen=True)
+class LocaleGate:
+    locale: str
+    translated: float  # percent of the issue's strings, as `newsletter i18n status ISSUE` counts them
+    failed_checks: int  # findings of `newsletter i18n check` on the issue's strings
+    rule: GateRule
+
+    @property
+    def ships(self) -> bool:
+        return not self.reasons()
+
+    def reasons(self) -> list[str]:
+        """Why the locale is held back; empty when it ships."""
+        reasons = []
+        if self.translated < self.rule.min_translated:
+            reasons.append(f"{self.translated:.1f}% translated, below the minimum of {self.rule.min_translated:g}%")
+        if self.rule.max_failed_checks is not None and self.failed_checks > self.rule.max_failed_checks:
+            reasons.append(f"{self.failed_checks} failed translation check(s), more than the {self.rule.max_failed_checks} "
+                           "allowed (newsletter i18n check)")
+        return reasons
+
+    def as_dict(self) -> dict:
+        return {"locale": self.locale, "ships": self.ships, "translated": self.translated,
+                "failed_checks": self.failed_checks, "reasons": self.reasons()}
+
+
+def gate_locale(settings: Settings, locale: str, issue_id: str | None) -> LocaleGate:
+    catalog = load_catalog(settings, locale)
+    status = catalog_status(catalog, locale, issue_id)
+    lines = {message.lineno for message in catalog if message.id and belongs_to_issue(message, issue_id)}
+    failed = sum(1 for finding in review_catalogs(settings, [locale]) if finding.line in lines)
+    return LocaleGate(locale, status.percent, failed, settings.release_gate.rule_for(locale))
+
+
+def gate_issue(settings: Settings, issue_id: str | None, locales: list[str] | None = None) -> list[LocaleGate]:
+    """The gate of every target locale (or the chosen ones) for one issue (None: the whole catalog)."""
+    return [gate_locale(settings, locale, issue_id) for locale in locales or settings.target_locales
+            if locale in settings.target_locales]
+
+
+def held_back(settings: Settings, issue_id: str, locales: list[str]) -> list[LocaleGate]:
+    """The chosen locales the gate keeps out of this issue's export."""
+    return [gate for gate in gate_issue(settings, issue_id, locales) if not gate.ships]
+
+
+def held_back_line(gate: LocaleGate, default_locale: str) -> str:
+    """What the export says, loudly, about a locale it leaves out."""
+    return (f"{gate.locale} is not shipped this month: {'; '.join(gate.reasons())} — its subscribers get the "
+            f"{default_locale} email; translate and check locales/{gate.locale}/LC_MESSAGES/newsletter.po, or lower "
+            "release_gate in newsletter.yaml")

@@ -79,6 +79,10 @@ def cmd_build(args) -> int:
 
 
 def cmd_i18n(args) -> int:
+    if args.verb == "screenshots":  # renders the email in Chromium: the preview's translator mode, not the catalogs'
+        from newsletter.preview.screenshots import run_command
+
+        return run_command(args, _settings(args))
     from newsletter.i18n import commands
 
     return commands.run(args, _settings(args))
@@ -132,7 +136,7 @@ def _add_build(sub) -> None:
 
 
 def _add_i18n(sub) -> None:
-    parser = sub.add_parser("i18n", help="translators' commands: extract, init, update, compile, status, check, export, import")
+    parser = sub.add_parser("i18n", help="translators' commands: catalogs, checks, XLIFF, screenshots")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
     verbs.add_parser("extract", help="write locales/newsletter.pot from issues and templates")
     init = verbs.add_parser("init", help="start a catalog for a new locale")
@@ -154,6 +158,10 @@ def _add_i18n(sub) -> None:
     import_ = verbs.add_parser("import", help="bring an agency's XLIFF back into its catalog")
     import_.add_argument("files", nargs="+", metavar="FILE.xlf")
     import_.add_argument("--locale", metavar="L", help="the catalog to import into (default: the file's target-language)")
+    shots = verbs.add_parser("screenshots", help="one picture per string, showing where it sits in the email (Chromium)")
+    shots.add_argument("issue", nargs="?", metavar="ISSUE", help="issue id (default: the newest)")
+    shots.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
+    shots.add_argument("--out", metavar="DIR", help="output folder (default: dist/screenshots/ in the project)")
     check = verbs.add_parser("check", help="check every translation against its English source")
     check.add_argument("--locale", action="append", metavar="L")
     check.add_argument("--format", choices=("text", "json"), default="text")

@@ -6,6 +6,7 @@ Only the preview renders with marks on. Inside tags (attributes such as alt) and
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -32,9 +33,28 @@ def _as_character(reference: re.Match) -> str:
 def marks_to_spans(html: str) -> str:
     html = _MARK_REFERENCE.sub(_as_character, html)
     head, body_tag, rest = html.partition("<body")
-    body = _TAG.sub(lambda tag: strip_marks(tag.group()), body_tag + rest)
-    body = _OPENING.sub(lambda found: f'<span data-msg="{found.group(1).translate(_TO_DIGITS)}">', body)
-    return strip_marks(head) + body.replace(MARK_END, "</span>")
+    body = _TAG.sub(lambda tag: _tag_without_marks(tag.group()), body_tag + rest)
+    return strip_marks(head) + _spans(body)
+
+
+def _spans(text: str) -> str:
+    text = _OPENING.sub(lambda found: f'<span data-msg="{found.group(1).translate(_TO_DIGITS)}">', text)
+    return text.replace(MARK_END, "</span>")
+
+
+def _tag_without_marks(tag: str) -> str:
+    """A tag whose attribute (an image's alt text) carried a string: the marks go, the tag says which string."""
+    found = _OPENING.search(tag)
+    tag = strip_marks(tag)
+    if found is None or tag.startswith("</"):
+        return tag
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return f'{tag[:end]} data-msg-attr="{found.group(1).translate(_TO_DIGITS)}"{tag[end:]}'
+
+
+def marked_text_to_spans(text: str) -> str:
+    """Plain text (the text part, the subject line) as HTML, its marked strings as spans."""
+    return _spans(html.escape(text, quote=False))
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,7 @@ class MarkedMessage:
     state: str  # translated, fuzzy, untranslated, refused, source, pseudo
     detail: str
     translation: str
+    screenshot: str = ""  # URL of its picture (newsletter i18n screenshots), when one was taken
 
 
 def marked_messages(translator: Translator, settings: Settings) -> list[MarkedMessage]:

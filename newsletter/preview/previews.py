@@ -9,7 +9,8 @@ back from the cache. Issues and catalogs are parsed through the build's per-file
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 from babel import Locale
 
@@ -20,6 +21,7 @@ from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
 from newsletter.i18n.catalogs import translator_for
 from newsletter.preview.marks import MarkedMessage, marked_messages, marks_to_spans
+from newsletter.preview.screenshots import picture_name
 from newsletter.render import IssueBuild, RenderedEmail, render_email
 from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings, load_settings
@@ -47,6 +49,18 @@ def problem_dicts(error: NewsletterError) -> list[dict]:
 
 def locale_name(locale: str) -> str:
     return PSEUDO_NAMES.get(locale) or Locale.parse(locale).get_display_name("en")
+
+
+def screenshot_path(settings: Settings, issue_id: str, locale: str, name: str) -> Path:
+    """Where `newsletter i18n screenshots` writes a picture (its default output folder)."""
+    return settings.root / "dist" / "screenshots" / issue_id / locale / name
+
+
+def _with_picture(message: MarkedMessage, settings: Settings, issue_id: str, locale: str) -> MarkedMessage:
+    name = picture_name(message.context, message.msgid)
+    if not screenshot_path(settings, issue_id, locale, name).is_file():
+        return message
+    return replace(message, screenshot=f"/screenshots/{issue_id}/{locale}/{name}")
 
 
 class Previews:
@@ -106,7 +120,9 @@ class Previews:
             translator = translator_for(self.settings, locale)
             translator.marks = []
             email = render_email(issue, self.settings, locale, translator)
-        return marks_to_spans(email.html), marked_messages(translator, self.settings)
+        messages = [_with_picture(message, self.settings, issue_id, locale)
+                    for message in marked_messages(translator, self.settings)]
+        return marks_to_spans(email.html), messages
 
     def checks(self, issue_id: str, locale: str) -> list[dict] | None:
         """Findings of the pre-send checks (`newsletter check`); None where they are not available."""

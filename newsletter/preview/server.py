@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from newsletter.errors import NewsletterError
-from newsletter.preview.previews import Previews, locale_name, problem_dicts
+from newsletter.preview.previews import Previews, locale_name, problem_dicts, screenshot_path
 from newsletter.preview.watcher import Hub, watch
 
 PAGE_FOLDER = Path(__file__).parent / "page"
@@ -151,6 +152,21 @@ def email_html(request: Request) -> Response:
     return Response(html, media_type="text/html", headers={**COMMON_HEADERS, "Content-Security-Policy": EMAIL_POLICY})
 
 
+_PICTURE = re.compile(r"^[a-z0-9-]+-[0-9a-f]{10}\.png$")
+
+
+def screenshot(request: Request) -> Response:
+    """A context picture written by `newsletter i18n screenshots`, for translator mode; nothing else of dist/."""
+    issue, locale, name = (request.path_params[key] for key in ("issue", "locale", "name"))
+    previews = _previews(request)
+    if issue not in previews.issue_ids() or locale not in previews.locales or not _PICTURE.match(name):
+        return _not_found()
+    path = screenshot_path(previews.settings, issue, locale, name)
+    if not path.is_file():
+        return _not_found()
+    return Response(path.read_bytes(), media_type="image/png", headers=COMMON_HEADERS)
+
+
 async def events(request: Request) -> StreamingResponse:
     return StreamingResponse(request.app.state.hub.stream(), media_type="text/event-stream", headers=COMMON_HEADERS)
 
@@ -164,6 +180,7 @@ ROUTES = [
     Route("/api/issues/{issue}/{locale}/translator", translator_view),
     Route("/api/issues/{issue}/{locale}/checks", checks),
     Route("/email/{issue}/{locale}.html", email_html),
+    Route("/screenshots/{issue}/{locale}/{name}", screenshot),
     Route("/events", events),
 ]
 

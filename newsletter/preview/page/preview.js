@@ -287,6 +287,8 @@ function showMessage(message) {
     ["Translation", message.translation || "—"],
     ["Note", message.detail || null],
     ["English from", el("code", {}, message.source)],
+    ["Picture", message.screenshot ? el("img", { class: "context-picture", src: message.screenshot,
+      alt: `where the string sits in the email (${message.context || "no context"})` }) : null],
   ];
   $("message-details").replaceChildren(...rows.filter(([, value]) => value !== null)
     .flatMap(([name, value]) => [el("dt", {}, name), el("dd", { "data-field": name }, value)]));

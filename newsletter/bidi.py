@@ -23,6 +23,10 @@ _TAG = re.compile(r"(<[^>]*>)")
 _MERGE_TAG = re.compile(r"(\[\[[^\]]*\]\])")
 _ENTITY = re.compile(r"&#?\w+;")
 _FORCED_RTL = re.compile(f"{_RLO}[^{_PDF}]*{_PDF}")
+# Private-use characters are the preview's invisible translator-mode marks; Unicode gives them a
+# left-to-right class, which would start a run inside a mark and split it from its string. Seen as
+# spaces, they are never inside a run.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _RTL_CLASSES = "".join(chr(c) for c in range(0x590, 0x900) if unicodedata.bidirectional(chr(c)) in ("R", "AL", "AN"))
 _NOT_RTL = re.compile(f"[^{re.escape(_RTL_CLASSES)}\ufb1d-\ufdff\ufe70-\ufeff]+")
 # What stays outside an isolated run, in the right-to-left sentence around it.
@@ -57,7 +61,7 @@ def _isolate_latin(text: str) -> str:
 def _shadow(text: str) -> str:
     """The text as the direction of its characters sees it, same length: an entity is one neutral
     symbol, and ar_XB's forced right-to-left English counts as right-to-left letters."""
-    text = _ENTITY.sub(lambda m: "~" * len(m.group()), text)
+    text = _PRIVATE_USE.sub(" ", _ENTITY.sub(lambda m: "~" * len(m.group()), text))
     return _FORCED_RTL.sub(lambda m: "\u05d0" * len(m.group()), text)
 
 

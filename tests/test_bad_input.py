@@ -184,7 +184,7 @@ def test_broken_po_file_names_the_catalog_and_line(project, cli):
     po.write_text("\n".join(lines) + "\n")
     result = cli("build", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"error: locales/de/LC_MESSAGES/newsletter.po:{index + 1}: invalid PO syntax" in result.stderr
+    assert f"error: locales/de/LC_MESSAGES/newsletter.po:{index + 1}:8: this quoted string has no closing quote" in result.stderr
     assert not (project / "dist" / "2026-11").exists()
 
 

@@ -42,6 +42,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     except FileNotFoundError:
         raise NewsletterError(Problem(Location(display), "catalog not found",
                                       f"create it with: newsletter i18n init {locale}")) from None
+    data = data.removeprefix(_UTF8_BOM)  # Windows editors save UTF-8 with one; it is no part of the text
     _check_lines(data, display)
     try:
         import io
@@ -60,6 +61,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
 # Babel cannot read it: the line is blanked for Babel (line numbers stay right) and read here.
 _OBSOLETE_PREVIOUS = re.compile(rb"^[ \t]*#~[ \t]*\|[^\r\n]*", re.MULTILINE)
 _OBSOLETE_PREVIOUS_LINE = re.compile(_OBSOLETE_PREVIOUS.pattern.decode())
+_UTF8_BOM = "\ufeff".encode()
 _PO_HINT = "fix the entry, or run msgfmt -c on the file to see more"
 _MISSING_MSGSTR = re.compile(r"missing msgstr for msgid '(.*)'", re.DOTALL)
 _PLURAL_FORM = re.compile(r"^(?:#~)?\s*msgstr\[(\d+)\]")
@@ -166,11 +168,33 @@ def _check_lines(data: bytes, display: str) -> None:
         if not stripped or stripped.startswith("#"):
             continue
         if not _PO_LINE.match(stripped):
-            raise NewsletterError(Problem(Location(display, number), f"invalid PO syntax: {stripped[:60]!r}",
-                                          'each line must be a keyword followed by a "quoted string"'))
+            raise NewsletterError(_syntax_problem(line, Location(display, number)))
         problem = _keyword_problem(stripped.split(" ", 1)[0], entry, number)
         if problem:
             raise NewsletterError(Problem(Location(display, number, None, problem[0]), problem[1], problem[2]))
+
+
+def _syntax_problem(line: str, where: Location) -> Problem:
+    opening = _unclosed_quote(line)
+    if opening is not None:
+        return Problem(replace(where, column=opening), "this quoted string has no closing quote",
+                       'end it with " on the same line')
+    return Problem(where, f"invalid PO syntax: {line.strip()[:60]!r}",
+                   'each line must be a keyword followed by a "quoted string"')
+
+
+def _unclosed_quote(line: str) -> int | None:
+    """The 1-based column of the quote that opens a string never closed on its line (a PO string ends on
+    its own line), or None."""
+    opening, escaped = None, False
+    for column, char in enumerate(line, start=1):
+        if opening is not None and char == "\\" and not escaped:
+            escaped = True
+            continue
+        if char == '"' and not escaped:
+            opening = column if opening is None else None
+        escaped = False
+    return opening
 
 
 def _keyword_problem(keyword: str, entry: dict[str, int], number: int) -> tuple[str, str, str] | None:

@@ -24,6 +24,7 @@ from newsletter import bidi, inline
 from newsletter.content import Issue
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import Fallback, Translator, check_all, translator_for
+from newsletter.i18n.markup import as_html
 from newsletter.settings import Settings, babel_locale
 
 TEXT_WIDTH = 72
@@ -37,6 +38,8 @@ class MergeTags:
 
     @staticmethod
     def first_name(fallback: str) -> str:
+        if isinstance(fallback, Markup):  # a translation already escaped for HTML: it must stay escaped once
+            return Markup("[[first_name|{}]]").format(fallback)
         return f"[[first_name|{fallback}]]"
 
 
@@ -103,6 +106,7 @@ def environment(templates_dir: Path, compiled_dir: Path | None = None) -> jinja2
         auto_reload=True,
         bytecode_cache=_CompiledTemplates(str(compiled_dir)) if compiled_dir else None,
     )
+    env.newstyle_gettext = True  # the gettext functions format their string: see _install
     return env
 
 
@@ -136,14 +140,40 @@ def prepare(settings: Settings, locales: tuple[str, ...]) -> None:
 
 
 def _install(env: jinja2.Environment, translator: Translator, template: str) -> None:
+    """Jinja's newstyle gettext (`_("Hello %(name)s", name=…)` formats the string), except that a translation
+    is text: in HTML it is escaped but for the markup its English has (Jinja would mark it safe whole), and
+    a translation that cannot be formatted shows the English and is reported at its PO line."""
     source = f"templates/{template}"
-    env.install_gettext_callables(
-        gettext=lambda s: translator.lookup(s, None, source),
-        ngettext=lambda s, p, n: translator.lookup(s, None, source, p, n),
-        pgettext=lambda c, s: translator.lookup(s, c, source),
-        npgettext=lambda c, s, p, n: translator.lookup(s, c, source, p, n),
-        newstyle=True,
-    )
+
+    def translated(context: jinja2.runtime.Context, msgid: str, msgctxt: str | None, plural: str | None,
+                   count: int | None, variables: dict) -> str:
+        html = context.eval_ctx.autoescape
+
+        def finish(english: str, text: str) -> str:
+            if html:
+                text = Markup(english) if text == english else as_html(english, text)  # the English is the template's
+            return text % variables
+
+        shown = translator.lookup(msgid, msgctxt, source, plural, count, finish)
+        return Markup(shown) if html else shown  # escaped by finish(); translator mode's marks are no markup
+
+    @jinja2.pass_context
+    def gettext(context, msgid: str, **variables) -> str:
+        return translated(context, msgid, None, None, None, variables)
+
+    @jinja2.pass_context
+    def ngettext(context, singular: str, plural: str, count: int, **variables) -> str:
+        return translated(context, singular, None, plural, count, {"num": count, **variables})
+
+    @jinja2.pass_context
+    def pgettext(context, msgctxt: str, msgid: str, **variables) -> str:
+        return translated(context, msgid, msgctxt, None, None, {"context": msgctxt, **variables})
+
+    @jinja2.pass_context
+    def npgettext(context, msgctxt: str, singular: str, plural: str, count: int, **variables) -> str:
+        return translated(context, singular, msgctxt, plural, count, {"context": msgctxt, "num": count, **variables})
+
+    env.globals.update(gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
 
 
 def _render(env: jinja2.Environment, name: str, translator: Translator, context: dict) -> str:

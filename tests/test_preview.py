@@ -213,7 +213,7 @@ def test_side_panel_lists_a_refused_translation_with_its_file_and_line(project, 
     server = start_preview(project)
     try:
         email = open_preview(page, server, "es")
-        expect(page.locator("#qa")).to_contain_text(f"{ES_CATALOG}:{line}: markup: raw HTML or script is not allowed")
+        expect(page.locator("#qa")).to_contain_text(f"{ES_CATALOG}:{line}: markup: '<b>' is not in the English")
         expect(page.locator("#warnings .error")).to_contain_text(f"{ES_CATALOG}:{line}: markup")
         expect(email.get_by_text("Schedule a Consultation", exact=True)).to_be_visible()  # the English stands in
         screenshot(page, "preview-es-refused-translation.png")

@@ -21,7 +21,7 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 from newsletter.content import Issue, Text
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.pseudo import PSEUDO_TRANSFORMS
-from newsletter.i18n.qa import check_message
+from newsletter.i18n.qa import check_message, is_formatted
 from newsletter.settings import DOMAIN, Settings
 
 _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
@@ -51,10 +51,44 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     except PoFileError as error:
         raise NewsletterError(_po_problem(error, data.decode("utf-8"), display)) from None
     except ValueError as error:
-        raise NewsletterError(Problem(Location(display), f"invalid PO file: {error}", _PO_HINT)) from None
+        where = Location(display, _header_line(data.decode("utf-8"), "Plural-Forms"))
+        raise NewsletterError(Problem(where, f"invalid PO file: {error}", _PO_HINT)) from None
+    _check_plural_rule(catalog, data.decode("utf-8"), display)
     _restore_previous(catalog)
     _restore_obsolete_previous(catalog, data.decode("utf-8"))
     return catalog
+
+
+def _header_line(text: str, field: str) -> int | None:
+    """The line of a header field (`"Plural-Forms: …\\n"`), or None."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(f'"{field}:'):
+            return number
+    return None
+
+
+# How far the plural rule is tried: msgfmt tries as far; every rule in CLDR repeats well before.
+_PLURAL_RULE_TRIED = range(1001)
+
+
+def _check_plural_rule(catalog: Catalog, text: str, display: str) -> None:
+    """The Plural-Forms header must be a valid C expression whose value always names one of the
+    nplurals forms, as msgfmt -c requires: otherwise every plural string would fail in the build."""
+    where, hint = Location(display, _header_line(text, "Plural-Forms"), None, "Plural-Forms"), _plural_hint(catalog)
+    try:
+        rule = _plural_rule(catalog.plural_expr)
+        values = {n: rule(n) for n in _PLURAL_RULE_TRIED}
+    except (ValueError, ZeroDivisionError, RecursionError) as error:
+        raise NewsletterError(Problem(where, f"invalid plural expression {catalog.plural_expr!r} ({error})", hint)) from None
+    wrong = next((n for n, value in values.items() if not 0 <= value < catalog.num_plurals), None)
+    if wrong is not None:
+        raise NewsletterError(Problem(where, f"nplurals = {catalog.num_plurals} but plural={catalog.plural_expr} gives "
+                                      f"{values[wrong]} for n = {wrong}", hint))
+
+
+def _plural_hint(catalog: Catalog | None) -> str:
+    return ('write "Plural-Forms: nplurals=N; plural=EXPRESSION;\\n" with an EXPRESSION of n that gives 0 to N-1 '
+            "(msgfmt -c suggests the one for your language)")
 
 
 # `#~| msgid "…"`: the previous English of an obsolete fuzzy entry, as msgmerge --previous and Poedit write it.
@@ -75,6 +109,9 @@ def _po_problem(error: PoFileError, text: str, display: str) -> Problem:
     if missing:
         return Problem(Location(display, line), f"msgid {_short(missing.group(1))!r} has no msgstr",
                        'add a msgstr line under it (msgstr "" leaves it untranslated)')
+    if complaint.startswith("invalid literal for int()") and _header_line(text, "Plural-Forms"):
+        return Problem(Location(display, _header_line(text, "Plural-Forms"), None, "Plural-Forms"),
+                       "nplurals must be a number", _plural_hint(error.catalog))
     if complaint.startswith("msg has more translations than num_plurals"):
         return _extra_plural_form(error.catalog, text.splitlines(), line, display)
     return Problem(Location(display, line), f"invalid PO file: {complaint}", _PO_HINT)
@@ -280,14 +317,32 @@ class Translator:
         return 1.0 if not self.seen else round(len(self.translated) / len(self.seen), 4)
 
     def lookup(self, msgid: str, context: str | None, source: str, plural: str | None = None,
-               count: int | None = None) -> str:
-        text = self._lookup(msgid, context, source, plural, count)
+               count: int | None = None, finish: Callable[[str, str], str] | None = None) -> str:
+        """The string to show. `finish(english, text)` is a template's last step (escaping, then `%`
+        formatting): the lookup is then checked as a template string, and if finishing the translation
+        fails all the same, the English is shown and the failure recorded against the PO entry."""
+        english = msgid if plural is None or count == 1 else plural
+        text = self._lookup(msgid, context, source, plural, count, formatted=finish is not None)
+        if finish is not None:
+            text = self._finished(finish, english, text, (context, msgid), source)
         if self.marks is None:
             return text
         self.marks.append(((context, msgid), source))
         return mark(len(self.marks) - 1, text)
 
-    def _lookup(self, msgid: str, context: str | None, source: str, plural: str | None, count: int | None) -> str:
+    def _finished(self, finish: Callable[[str, str], str], english: str, text: str, key, source: str) -> str:
+        try:
+            return finish(english, text)
+        except (KeyError, TypeError, ValueError) as error:
+            if text == english or key not in self.translated:
+                raise  # the English itself fails: the template's mistake
+            self.translated.discard(key)
+            self._fall_back(key, "placeholders", source, self.catalog.get(key[1], key[0]),
+                            f"the translation cannot be filled in ({type(error).__name__}: {error})")
+            return finish(english, english)
+
+    def _lookup(self, msgid: str, context: str | None, source: str, plural: str | None, count: int | None,
+                formatted: bool = False) -> str:
         key = (context, msgid)
         self.seen.add(key)
         if self.catalog is None:
@@ -295,7 +350,7 @@ class Translator:
             english = msgid if plural is None or count == 1 else plural
             return self.transform(english) if self.transform else english
         message = self.catalog.get(msgid, context)
-        string = self._usable(message, key, source)
+        string = self._usable(message, key, source, formatted)
         if string is None:
             return msgid if plural is None or count == 1 else plural
         self.translated.add(key)
@@ -303,7 +358,7 @@ class Translator:
             return string if isinstance(string, str) else string[0]
         return string[_plural_rule(self.catalog.plural_expr)(count)] if isinstance(string, tuple) else string
 
-    def _usable(self, message: Message | None, key: tuple[str | None, str], source: str):
+    def _usable(self, message: Message | None, key: tuple[str | None, str], source: str, formatted: bool):
         """The message's translation, or None after recording why it cannot be used."""
         if message is None or not _has_translation(message):
             self._fall_back(key, "untranslated", source, message)
@@ -311,7 +366,7 @@ class Translator:
         if message.fuzzy:
             self._fall_back(key, "fuzzy", source, message, "marked fuzzy: the English changed; review it")
             return None
-        findings = checked(message, self.catalog)
+        findings = checked(message, self.catalog, formatted)
         if findings:
             self._fall_back(key, findings[0].check, source, message, findings[0].message)
             return None
@@ -331,13 +386,13 @@ class Translator:
 _FINDINGS: WeakKeyDictionary[Catalog, dict] = WeakKeyDictionary()
 
 
-def checked(message: Message, catalog: Catalog) -> list:
+def checked(message: Message, catalog: Catalog, formatted: bool = False) -> list:
     """The entry's translation-check findings, worked out once per catalog version: every email of
     every issue looks the same entries up, and a loaded catalog is never changed."""
     known = _FINDINGS.setdefault(catalog, {})
-    key = (message.id, message.context)
+    key = (message.id, message.context, formatted)
     if key not in known:
-        known[key] = check_message(message, catalog)
+        known[key] = check_message(message, catalog, formatted)
     return known[key]
 
 
@@ -345,7 +400,7 @@ def check_all(catalog: Catalog) -> None:
     """Check every translated entry now (before render workers fork, so that they share the results)."""
     for message in catalog:
         if message.id and _has_translation(message) and not message.fuzzy:
-            checked(message, catalog)
+            checked(message, catalog, is_formatted(message))  # as a template's lookup will ask for it
 
 
 @lru_cache(maxsize=16)
@@ -355,8 +410,10 @@ def _plural_rule(expression: str) -> Callable[[int], int]:
 
 
 def _has_translation(message: Message) -> bool:
+    """Any form filled: a plural entry with some forms missing is not untranslated, it fails the
+    plural-forms check (and is reported as such, at its line)."""
     if isinstance(message.string, tuple):
-        return all(message.string)
+        return any(message.string)
     return bool(message.string)
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
 
-from newsletter.inline import INVISIBLE_HINT, emphasis_counts, inline_problems, invisible_character, links, raw_html
+from newsletter.i18n import formats
+from newsletter.i18n.markup import markup_difference
+from newsletter.inline import INVISIBLE_HINT, emphasis_counts, inline_problems, invisible_character, links
 
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}|\[\[[a-z_]+(?:\|[^\]]*)?\]\]")
 
@@ -54,13 +56,14 @@ def check_placeholders(source: str, translation: str) -> str | None:
     return f"placeholder {next(iter(extra))} is not in the English"
 
 
-def _has_markup(text: str) -> bool:
-    return bool(raw_html(text)) or "javascript:" in text.lower()
-
-
 def check_markup(source: str, translation: str) -> str | None:
-    if _has_markup(translation) and not _has_markup(source):
-        return "raw HTML or script is not allowed; use **bold**, *italic* and [text](url) only"
+    """Exactly the English's markup, as a browser reads it: `<xss onmouseover=…>`, `<svg/onload=…>` and
+    `<img src="x"onerror=…>` are all tags to a browser, whatever their names."""
+    difference = markup_difference(source, translation)
+    if difference:
+        return f"{difference} — a translation is text: keep the English's markup as it is, add none"
+    if "javascript:" in translation.lower() and "javascript:" not in source.lower():
+        return "script is not allowed; use **bold**, *italic* and [text](url) only"
     return None
 
 
@@ -101,19 +104,33 @@ def check_plural_forms(message: Message, catalog: Catalog) -> str | None:
     return None
 
 
-def check_message(message: Message, catalog: Catalog) -> list[Finding]:
-    """Every problem of one translated entry (an untranslated entry has none)."""
+def is_formatted(message: Message) -> bool:
+    """A template's string: Jinja formats it (`text % variables`) even without placeholders."""
+    return any(file.startswith("templates/") for file, _ in message.locations)
+
+
+def check_message(message: Message, catalog: Catalog, formatted: bool = False) -> list[Finding]:
+    """Every problem of one translated entry (an untranslated entry has none). `formatted`: the entry is
+    a template's string, whatever its `#:` lines say."""
     findings = []
     plural = check_plural_forms(message, catalog)
     if plural:
         findings.append(Finding("plural-forms", plural))
+    formatted = formatted or is_formatted(message)
     for source, translation in _pairs(message):
         for name, check in TEXT_CHECKS.items():
-            problem = check(source, translation) if translation else None
+            problem = _text_problem(name, check, source, translation, formatted) if translation else None
             # A plural form may spell its number out ("one minute"): only a foreign placeholder counts.
             if problem and not (isinstance(message.id, tuple) and "is missing" in problem):
                 findings.append(Finding(name, problem))
     return findings
+
+
+def _text_problem(name: str, check: Callable[[str, str], str | None], source: str, translation: str,
+                  formatted: bool) -> str | None:
+    if name == "placeholders" and formatted:  # every % counts, as msgfmt -c counts it in a python-format entry
+        return formats.problem(source, translation) or check(source, translation)
+    return check(source, translation)
 
 
 def _pairs(message: Message) -> list[tuple[str, str]]:

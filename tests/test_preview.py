@@ -221,6 +221,21 @@ def test_side_panel_lists_a_refused_translation_with_its_file_and_line(project, 
         stop_preview(server)
 
 
+def test_markup_a_translation_adds_is_refused_in_the_page_as_in_the_build(project, page):
+    set_button_translation(project, 'Reserve <img src=\\"x\\"onerror=\\"document.title=1\\">una consulta')
+    line = catalog_entry_line(project, "Schedule a Consultation")
+    server = start_preview(project)
+    try:
+        email = open_preview(page, server, "es")
+        refused = f"""{ES_CATALOG}:{line}: markup: '<img src="x"onerror="document.title=1">' is not in the English"""
+        expect(page.locator("#qa")).to_contain_text(refused)
+        expect(page.locator("#warnings .error")).to_contain_text(f"{ES_CATALOG}:{line}: markup")
+        expect(email.get_by_text("Schedule a Consultation", exact=True)).to_be_visible()  # the English stands in
+        assert email.locator("[onerror]").count() == 0 and email.locator("html").evaluate("() => document.title") != "1"
+    finally:
+        stop_preview(server)
+
+
 def test_the_frame_shows_exactly_the_html_that_build_writes(server, cli):
     assert cli("build", cwd=server.project).returncode == 0
     for locale in ("en", "es", "ar"):

@@ -165,6 +165,7 @@ def test_a_translation_that_escaped_the_checks_would_still_reach_the_email_as_te
     add_template_string(project, MARKED_UP, 'Llámenos <b>hoy</b> <svg/onload=alert(1)> al '
                                             '<a href="tel:+15550100">555-0100</a> <i>ya</i>')
     translate(project, "Unsubscribe", '<img src="x"onerror=alert(1)>Cancelar')
+    greeting = translate(project, GREETING, "Hola 100% seguro, %(first_name)s:")
     monkeypatch.setattr(catalogs, "checked", lambda *args: [])  # as if every check had passed
     settings = load_settings(project)
     issue = load_issue(find_issue(settings, "2026-11"), settings)
@@ -173,6 +174,10 @@ def test_a_translation_that_escaped_the_checks_would_still_reach_the_email_as_te
             "&lt;i&gt;ya&lt;/i&gt;") in email.html
     assert '&lt;img src=&#34;x&#34;onerror=alert(1)&gt;Cancelar' in email.html
     assert not [element for element in elements(email.html) if element[0] in ("svg", "i") or "onerror" in element[1]]
+    # The greeting cannot be filled in: the English stands in, and the PO entry is blamed, not the template.
+    assert f"{GREETING.replace('%(first_name)s', FIRST_NAME)}</div>" in email.html
+    refused = [fallback for fallback in email.fallbacks if fallback.reason == "placeholders"]
+    assert [fallback.catalog for fallback in refused] == [f"{SPANISH}:{greeting}"], email.fallbacks
 
 
 # Placeholders and %: checked before the build, as msgfmt -c checks a python-format entry

@@ -20,6 +20,7 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 
 from newsletter.content import Issue, Text
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.i18n import formats
 from newsletter.i18n.pseudo import PSEUDO_TRANSFORMS
 from newsletter.i18n.qa import check_message, is_formatted
 from newsletter.settings import DOMAIN, Settings
@@ -324,21 +325,26 @@ class Translator:
         english = msgid if plural is None or count == 1 else plural
         text = self._lookup(msgid, context, source, plural, count, formatted=finish is not None)
         if finish is not None:
-            text = self._finished(finish, english, text, (context, msgid), source)
+            text = self._finished(finish, english, text, (context, msgid), source, strict=plural is None)
         if self.marks is None:
             return text
         self.marks.append(((context, msgid), source))
         return mark(len(self.marks) - 1, text)
 
-    def _finished(self, finish: Callable[[str, str], str], english: str, text: str, key, source: str) -> str:
+    def _finished(self, finish: Callable[[str, str], str], english: str, text: str, key, source: str,
+                  strict: bool) -> str:
+        if text == english:
+            return finish(english, text)  # if the English fails, that is the template's mistake
+        # Python fills "100% seguro, %(first_name)s" without a complaint, and wrongly: read it as msgfmt would.
+        problem = formats.problem(english, text, strict)
         try:
+            if problem:
+                raise ValueError(problem)
             return finish(english, text)
         except (KeyError, TypeError, ValueError) as error:
-            if text == english or key not in self.translated:
-                raise  # the English itself fails: the template's mistake
             self.translated.discard(key)
-            self._fall_back(key, "placeholders", source, self.catalog.get(key[1], key[0]),
-                            f"the translation cannot be filled in ({type(error).__name__}: {error})")
+            message = self.catalog.get(key[1], key[0]) if self.catalog is not None else None
+            self._fall_back(key, "placeholders", source, message, f"the translation cannot be filled in: {error}")
             return finish(english, english)
 
     def _lookup(self, msgid: str, context: str | None, source: str, plural: str | None, count: int | None,

@@ -38,9 +38,10 @@ class MergeTags:
 
     @staticmethod
     def first_name(fallback: str) -> str:
-        if isinstance(fallback, Markup):  # a translation already escaped for HTML: it must stay escaped once
-            return Markup("[[first_name|{}]]").format(fallback)
-        return f"[[first_name|{fallback}]]"
+        # The fallback is text for the provider's engine. In HTML it arrives escaped (Markup): back to text,
+        # escaped once where the greeting is filled in, as any other value.
+        text = fallback.unescape() if isinstance(fallback, Markup) else fallback
+        return f"[[first_name|{text}]]"
 
 
 @dataclass(frozen=True)

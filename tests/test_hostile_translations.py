@@ -266,3 +266,10 @@ def test_a_plural_entry_missing_a_form_is_reported_as_such_not_as_untranslated(p
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and f"{SPANISH}:{line}: {problem}" in build.stderr, build.stderr
     assert "untranslated" not in build.stderr
+
+
+def test_the_greetings_fallback_is_escaped_once_in_the_html(project, cli):
+    translate(project, "there", 'estimado "lector" & amigo')
+    assert cli("build", "--locale", "es", cwd=project).returncode == 0
+    assert "Hola, [[first_name|estimado &#34;lector&#34; &amp; amigo]]:" in built_html(project)
+    assert '[[first_name|estimado "lector" & amigo]]' in (project / "dist/2026-11/es/email.txt").read_text(encoding="utf-8")

@@ -36,9 +36,10 @@ def compose_text(text: str, display: str) -> yaml.Node:
     except yaml.reader.ReaderError as error:  # a raw control character: YAML refuses it before parsing
         raise NewsletterError(_unreadable_character(text, chr(error.character), display)) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = error.context_mark if _unclosed_quote(error) else error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = f"invalid YAML: {error.problem or error.context}"
+        message = "invalid YAML: " + ("this quoted text has no closing quote" if _unclosed_quote(error) else
+                                      f"{error.problem or error.context}")
         hint = "check indentation and quoting near this line (text with ': ' needs quotes)"
         raise NewsletterError(Problem(Location(display, line, column), message, hint)) from None
     if node is None:
@@ -237,3 +238,9 @@ class Fields:
             mark = item.start_mark
             items.append((_collapse_spaces(item.value), Location(self.file, mark.line + 1, mark.column + 1, path)))
         return items
+
+
+def _unclosed_quote(error: yaml.MarkedYAMLError) -> bool:
+    """A quote never closed: YAML complains at the end of the file; the place to fix is where it opens."""
+    return (error.context or "").startswith("while scanning a quoted scalar") and \
+        (error.problem or "").startswith("found unexpected end of stream")

@@ -19,6 +19,7 @@ from newsletter.cache import RenderCache
 from newsletter.checks import check_build
 from newsletter.content import load_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.i18n.gate import gate_export
 from newsletter.output import replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
@@ -52,10 +53,12 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
                  out: Path, report: BuildReport, external_checks: bool = True) -> Export:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
-    built = build_for_send(settings, issue_id, locales, report, external_checks)
+    # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
+    shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
+    built = build_for_send(settings, issue_id, shipped, report, external_checks)
     folder = out / built.issue.id
     made = locale_exports(built, provider, settings)
-    kept = kept_exports(folder / provider.name, built, settings, made, report)  # a partial export keeps the others
+    kept = kept_exports(folder / provider.name, built, settings, made, report, held)  # a partial export keeps the others
     files = export_files(built, provider, settings, [*made, *kept])
     everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
                   **{f"{provider.name}/{name}": data for name, data in files.items()}}
@@ -107,11 +110,12 @@ def export_files(built: IssueBuild, provider: Provider, settings: Settings, expo
 
 
 def kept_exports(export: Path, built: IssueBuild, settings: Settings, made: list[LocaleExport],
-                 report: BuildReport) -> list[LocaleExport]:
+                 report: BuildReport, held: set[str] = frozenset()) -> list[LocaleExport]:
     """A partial export (--locale) keeps this provider's earlier files of the other locales while they are
-    exactly what exporting them now would give; the others are removed, and the report says so."""
+    exactly what exporting them now would give; the others are removed, and the report says so. A language
+    the release gate holds back is never kept (the gate's warning said why)."""
     previous = _read_manifest(export)
-    done = {export.locale for export in made}
+    done = {export.locale for export in made} | held
     others = [locale for locale in previous.get("locales", []) if locale in settings.locales and locale not in done]
     cache = RenderCache(settings)
     kept = [found for locale in others

@@ -90,3 +90,44 @@ def test_the_preview_marks_the_locales_held_back(project, page):  # noqa: F811
         assert page.locator('[data-locale="fr"] .held-back').count() == 0
     finally:
         stop_preview(preview)
+
+
+def exported(cli, project, *options: str):
+    done = cli("export", "2026-11", "--skip-external-checks", *options, cwd=project)
+    manifest = json.loads((project / "dist/2026-11/eml/manifest.json").read_text(encoding="utf-8"))
+    return done, manifest
+
+
+def test_a_language_under_the_gate_is_not_exported_and_the_export_says_so(project, cli):
+    left = untranslate(project, "es", 3)
+    done, manifest = exported(cli, project)
+    assert done.returncode == 0, done.stderr
+    assert (f"warning: es is not shipped this month: {left}% translated, below the minimum of 95% — its subscribers "
+            "get the en email") in done.stderr
+    assert manifest["locales"] == ["en", "fr", "de", "ar", "zh_Hans"]
+    assert not any(entry["locale"] == "es" for entry in manifest["files"])
+    assert not (project / "dist/2026-11/es").exists()
+
+
+def test_an_earlier_export_of_a_language_now_held_back_is_not_kept(project, cli):
+    assert exported(cli, project)[0].returncode == 0
+    glossary = project / "locales/glossary.tbx"  # not an input of the email: the earlier German files are unchanged
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("<term>Stemzelle</term>", "<term>Stammzellen</term>"),
+                        encoding="utf-8")
+    done, manifest = exported(cli, project, "--locale", "fr")
+    assert "warning: de is not shipped this month" not in done.stderr  # only the chosen locales are gated
+    failed = cli("i18n", "check", "--locale", "de", cwd=project).stdout.count("\n")
+    assert failed > 0
+    done, manifest = exported(cli, project, "--locale", "fr", "--locale", "de")
+    assert f"warning: de is not shipped this month: {failed} failed translation check(s)" in done.stderr, done.stderr
+    assert "de" not in manifest["locales"] and "es" in manifest["locales"]
+    assert "kept en, es, ar, zh_Hans from the earlier export" in done.stderr
+
+
+def test_holding_back_every_chosen_language_exports_nothing(project, cli):
+    untranslate(project, "es", 3)
+    before = (project / "dist").exists()
+    done = cli("export", "2026-11", "--locale", "es", "--skip-external-checks", cwd=project)
+    assert done.returncode == 1
+    assert "error: newsletter.yaml: release_gate: nothing to export: es held back by the release gate" in done.stderr
+    assert (project / "dist").exists() == before

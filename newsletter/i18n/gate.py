@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import load_catalog
 from newsletter.i18n.review import review_catalogs
 from newsletter.i18n.status import belongs_to_issue, catalog_status
@@ -67,3 +68,18 @@ def held_back_line(gate: LocaleGate, default_locale: str) -> str:
     return (f"{gate.locale} is not shipped this month: {'; '.join(gate.reasons())} — its subscribers get the "
             f"{default_locale} email; translate and check locales/{gate.locale}/LC_MESSAGES/newsletter.po, or lower "
             "release_gate in newsletter.yaml")
+
+
+def gate_export(settings: Settings, issue_id: str, chosen: list[str], warn) -> tuple[list[str], set[str]]:
+    """The chosen locales the export may ship, and those it holds back, each said through `warn`.
+    Holding back every chosen locale leaves nothing to export: that is an error, not an empty export."""
+    held = held_back(settings, issue_id, chosen)
+    for gate in held:
+        warn(held_back_line(gate, settings.source_locale))
+    names = {gate.locale for gate in held}
+    shipped = [locale for locale in chosen if locale not in names]
+    if not shipped:
+        raise NewsletterError(Problem(Location("newsletter.yaml", None, None, "release_gate"),
+                                      f"nothing to export: {', '.join(sorted(names))} held back by the release gate",
+                                      "translate and check the catalogs, or export the default locale"))
+    return shipped, names

@@ -43,6 +43,14 @@ def test_the_glossary_holds_every_concept_in_every_language_with_approved_terms(
     assert len(forbidden) >= 20
 
 
+def test_translate_toolkit_reads_the_glossary_as_weblate_does(project):
+    from translate.storage import tbx
+
+    store = tbx.tbxfile.parsestring((project / "locales/glossary.tbx").read_bytes())
+    assert [unit.source for unit in store.units] == ["exosome", "stem cell", "stromal vascular fraction", "fat transfer",
+                                                     "regenerative medicine", "FDA", "Northside Plastic Surgery"]
+
+
 def test_the_sample_translations_use_the_approved_terms_in_every_inflection(project, cli):
     german = po(project, "de").read_text(encoding="utf-8")
     assert "Stammzellen" in german and "Stammzelle " not in german  # only the plural: the term is singular

@@ -69,4 +69,5 @@ def test_doctor_compares_installed_packages_with_the_lock(project, cli):
     assert result.returncode == 1
     assert re.search(rf"differs  babel +{re.escape(installed)} installed, 2\.0\.0 locked — install: "
                      r"python3 -m pip install -c requirements.lock -e '\.\[test\]'", result.stdout), result.stdout
-    assert re.search(r"missing  not-a-real-package-of-ours +1\.0 locked", result.stdout), result.stdout
+    # a locked package that nothing installed needs is the test extra's, not missing for marketing's install
+    assert re.search(r"ok +1 for the tests only +not installed; for the tests: python3 -m pip install", result.stdout)

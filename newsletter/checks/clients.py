@@ -168,7 +168,8 @@ def _support(value: str) -> str:
     return value.split()[0] if value else "u"  # y, n, a (partial), u (unknown)
 
 
-def _client_gaps(slug: str) -> tuple[list[str], list[str], list[str]]:
+@lru_cache(maxsize=512)
+def _client_gaps(slug: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(unsupported, partial, major unsupported) clients, each by its latest tested version."""
     features, names = _data()
     feature = features[slug]
@@ -184,11 +185,23 @@ def _client_gaps(slug: str) -> tuple[list[str], list[str], list[str]]:
             elif _support(value) == "a":
                 notes = [feature.get("notes_by_num", {}).get(mark.lstrip("#"), "") for mark in value.split()[1:]]
                 partial.append(f"{name} ({' '.join(note for note in notes if note)})" if any(notes) else name)
-    return unsupported, partial, major
+    return tuple(unsupported), tuple(partial), tuple(major)
 
 
-def client_gaps(checked: CheckedEmail) -> list[ClientGap]:
+_GAPS: dict[str, tuple[ClientGap, ...]] = {}  # by the email's HTML: the finding and the report share one lookup
+
+
+def client_gaps(checked: CheckedEmail) -> tuple[ClientGap, ...]:
     """Every feature the email uses that some client does not support fully, with its fallback."""
+    html = checked.email.html
+    if html not in _GAPS:
+        if len(_GAPS) >= 32:
+            _GAPS.clear()
+        _GAPS[html] = tuple(_find_gaps(checked))
+    return _GAPS[html]
+
+
+def _find_gaps(checked: CheckedEmail) -> list[ClientGap]:
     features, _ = _data()
     gaps = []
     for slug in sorted(used_features(checked)):
@@ -196,8 +209,8 @@ def client_gaps(checked: CheckedEmail) -> list[ClientGap]:
         if not unsupported and not partial:
             continue
         description, present = FALLBACKS.get(slug, (None, lambda checked: False))
-        gaps.append(ClientGap(slug, features[slug]["title"], features[slug]["url"], tuple(unsupported),
-                              tuple(partial), tuple(major), description if present(checked) else None))
+        gaps.append(ClientGap(slug, features[slug]["title"], features[slug]["url"], unsupported, partial, major,
+                              description if present(checked) else None))
     return gaps
 
 

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 import yaml
 
-from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError
+from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
 from newsletter.inline import inline_problems
 from newsletter.settings import Settings
 from newsletter.yamlsource import Fields, compose
@@ -127,8 +128,24 @@ def load_issue(path: Path, settings: Settings) -> Issue:
 
     Parsed issues are kept per file version, so rebuilds and the preview skip unchanged files.
     """
+    display = _inside_project(path, settings)
     stat = path.stat()
-    return _load_issue_version(path, stat.st_mtime_ns, stat.st_size, settings.relative(path))
+    if not S_ISREG(stat.st_mode):  # a pipe or a device named like an issue would block the read or never end
+        raise NewsletterError(Problem(Location(display), "not a regular file", "an issue is one YAML file"))
+    return _load_issue_version(path, stat.st_mtime_ns, stat.st_size, display)
+
+
+def _inside_project(path: Path, settings: Settings) -> str:
+    """The issue's path as users see it; refused when it is a link that leads out of the project, so that
+    no command or preview page ever shows (as a YAML error) a file that is not the project's own."""
+    try:
+        display = path.relative_to(settings.root).as_posix()
+    except ValueError:
+        display = settings.relative(path)
+    if not path.resolve().is_relative_to(settings.root.resolve()):
+        raise NewsletterError(Problem(Location(display), "a link to a file outside the project",
+                                      "copy the issue into issues/ instead of linking to it"))
+    return display
 
 
 @lru_cache(maxsize=256)
@@ -147,9 +164,9 @@ def parse_issue(root: yaml.Node, display: str, stem: str) -> Issue:
 def _read_issue(top: Fields, display: str, stem: str) -> Issue | None:
     issue_id = top.text("id")
     if issue_id and not ISSUE_ID.match(issue_id):
-        top.problems.add(top.location("id"), f"expected an id like 2026-11 (year-month), got {issue_id!r}")
+        top.problems.add(top.location("id"), f"expected an id like 2026-11 (year-month), got {quoted(issue_id)}")
     elif issue_id and issue_id != stem:
-        top.problems.add(top.location("id"), f"the id {issue_id!r} does not match the file name",
+        top.problems.add(top.location("id"), f"the id {quoted(issue_id)} does not match the file name",
                          f"rename the file to issues/{issue_id}.yaml or set id: {stem}")
     where = f"Issue {issue_id}"
     subject = _text(top, "subject", "email subject", f"{where}: subject line of the email")
@@ -178,7 +195,7 @@ def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
     fields = Fields(node, top.file, path, top.problems, ("slug", "title", "url", "image", "sections"))
     slug = fields.text("slug")
     if slug and not SLUG.match(slug):
-        fields.problems.add(fields.location("slug"), f"expected a slug like 'exosomes-in-plastic-surgery', got {slug!r}",
+        fields.problems.add(fields.location("slug"), f"expected a slug like 'exosomes-in-plastic-surgery', got {quoted(slug)}",
                             "use lowercase letters, digits and hyphens")
         slug = None
     title = _text(fields, "title", "article title", f"{where}: title of article '{slug}'")

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+QUOTE_LIMIT = 200  # characters of the user's input a message may quote: a 5 MB value must not become a 5 MB line
+MESSAGE_LIMIT = 2 * QUOTE_LIMIT + 200  # a whole message or hint, for those that quote more than one value
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """The user's text as a message quotes it: repr (control characters escaped), the middle cut when long."""
+    return shortened(repr(value), limit)
+
+
+def shortened(text: str, limit: int) -> str:
+    """A message cut in the middle, so its start and its end (usually the point) both stay readable."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"
+
 
 @dataclass(frozen=True)
 class Location:
@@ -13,6 +29,10 @@ class Location:
     line: int | None = None
     column: int | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.field is not None:  # a field path is made of the user's keys, which may be of any length
+            object.__setattr__(self, "field", shortened(self.field, QUOTE_LIMIT))
 
     def __str__(self) -> str:
         text = self.file
@@ -31,6 +51,11 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # The last guard of QUOTE_LIMIT: a message that quoted the input whole is cut, whatever its origin.
+        object.__setattr__(self, "message", shortened(self.message, MESSAGE_LIMIT))
+        object.__setattr__(self, "hint", shortened(self.hint, MESSAGE_LIMIT))
 
     def __str__(self) -> str:
         parts = [str(self.location)]

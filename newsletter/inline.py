@@ -17,6 +17,8 @@ from urllib.parse import SplitResult, urlsplit
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from newsletter.errors import quoted
+
 ALLOWED_SCHEMES = ("https://", "mailto:", "tel:")
 # HTML's element names (WHATWG, and the obsolete ones mail apps still honour).
 HTML_ELEMENTS = frozenset("""
@@ -76,41 +78,41 @@ def url_problem(value: str) -> str | None:
     try:
         parts = urlsplit(value)
     except ValueError:  # an unbalanced [ or ] in the host
-        return f"expected a URL with a host name, got {value!r}"
+        return f"expected a URL with a host name, got {quoted(value)}"
     if parts.scheme != "https":
-        return f"expected an absolute https:// URL, got {value!r}"
+        return f"expected an absolute https:// URL, got {quoted(value)}"
     if not parts.netloc or "." not in parts.netloc:
-        return f"expected a URL with a host name, got {value!r}"
+        return f"expected a URL with a host name, got {quoted(value)}"
     return _url_character_problem(value, host_end=len("https://") + len(parts.netloc)) or _host_problem(parts, value)
 
 
 def _url_character_problem(value: str, host_end: int) -> str | None:
     for index, char in enumerate(value):
         if char.isascii() and not _URL_CHARACTERS.match(char) and not (char in "[]" and index < host_end):
-            return f"{char!r} cannot appear in a URL (write it as %{ord(char):02X}), got {value!r}"
+            return f"{char!r} cannot appear in a URL (write it as %{ord(char):02X}), got {quoted(value)}"
         if not char.isascii() and (char.isspace() or unicodedata.category(char)[0] in "CZ"):
-            return f"invisible character {character_name(char)} in the URL {value!r}"
+            return f"invisible character {character_name(char)} in the URL {quoted(value)}"
     if _BAD_PERCENT.search(value):
-        return f"'%' must start an escape like %20 (write a % sign itself as %25), got {value!r}"
+        return f"'%' must start an escape like %20 (write a % sign itself as %25), got {quoted(value)}"
     return None
 
 
 def _host_problem(parts: SplitResult, value: str) -> str | None:
     if "@" in parts.netloc:
-        return f"a name before '@' hides the real host name of the link (a known phishing trick), got {value!r}"
+        return f"a name before '@' hides the real host name of the link (a known phishing trick), got {quoted(value)}"
     try:
         parts.port  # noqa: B018 (parsing the port is the check)
     except ValueError:
-        return f"expected a port number after the host name, got {value!r}"
+        return f"expected a port number after the host name, got {quoted(value)}"
     if parts.netloc.endswith(":"):  # urlsplit reads an empty port as no port
-        return f"expected a port number after the host name, got {value!r}"
+        return f"expected a port number after the host name, got {quoted(value)}"
     host = (parts.hostname or "").removesuffix(".")
     try:
         labels = host.encode("idna").decode("ascii").split(".")  # bücher.example → xn--bcher-kva.example
     except UnicodeError:  # an empty or overlong label
         labels = []
     if len(labels) < 2 or not all(_HOST_LABEL.match(label) for label in labels):
-        return f"expected a host name of letters, digits, hyphens and dots like www.example.com, got {parts.hostname!r}"
+        return f"expected a host name of letters, digits, hyphens and dots like www.example.com, got {quoted(parts.hostname)}"
     return None
 
 

@@ -12,7 +12,7 @@ import wcag_contrast_ratio
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from newsletter.errors import Location, NewsletterError, Problem, ProblemList
+from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
 from newsletter.yamlsource import Fields, compose
 
 SETTINGS_FILE = "newsletter.yaml"
@@ -293,7 +293,7 @@ def _checks(fields: Fields | None) -> CheckSettings | None:
     except ValueError:
         threshold = -1.0
     if not 0 < threshold <= 100:
-        fields.problems.add(fields.location("spam_threshold"), f"expected a SpamAssassin score like 5.0, got {value!r}",
+        fields.problems.add(fields.location("spam_threshold"), f"expected a SpamAssassin score like 5.0, got {quoted(value)}",
                             "write a number above 0; SpamAssassin's own default is 5.0")
         return None
     return CheckSettings(spam_threshold=threshold)
@@ -302,7 +302,7 @@ def _checks(fields: Fields | None) -> CheckSettings | None:
 def _color(fields: Fields, key: str, required: bool = True) -> str | None:
     value = fields.text(key, required=required)
     if value is not None and not _COLOR.match(value):
-        fields.problems.add(fields.location(key), f"expected a colour like '#1f4e79', got {value!r}",
+        fields.problems.add(fields.location(key), f"expected a colour like '#1f4e79', got {quoted(value)}",
                             "write six hex digits after '#', in quotes")
         return None
     return value
@@ -319,7 +319,7 @@ def _sender(fields: Fields | None) -> Sender | None:
 def _email(fields: Fields, key: str, required: bool) -> str | None:
     value = fields.text(key, required=required)
     if value is not None and not _EMAIL.match(value):
-        fields.problems.add(fields.location(key), f"expected an email address, got {value!r}")
+        fields.problems.add(fields.location(key), f"expected an email address, got {quoted(value)}")
         return None
     return value
 
@@ -358,7 +358,7 @@ def _locale_value(value: str, fields: Fields, problems: ProblemList, key: str | 
     try:
         Locale.parse(value)
     except (UnknownLocaleError, ValueError):
-        problems.add(fields.location(key), f"unknown locale {value!r}",
+        problems.add(fields.location(key), f"unknown locale {quoted(value)}",
                      "use a CLDR locale code such as es, fr, de, ar or zh_Hans")
         return None
     return value

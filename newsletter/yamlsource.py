@@ -13,17 +13,23 @@ from pathlib import Path
 
 import yaml
 
-from newsletter.errors import Location, NewsletterError, Problem, ProblemList
+from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
 from newsletter.inline import INVISIBLE_HINT, character_name, invisible_character, url_problem
 
 # libyaml's loader is about ten times faster and keeps the same line/column marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# An issue is a few KB and a few hundred values. These bounds keep a wrong or hostile file (a log pasted in,
+# an "alias bomb" whose aliases multiply one another) from filling the memory or the time of every command.
+MAX_CHARACTERS = 1_000_000
+MAX_VALUES = 100_000  # values once every alias (*name) is expanded where it stands
+
 
 def compose(path: Path, display: str) -> yaml.Node:
     """Parse a YAML file into nodes; a syntax error becomes one located problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:
+            text = handle.read(MAX_CHARACTERS + 1)  # never more than the bound, whatever the file's size
     except UnicodeDecodeError as error:
         raise NewsletterError(Problem(Location(display), f"not UTF-8 text ({error.reason})",
                                       "save the file as UTF-8")) from None
@@ -31,6 +37,9 @@ def compose(path: Path, display: str) -> yaml.Node:
 
 
 def compose_text(text: str, display: str) -> yaml.Node:
+    if len(text) > MAX_CHARACTERS:
+        raise NewsletterError(Problem(Location(display), f"the file is longer than {MAX_CHARACTERS:,} characters",
+                                      "is it the right file? an issue is a few thousand characters"))
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.reader.ReaderError as error:  # a raw control character: YAML refuses it before parsing
@@ -42,9 +51,73 @@ def compose_text(text: str, display: str) -> yaml.Node:
                                       f"{error.problem or error.context}")
         hint = "check indentation and quoting near this line (text with ': ' needs quotes)"
         raise NewsletterError(Problem(Location(display, line, column), message, hint)) from None
+    except RecursionError:  # PyYAML's own composer, where libyaml is missing, recurses per level of nesting
+        raise NewsletterError(Problem(Location(display), "invalid YAML: exceeded maximum nesting depth",
+                                      "an issue nests a few levels deep; check the brackets")) from None
     if node is None:
         raise NewsletterError(Problem(Location(display, 1, 1), "the file is empty", _empty_file_hint(display)))
+    _check_aliases(node, text, display)
     return node
+
+
+def _check_aliases(root: yaml.Node, text: str, display: str) -> None:
+    """Refuse a value that contains itself through an alias, and aliases that expand past MAX_VALUES.
+
+    PyYAML's nodes share an anchored value wherever it is aliased, so a self-reference is a cycle in the
+    node graph, and every later walk over the nodes would follow it forever.
+    """
+    sizes = _expanded_sizes(root, text, display)
+    if sizes[id(root)] <= MAX_VALUES:
+        return
+    node = root  # the innermost value that is too big: where the aliases multiply
+    while bigger := [child for child in _child_nodes(node) if sizes[id(child)] > MAX_VALUES]:
+        node = bigger[0]
+    raise NewsletterError(Problem(_mark_location(node, display, text),
+                                  f"aliases (*name) expand this value to more than {MAX_VALUES:,} values",
+                                  "write the values out; an alias repeats a value, it does not shorten a list"))
+
+
+def _expanded_sizes(root: yaml.Node, text: str, display: str) -> dict[int, int]:
+    """The number of values under each node once aliases are expanded, by id(node). Iterative, each node
+    visited once, so neither deep nesting nor a cycle can stop it from ending."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the nodes whose children are being counted: the path from the root
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        if counted:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _child_nodes(node))
+        elif id(node) in open_nodes:
+            raise NewsletterError(_self_reference(node, text, display))
+        elif id(node) not in sizes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _child_nodes(node))
+    return sizes
+
+
+def _child_nodes(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+_ANCHOR = re.compile(r"&([^\s\[\]{},]+)")
+
+
+def _self_reference(node: yaml.Node, text: str, display: str) -> Problem:
+    anchor = _ANCHOR.match(text, node.start_mark.index)  # an anchored value starts at its anchor (&name)
+    name = f"*{anchor.group(1)}" if anchor else "*name"
+    return Problem(_mark_location(node, display, text), f"this value contains itself through the alias {quoted(name)}",
+                   "a value cannot include itself: write its items out")
+
+
+def _mark_location(node: yaml.Node, display: str, text: str) -> Location:
+    mark = node.start_mark
+    return Location(display, mark.line + 1, mark.column + 1, _field_at(text, (mark.line, mark.column)))
 
 
 def _unreadable_character(text: str, char: str, display: str) -> Problem:
@@ -61,9 +134,10 @@ def _field_at(text: str, position: tuple[int, int]) -> str | None:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         return None
-    path = ""
-    while inside := [child for child in _children(node, path) if _spans(child[1], position)]:
-        path, node = inside[0]
+    path, seen = "", {id(node)}
+    while inside := [child for child in _children(node, path) if _spans(child[1], position) and id(child[1]) not in seen]:
+        path, node = inside[0]  # an alias of a value around it would lead back up: each node is entered once
+        seen.add(id(node))
     return path or None
 
 
@@ -101,7 +175,7 @@ def describe(node: yaml.Node) -> str:
         return "a mapping" if node.value else "an empty mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list" if node.value else "an empty list"
-    return repr(node.value) if node.value != "" else "nothing"
+    return quoted(node.value) if node.value != "" else "nothing"
 
 
 class Fields:
@@ -177,7 +251,7 @@ class Fields:
         try:
             value = int(node.value)
         except ValueError:
-            self._problem(node, self._field(key), f"expected a whole number, got {node.value!r}")
+            self._problem(node, self._field(key), f"expected a whole number, got {quoted(node.value)}")
             return None
         if not minimum <= value <= maximum:
             self._problem(node, self._field(key), f"expected a number from {minimum} to {maximum}, got {value}")
@@ -201,7 +275,7 @@ class Fields:
         try:
             return dt.date.fromisoformat(node.value)
         except ValueError:
-            self._problem(node, self._field(key), f"expected a date like 2026-11-25, got {node.value!r}",
+            self._problem(node, self._field(key), f"expected a date like 2026-11-25, got {quoted(node.value)}",
                           "write the date as YYYY-MM-DD")
             return None
 

@@ -43,24 +43,38 @@ class Hub:
 
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
 
-    def publish(self, event: dict) -> None:
+    def publish(self, event: dict | None) -> None:
         for queue in self._queues:
             queue.put_nowait(event)
 
+    def close_soon(self) -> None:
+        """End every page's stream, from a signal handler too (Ctrl+C): an open stream never ends by itself,
+        and the server would cancel it after its grace period, with an ASGI traceback."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._close)
+
+    def _close(self) -> None:
+        self._closed = True
+        self.publish(None)
+
     async def stream(self) -> AsyncIterator[str]:
         """Server-sent events for one page: a hello, then one event per batch of saved files."""
+        self._loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
         self._queues.add(queue)
         try:
             yield 'retry: 500\ndata: {"hello": true}\n\n'
-            while True:
+            while not self._closed:
                 try:
                     event = await asyncio.wait_for(queue.get(), KEEP_ALIVE_SECONDS)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                yield f"data: {json.dumps(event)}\n\n"
+                if event is not None:
+                    yield f"data: {json.dumps(event)}\n\n"
         finally:
             self._queues.discard(queue)
 

@@ -20,11 +20,15 @@ class Value:
 
 
 def values(text: str) -> list[Value]:
-    """Every value of a YAML document (the document itself aside), in the order they are written."""
+    """Every value of a YAML document (the document itself aside), in the order they are written; an aliased
+    value once, where its anchor is."""
     found: list[Value] = []
-    stack = [(yaml.compose(text, Loader=yaml.SafeLoader), "")]
+    stack, seen = [(yaml.compose(text, Loader=yaml.CSafeLoader), "")], set()
     while stack:
         node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if path:
             found.append(Value(path, node.start_mark.index, node.end_mark.index, node.start_mark.line + 1))
         if isinstance(node, yaml.MappingNode):

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import IO
 
 from newsletter.content import parse_issue
-from newsletter.errors import NewsletterError
+from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.yamlsource import compose_text
 
 
@@ -22,7 +22,7 @@ def extract_issue_yaml(fileobj: IO[bytes], keywords, comment_tags, options) -> I
     name = getattr(fileobj, "name", "issue.yaml")
     display = options.get("display_name") or str(name)
     try:
-        issue = parse_issue(compose_text(fileobj.read().decode("utf-8"), display), display, PurePath(name).stem)
+        issue = parse_issue(compose_text(_utf8(fileobj.read(), display), display), display, PurePath(name).stem)
     except NewsletterError as error:
         # An invalid issue cannot be extracted; say why and let the rest of the run go on.
         for problem in error.problems:
@@ -33,3 +33,10 @@ def extract_issue_yaml(fileobj: IO[bytes], keywords, comment_tags, options) -> I
             yield text.line, "pgettext", (text.context, text.value), [text.comment]
         else:
             yield text.line, None, text.value, [text.comment]
+
+
+def _utf8(data: bytes, display: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NewsletterError(Problem(Location(display), f"not UTF-8 text ({error.reason})", "save the file as UTF-8")) from None

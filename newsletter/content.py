@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 import yaml
 
@@ -130,8 +130,9 @@ def load_issue(path: Path, settings: Settings) -> Issue:
     """
     display = _inside_project(path, settings)
     stat = path.stat()
-    if not S_ISREG(stat.st_mode):  # a pipe or a device named like an issue would block the read or never end
-        raise NewsletterError(Problem(Location(display), "not a regular file", "an issue is one YAML file"))
+    if not (S_ISREG(stat.st_mode) or S_ISDIR(stat.st_mode)):  # a pipe or a device would block the read or never end
+        raise NewsletterError(Problem(Location(display), "cannot be read: not a regular file",
+                                      "an issue is one YAML file the build can read"))
     return _load_issue_version(path, stat.st_mtime_ns, stat.st_size, display)
 
 

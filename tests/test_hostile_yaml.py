@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import urllib.request
 from pathlib import Path
 
@@ -190,3 +191,11 @@ def test_a_link_inside_the_project_is_still_an_issue(project, cli):
     (project / NEW_ISSUE).symlink_to(project / "drafts/2026-12.yaml")
     result = cli("build", "2026-12", "--locale", "en", cwd=project, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_pipe_named_like_an_issue_is_refused_not_waited_on(project, cli):
+    os.mkfifo(project / NEW_ISSUE)  # reading it would wait for a writer for ever
+    result = cli("build", "--locale", "en", cwd=project, timeout=60)
+    assert result.returncode == 1
+    assert (f"error: {NEW_ISSUE}: cannot be read: not a regular file — an issue is one YAML file the build can read"
+            in result.stderr.splitlines())

@@ -1,11 +1,24 @@
-"""Atomic output: a file or a whole folder appears complete or not at all."""
+"""Atomic output: a file or a whole folder appears complete or not at all, written by one process at a time.
+
+A folder is written into a temporary sibling (`.2026-11.<random>.tmp`) that is then swapped in. Each
+folder has a lock file beside it while it is written (`.2026-11.lock`, holding the writer's pid):
+`replace_folder` waits for it, so concurrent writers take turns; `writing` holds it for a whole build
+and refuses to wait.
+Temporary siblings left by a killed writer are removed by the next one, under the lock.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+
+from newsletter.errors import Location, NewsletterError, Problem
 
 
 def write_file_atomic(path: Path, data: bytes) -> None:
@@ -24,27 +37,114 @@ def write_file_atomic(path: Path, data: bytes) -> None:
 def replace_folder(target: Path, files: dict[str, bytes]) -> None:
     """Write `files` (relative path → bytes) into a fresh folder and swap it in for `target`.
 
-    A failure before the swap leaves the previous `target` untouched.
+    A failure before the swap leaves the previous `target` untouched. Waits for another writer of the same folder.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    with _locked(target, wait=True):
+        _remove_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        try:
+            for relative, data in sorted(files.items()):
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            _swap(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+@contextlib.contextmanager
+def writing(target: Path, shown: str) -> Iterator[None]:
+    """Hold `target` for a whole build: another build writing it now is one line, not a wait or a mix of both."""
     try:
-        for relative, data in sorted(files.items()):
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        lock = _acquire(target, wait=False)
+    except BlockingIOError:
+        raise NewsletterError(Problem(Location(shown), f"another build is writing {shown} (pid {_holder(target)})",
+                                      "wait for it to finish, or build into another --out")) from None
+    try:
+        yield
+    finally:
+        _release(lock)
 
 
 def _swap(staging: Path, target: Path) -> None:
     if not target.exists():
         os.replace(staging, target)
         return
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(target, old)
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.replace(target, old)  # onto the empty folder just made: a name no other writer uses
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary folders of a writer that was killed before it could clean up (only one writer holds the lock)."""
+    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*"):
+        if leftover.suffix in (".tmp", ".old") and leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{char}]" if char in "*?[" else char for char in name)
+
+
+# Locks this process holds, per thread: a build holding its folder may call replace_folder on it.
+_HELD: set[tuple[Path, int]] = set()
+Lock = tuple[Path, int, int] | None  # (lock file, thread, file descriptor), or None when held already
+
+
+@contextlib.contextmanager
+def _locked(target: Path, wait: bool) -> Iterator[None]:
+    lock = _acquire(target, wait)
+    try:
+        yield
+    finally:
+        _release(lock)
+
+
+def _acquire(target: Path, wait: bool) -> Lock:
+    """Lock the folder's lock file and write this process's pid in it; BlockingIOError when busy and not waiting."""
+    path, thread = _lock_path(target).absolute(), threading.get_ident()
+    if (path, thread) in _HELD:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while (fd := _lock_file(path, wait)) is None:
+        pass  # the holder removed the file as we waited for it: lock the next one
+    os.write(fd, f"{os.getpid()}\n".encode())
+    _HELD.add((path, thread))
+    return path, thread, fd
+
+
+def _lock_file(path: Path, wait: bool) -> int | None:
+    """The locked descriptor of the lock file, or None when the file we locked is no longer the one at `path`."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+            return fd
+    except FileNotFoundError:
+        pass
+    except BaseException:
+        os.close(fd)
+        raise
+    os.close(fd)
+    return None
+
+
+def _release(lock: Lock) -> None:
+    """Remove the lock file, then unlock: the output folder's parent keeps nothing of the build but its output."""
+    if lock is not None:
+        _HELD.discard(lock[:2])
+        lock[0].unlink(missing_ok=True)
+        os.close(lock[2])
+
+
+def _lock_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+def _holder(target: Path) -> str:
+    try:
+        return _lock_path(target).read_text(encoding="ascii").strip() or "unknown"
+    except (OSError, ValueError):
+        return "unknown"

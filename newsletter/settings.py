@@ -156,7 +156,7 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     brand = _brand(top.mapping("brand", ("name", "website", *COLOR_KEYS, "dark")))
     sender = _sender(top.mapping("sender", ("name", "email", "reply_to")))
     source = _locale(top, "source_locale", problems)
-    targets = [_locale_value(value, top, problems, "target_locales") for value, _ in top.text_list("target_locales")]
+    targets = _target_locales(top, problems, source)
     links = top.mapping("links", ("faq", "consultation", "contact", "overrides"))
     default_links = _links(links)
     overrides = _overrides(links, problems, default_links) if links else {}
@@ -222,6 +222,20 @@ def _number(fields: Fields, key: str, high: float, hint: str, whole: bool = Fals
 
 
 COLOR_KEYS = ("primary_color", "text_color", "background_color")
+
+
+def _target_locales(top: Fields, problems: ProblemList, source: str | None) -> list[str | None]:
+    """The locales translated into: each a known locale, listed once, and not the source (whose text is the
+    issues' own; listed as a target, its emails would be built twice into the same folder)."""
+    targets: list[str | None] = []
+    for value, location in top.text_list("target_locales"):
+        if value == source:
+            problems.add(location, f"{quoted(value)} is the source locale (source_locale), not a translation",
+                         "remove it from target_locales: the source locale is always built")
+        elif value in targets:
+            problems.add(location, f"{quoted(value)} is listed twice", "keep one")
+        targets.append(_locale_value(value, top, problems, "target_locales") if value != source else None)
+    return targets
 
 
 def _brand(fields: Fields | None) -> Brand | None:

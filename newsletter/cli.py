@@ -184,6 +184,9 @@ def _add_export(sub) -> None:
     tls.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS")
     tls.add_argument("--ssl", action="store_true", help="connect over TLS from the start (SMTPS)")
     proof.add_argument("--user", metavar="USER", help="SMTP login; the password is read from NEWSLETTER_SMTP_PASSWORD")
+    proof.add_argument("--insecure-auth", action="store_true",
+                       help="allow --user without --starttls or --ssl (the password crosses the network in clear text)")
+    proof.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company's own")
     parser.set_defaults(run=cmd_export)
 
 

@@ -115,9 +115,16 @@ def issue_paths(settings: Settings) -> list[Path]:
 
 
 def find_issue(settings: Settings, issue_id: str) -> Path:
+    """The file of an issue named on the command line by its id (2026-11) or its file (issues/2026-11.yaml)."""
+    known = ", ".join(p.stem for p in issue_paths(settings)) or "none"
+    if not ISSUE_ID.match(issue_id):
+        as_file = Path(issue_id)
+        if as_file.suffix != ".yaml" or as_file.absolute().parent.resolve() != settings.issues_dir.resolve():
+            raise UsageError(Problem(Location(quoted(issue_id)), "not an issue: expected an id like 2026-11 or a file "
+                                     "in issues/", f"known issues: {known}"))
+        issue_id = as_file.stem
     path = settings.issues_dir / f"{issue_id}.yaml"
     if not path.is_file():
-        known = ", ".join(p.stem for p in issue_paths(settings)) or "none"
         raise UsageError(Problem(Location(f"issues/{issue_id}.yaml"), f"no issue '{issue_id}'",
                                  f"known issues: {known}"))
     return path

@@ -4,13 +4,17 @@ Merge tags are filled with sample values so the proof reads as a subscriber woul
 the subject says `[PROOF <locale>]` (`[PROOF en_XA pseudo-locale]` for a pseudo-locale, which
 only a proof may carry). The password comes from NEWSLETTER_SMTP_PASSWORD, never
 from the command line (it would show in the shell history and the process list).
-Transient failures (connection dropped, a 4xx reply) are retried a few times; a refused
-connection, a TLS failure or a refused login is reported at once, as one line.
+Transient failures (connection dropped, a 4xx reply) are retried a few times, with a pause that
+doubles; a refused connection, a TLS failure or a refused login is reported at once, as one line.
+Each recipient's fate is told: accepted, accepted after retries (with the server's 'try later'),
+or refused (with the server's reply) — a refused recipient fails the command. A login happens
+only over TLS unless --insecure-auth says otherwise.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 import time
@@ -37,31 +41,72 @@ class SmtpServer:
     security: str = "none"  # "none", "starttls" or "ssl"
     user: str | None = None
     password: str | None = None
+    cafile: str | None = None  # a private certificate authority to trust (a company's own, a test server's)
+    insecure_auth: bool = False
 
     @property
     def address(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
 
 class TransientSmtpError(Exception):
     """A failure worth another attempt: the connection dropped or the server said 'try later'."""
 
 
+def summary(deliveries: list[Delivery], server: SmtpServer) -> list[str]:
+    """The proofs the server accepted, in one line; and a reminder when the password went in clear text."""
+    accepted = [delivery for delivery in deliveries if delivery.accepted]
+    lines = []
+    if accepted:
+        locales, recipients = dict.fromkeys(d.locale for d in accepted), dict.fromkeys(d.recipient for d in accepted)
+        lines.append(f"sent {len(locales)} proofs ({', '.join(locales)}) to {', '.join(recipients)} via {server.address}")
+    if server.user and server.security == "none":
+        lines.append("warning: --insecure-auth: the password crossed the network in clear text")
+    return lines
+
+
+_HOST_PORT = re.compile(r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<host>[^\s:\[\]]+)):(?P<port>\d{1,5})$")
+
+
 def server_from_args(args) -> SmtpServer:
-    """The SMTP server from --smtp/--to/--starttls/--ssl/--user, and the password from the environment."""
+    """The SMTP server from --smtp/--to/--starttls/--ssl/--user/--cafile, and the password from the environment."""
     if not args.smtp or not args.to:
         raise UsageError(Problem(Location("--smtp"), "proofs need both --smtp HOST:PORT and --to ADDR",
                                  "for example: --smtp smtp.example.com:587 --starttls --to you@example.com"))
-    host, _, port = args.smtp.rpartition(":")
-    if not host or not port.isdigit():
-        raise UsageError(Problem(Location("--smtp"), f"expected HOST:PORT, got {args.smtp!r}",
-                                 "for example: smtp.example.com:587"))
+    host, port = _host_port(args.smtp)
     password = os.environ.get(PASSWORD_VARIABLE)
     if args.user and not password:
         raise UsageError(Problem(Location("--user"), f"no password for {args.user!r}",
                                  f"set the environment variable {PASSWORD_VARIABLE}"))
     security = "starttls" if args.starttls else "ssl" if args.ssl else "none"
-    return SmtpServer(host, int(port), security, args.user, password if args.user else None)
+    if args.user and security == "none" and not args.insecure_auth:
+        raise UsageError(Problem(Location("--user"), "the password would cross the network in clear text",
+                                 "add --starttls or --ssl (or --insecure-auth for a test server you trust)"))
+    if args.cafile:
+        tls_context(args.cafile)  # a wrong file is a usage error now, not a TLS failure after the build
+    return SmtpServer(host, port, security, args.user, password if args.user else None, args.cafile,
+                      bool(args.insecure_auth))
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    """smtp.example.com:587, 192.0.2.1:25 or [2001:db8::1]:25 (an IPv6 address in brackets, as in URLs)."""
+    match = _HOST_PORT.match(text)
+    if not match or not 0 < int(match["port"]) < 65536:
+        raise UsageError(Problem(Location("--smtp"), f"expected HOST:PORT, got {text!r}",
+                                 "for example: smtp.example.com:587, or [::1]:25 for an IPv6 address"))
+    return match["ipv6"] or match["host"], int(match["port"])
+
+
+def tls_context(cafile: str | None) -> ssl.SSLContext:
+    """The system's trusted authorities, or the one in --cafile."""
+    try:
+        return ssl.create_default_context(cafile=cafile)
+    except FileNotFoundError:
+        reason = "no such file"
+    except (ssl.SSLError, OSError, ValueError) as error:
+        reason = "no certificate in it" if isinstance(error, ssl.SSLError) else (error.strerror or str(error)).lower()
+    raise UsageError(Problem(Location("--cafile"), f"cannot use {cafile}: {reason}",
+                             "give the PEM file of the server's certificate authority"))
 
 
 def proof_message(email, settings: Settings, built: IssueBuild, recipients: list[str]) -> EmailMessage:
@@ -76,33 +121,104 @@ def proof_message(email, settings: Settings, built: IssueBuild, recipients: list
     return message
 
 
-def send_proofs(built: IssueBuild, settings: Settings, server: SmtpServer, recipients: list[str]) -> list[str]:
-    """Send one proof per locale; returns the locales sent. Retries transient failures, then gives up."""
-    pending = {email.locale: proof_message(email, settings, built, recipients) for email in built.emails}
+@dataclass
+class Delivery:
+    """One recipient's fate for one proof: accepted, or refused with the server's reply; how many retries it took."""
+
+    locale: str
+    recipient: str
+    accepted: bool = False
+    reply: str = ""  # the refusal, or the last 'try later'
+    retries: int = 0
+    final: bool = False  # False while a 'try later' leaves it to the next attempt
+
+
+Pending = dict[str, tuple[EmailMessage, list[Delivery]]]  # by locale: the proof, and its recipients' fates
+
+
+def send_proofs(built: IssueBuild, settings: Settings, server: SmtpServer, recipients: list[str]) -> list[Delivery]:
+    """Send one proof per locale to every recipient; returns each recipient's fate for each proof.
+
+    A 'try later' (4xx) for the whole message or a recipient, or a dropped connection, is tried again
+    after a pause that doubles, ATTEMPTS times in all; what is still waiting then counts as refused.
+    """
+    pending = {email.locale: (proof_message(email, settings, built, recipients),
+                              [Delivery(email.locale, recipient) for recipient in recipients]) for email in built.emails}
     pause = RETRY_PAUSE_SECONDS
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            _deliver(server, pending)
-            break
+            _deliver(server, _waiting(pending))
         except TransientSmtpError as error:
             if attempt == ATTEMPTS:
                 raise _failure(server, f"{error} (gave up after {ATTEMPTS} attempts)",
                                "check that the server is up and accepting mail, then try again") from None
-            time.sleep(pause)
-            pause *= 2
-    return [email.locale for email in built.emails]
+        if not _waiting(pending) or attempt == ATTEMPTS:
+            break
+        time.sleep(pause)
+        pause *= 2
+    deliveries = [delivery for _, fates in pending.values() for delivery in fates]
+    for delivery in deliveries:
+        delivery.final = True  # one still told 'try later' after the last attempt was not accepted
+    return deliveries
 
 
-def _deliver(server: SmtpServer, pending: dict[str, EmailMessage]) -> None:
-    """One connection: send what is pending, removing each message once the server accepted it."""
+def _waiting(pending: Pending) -> Pending:
+    """The proofs with recipients still to try, each with only those recipients."""
+    waiting = {locale: (message, [d for d in fates if not d.final]) for locale, (message, fates) in pending.items()}
+    return {locale: entry for locale, entry in waiting.items() if entry[1]}
+
+
+def _deliver(server: SmtpServer, waiting: Pending) -> None:
+    """One connection: send each waiting proof to its waiting recipients and note what the server said of each."""
     with _connect(server) as smtp:
-        for locale, message in list(pending.items()):
-            _classified(lambda message=message: smtp.send_message(message), server)
-            del pending[locale]
+        for message, deliveries in waiting.values():
+            refused = _classified(lambda message=message, deliveries=deliveries: _send(smtp, message, deliveries), server)
+            for delivery in deliveries:
+                _note(delivery, refused.get(delivery.recipient))
+
+
+def _send(smtp: smtplib.SMTP, message: EmailMessage, deliveries: list[Delivery]) -> dict:
+    """The refused recipients with the server's reply; every one refused is a result too, not a failure."""
+    try:
+        return smtp.send_message(message, to_addrs=[delivery.recipient for delivery in deliveries])
+    except smtplib.SMTPRecipientsRefused as error:
+        smtp.rset()  # the envelope was left open without recipients
+        return error.recipients
+
+
+def _note(delivery: Delivery, refusal: tuple[int, bytes] | None) -> None:
+    if refusal is None:
+        delivery.accepted = delivery.final = True
+        return
+    delivery.reply = f"{refusal[0]} {_reply_text(refusal)}"
+    if 400 <= refusal[0] < 500:  # 'try later' (greylisting, a full mailbox): the next attempt tries again
+        delivery.retries += 1
+    else:
+        delivery.final = True
+
+
+def outcomes(deliveries: list[Delivery], server: SmtpServer) -> tuple[list[str], list[Problem]]:
+    """What happened, recipient by recipient, proofs with the same fate together: lines to print, and problems."""
+    lines, problems = [], []
+    groups: dict[tuple, list[str]] = {}
+    for delivery in deliveries:
+        groups.setdefault((delivery.recipient, delivery.accepted, delivery.retries, delivery.reply), []).append(delivery.locale)
+    for (recipient, accepted, retries, reply), locales in groups.items():
+        proofs = f"{len(locales)} proof{'s' if len(locales) != 1 else ''} ({', '.join(locales)})"
+        if accepted:
+            after = f" after {retries} retr{'ies' if retries != 1 else 'y'} ({reply})" if retries else ""
+            lines.append(f"{recipient}: accepted {proofs}{after}")
+        elif reply.startswith("4"):
+            problems.append(Problem(Location(f"smtp://{server.address}"), f"{recipient}: not accepted {proofs} after "
+                                    f"{ATTEMPTS} attempts: {reply}", "try again later, or ask the server's administrator"))
+        else:
+            problems.append(Problem(Location(f"smtp://{server.address}"), f"{recipient}: refused {proofs}: {reply}",
+                                    "check the --to address"))
+    return lines, problems
 
 
 def _connect(server: SmtpServer) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = tls_context(server.cafile)
     if server.security == "ssl":
         smtp = _classified(lambda: smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS,
                                                     context=context), server)
@@ -150,9 +266,6 @@ def _classified(step, server: SmtpServer):
     except smtplib.SMTPNotSupportedError as error:
         raise _failure(server, f"not supported by the server: {error}",
                        "log in only after --starttls or --ssl, or leave out --user") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        refused = ", ".join(f"{address} ({_reply_text(reply)})" for address, reply in error.recipients.items())
-        raise _failure(server, f"recipients refused: {refused}", "check the --to addresses") from None
     except smtplib.SMTPResponseException as error:
         if 400 <= error.smtp_code < 500:
             raise TransientSmtpError(f"server replied {_reply(error)}") from None

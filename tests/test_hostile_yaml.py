@@ -199,3 +199,17 @@ def test_a_pipe_named_like_an_issue_is_refused_not_waited_on(project, cli):
     assert result.returncode == 1
     assert (f"error: {NEW_ISSUE}: cannot be read: not a regular file — an issue is one YAML file the build can read"
             in result.stderr.splitlines())
+
+
+@pytest.mark.parametrize("argument", ["../project", "newsletter.yaml", "../project/newsletter", "2026-13", "locales/x.yaml"])
+def test_a_path_that_is_not_an_issue_is_a_usage_error_not_a_file_read_as_an_issue(project, cli, argument):
+    result = cli("build", argument, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: {argument!r}: not an issue: expected an id like 2026-11 or a file in issues/ — known issues: 2026-11"]
+
+
+def test_an_issue_may_be_named_by_its_file(project, cli):
+    result = cli("build", "issues/2026-11.yaml", "--locale", "en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "dist/2026-11/en/email.html").is_file()

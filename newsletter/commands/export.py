@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 from newsletter.commands import output_folder, report_printer
+from newsletter.errors import NewsletterError
 from newsletter.export import build_for_send, export_issue
-from newsletter.proof import send_proofs, server_from_args
+from newsletter.proof import outcomes, send_proofs, server_from_args, summary
 from newsletter.report import BuildReport
 from newsletter.settings import Settings
 
@@ -24,9 +25,15 @@ def run_command(args, settings: Settings) -> int:
 
 
 def send_proofs_command(args, settings: Settings, report: BuildReport) -> int:
+    """One proof per locale to every --to address; what the server said of each recipient, and exit 1 if it
+    refused any."""
     server = server_from_args(args)
     built = build_for_send(settings, args.issue, args.locale, report, external_checks=not args.skip_external_checks)
-    sent = send_proofs(built, settings, server, args.to)
+    deliveries = send_proofs(built, settings, server, args.to)
+    lines, problems = outcomes(deliveries, server)
     if not args.quiet:
-        print(f"sent {len(sent)} proofs ({', '.join(sent)}) to {', '.join(args.to)} via {server.address}", file=sys.stderr)
+        for line in [*lines, *summary(deliveries, server)]:
+            print(line, file=sys.stderr)
+    if problems:
+        raise NewsletterError(problems)
     return 1 if report.errors else 0

@@ -69,15 +69,21 @@ def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
             report.error(f"{where}: {fallback} — translation refused, the English is used")
 
 
-def _kept_locales(folder: Path, rebuilt: set[str]) -> tuple[dict[str, bytes], list[dict]]:
-    """Files and manifest entries of the locales a partial build (--locale) did not touch."""
+def _previous_entries(folder: Path) -> list[dict]:
+    """The locales of the folder's manifest.json, as the previous build wrote them."""
     try:
-        previous = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["locales"]
-    except (OSError, ValueError, KeyError):
-        return {}, []
+        entries = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["locales"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
+def _kept_locales(folder: Path, rebuilt: set[str], known: set[str]) -> tuple[dict[str, bytes], list[dict]]:
+    """Files and manifest entries of the locales a partial build (--locale) did not touch; a locale that is no
+    longer in newsletter.yaml is not kept."""
     files, entries = {}, []
-    for entry in previous:
-        if entry.get("locale") in rebuilt:
+    for entry in _previous_entries(folder):
+        if entry.get("locale") in rebuilt or entry.get("locale") not in known:
             continue
         paths = [entry.get(key) for key in ("html", "text", "mjml")]
         if all(isinstance(p, str) and (folder / p).is_file() for p in paths):
@@ -97,7 +103,8 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
     Locales not rebuilt this time keep their previous files, so `--locale es` updates one locale.
     """
     rebuilt = {email.locale for email in build.emails}
-    files, entries = _kept_locales(previous, rebuilt) if previous else ({}, [])
+    known = {*settings.locales, *PSEUDO_LOCALES}
+    files, entries = _kept_locales(previous, rebuilt, known) if previous else ({}, [])
     for email in build.emails:
         html, text = email.html.encode(), email.text.encode()
         files[f"{email.locale}/email.html"] = html
@@ -119,9 +126,16 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
 
 
 def _exports(folder: Path, files: dict[str, bytes]) -> list[str]:
-    """Provider exports beside the build's files (dist/<issue>/eml/, …): folders the build does not write."""
-    own = {name.split("/", 1)[0] for name in files}
+    """Provider exports beside the build's files (dist/<issue>/eml/, …): folders the build does not write,
+    nor wrote before (those are locales since taken out of newsletter.yaml)."""
+    own = {name.split("/", 1)[0] for name in files} | {entry.get("locale") for entry in _previous_entries(folder)}
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in own and not p.name.startswith("."))
+
+
+def _retired_locales(folder: Path, files: dict[str, bytes]) -> list[str]:
+    """Locales of the previous build that this one no longer writes: taken out of target_locales."""
+    return [entry["locale"] for entry in _previous_entries(folder)
+            if isinstance(entry.get("locale"), str) and f"{entry['locale']}/email.html" not in files]
 
 
 def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
@@ -140,6 +154,8 @@ def _write_issue(folder: Path, files: dict[str, bytes], report: BuildReport, unc
         return
     for stale in _exports(folder, files) if folder.is_dir() else []:
         report.warn(f"{folder / stale}/: removed, it was exported from the previous build — export again")
+    for locale in _retired_locales(folder, files):
+        report.info(f"note: {folder / locale}/: removed, {locale} is no longer in target_locales (newsletter.yaml)")
     replace_folder(folder, files)
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from newsletter import INTERRUPTED
 from newsletter.commands import output_folder, report_printer
 from newsletter.errors import Location, NewsletterError, Problem
 
@@ -248,9 +250,18 @@ class _StderrThatOutlivesItsReader:
         return getattr(self._stream, name)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl+C's KeyboardInterrupt: every `finally` runs, so nothing half-written stays."""
+
+
+def _stop(signum: int, frame) -> None:
+    raise Stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     sys.stderr = _StderrThatOutlivesItsReader(sys.stderr)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         code = args.run(args)
         sys.stdout.flush()  # a reader that went away (`| head -1`) shows here, where it can be handled
@@ -263,9 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         return 141  # as a shell reports a command ended by SIGPIPE
     except OSError as error:
         return _print_error(NewsletterError(_os_problem(error)))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        print(INTERRUPTED, file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(stop, Stopped) else signal.SIGINT)  # as a shell reports it
 
 
 def _os_problem(error: OSError) -> Problem:

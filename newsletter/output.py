@@ -73,7 +73,11 @@ def _swap(staging: Path, target: Path) -> None:
         return
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
     os.replace(target, old)  # onto the empty folder just made: a name no other writer uses
-    os.replace(staging, target)
+    try:
+        os.replace(staging, target)
+    except BaseException:  # interrupted between the two renames: the previous output goes back
+        os.replace(old, target)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

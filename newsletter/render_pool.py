@@ -15,6 +15,7 @@ What runs where:
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -134,8 +135,14 @@ def _started(jobs: tuple[RenderJob, ...], settings: Settings, locales: tuple[str
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
         prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
-        with get_context("fork").Pool(workers, initializer=_receive, initargs=(jobs,)) as pool:
+        with _signals_held():  # none reaches a worker before it has set itself up (_receive)
+            pool = get_context("fork").Pool(workers, initializer=_receive, initargs=(jobs,))
+        try:
             yield pool.imap(_run_received, range(len(jobs)))
+        finally:
+            with _signals_held():  # a Ctrl+C now would stop terminate() half-way, with workers left behind
+                pool.terminate()
+                pool.join()
     else:
         yield (job.run() for job in jobs)
 
@@ -144,9 +151,29 @@ _received: tuple[RenderJob, ...] = ()  # set in each worker only, once, by the p
 
 
 def _receive(jobs: tuple[RenderJob, ...]) -> None:
-    """Run once in each worker as it starts: the jobs arrive through the fork (initargs are not pickled)."""
+    """Run once in each worker as it starts: the jobs arrive through the fork (initargs are not pickled).
+
+    Ctrl+C and SIGTERM are left to the building process: a terminal's Ctrl+C reaches every process of
+    the group, and each worker would print a KeyboardInterrupt traceback; the building process cleans
+    up, then stops the workers (terminate() sends them SIGTERM, whose default ends them)."""
     global _received
     _received = jobs
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl+C and SIGTERM wait until the block is done, then arrive."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _run_received(index: int) -> tuple[RenderedEmail, tuple[Finding, ...]] | list[Problem]:

@@ -3,6 +3,7 @@ locale listed as a target."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -24,3 +25,26 @@ def test_a_locale_listed_twice_or_the_source_locale_as_a_target_is_refused_with_
         f"error: newsletter.yaml:{line}:30: target_locales[3]: 'en' is the source locale (source_locale), not a "
         "translation — remove it from target_locales: the source locale is always built"]
     assert not (project / "dist").exists()
+
+
+def test_a_locale_taken_out_of_target_locales_leaves_dist_and_the_manifest_with_a_note(project, cli):
+    assert cli("build", cwd=project).returncode == 0
+    issue = project / "issues/2026-11.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("Exosomes", "Exosomes, again"), encoding="utf-8")
+    set_targets(project, "[es, fr]")
+    result = cli("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    dist = project / "dist/2026-11"
+    for locale in ("de", "ar", "zh_Hans"):
+        assert f"note: {dist / locale}/: removed, {locale} is no longer in target_locales (newsletter.yaml)" \
+            in result.stderr.splitlines()
+    assert sorted(path.name for path in dist.iterdir()) == ["en", "es", "fr", "manifest.json"]
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["locale"] for entry in manifest["locales"]] == ["en", "es", "fr"]
+
+
+def test_a_pseudo_locale_built_on_request_stays_beside_the_targets(project, cli):
+    assert cli("build", "--locale", "en_XA", cwd=project).returncode == 0
+    assert cli("build", cwd=project).returncode == 0
+    manifest = json.loads((project / "dist/2026-11/manifest.json").read_text(encoding="utf-8"))
+    assert [entry["locale"] for entry in manifest["locales"]] == ["en", "es", "fr", "de", "ar", "zh_Hans", "en_XA"]

@@ -8,13 +8,15 @@ leaves its previous output untouched.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding
 from newsletter.content import Issue, read_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.output import replace_folder
+from newsletter.output import replace_folder, writing
 from newsletter.render import IssueBuild, RenderedEmail
 from newsletter.render_pool import RenderPool, render_locale
 from newsletter.report import BuildReport
@@ -169,7 +171,8 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     chosen_locales = select_locales(settings, locales)
     issues, problems = _valid_issues(settings, issue_ids, report)
     built = []
-    with RenderPool(issues, settings, chosen_locales, RenderCache(settings) if use_cache else None) as pool:
+    with _writing(issues, settings, out), \
+            RenderPool(issues, settings, chosen_locales, RenderCache(settings) if use_cache else None) as pool:
         # While the workers render: compare each issue that came whole from the cache with its folder.
         compared = {issue.id: _compared(IssueBuild(issue, hit.emails), settings, out) for issue, hit in pool.cached()}
         for issue, rendered in pool.results():
@@ -188,6 +191,16 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     if problems:
         raise NewsletterError(problems)
     return built
+
+
+@contextmanager
+def _writing(issues: list[Issue], settings: Settings, out: Path) -> Iterator[None]:
+    """Every issue's output folder held for the whole build: a second build of the same folders is refused at
+    once, rather than rendering for nothing and then writing over this one."""
+    with ExitStack() as held:
+        for issue in issues:
+            held.enter_context(writing(out / issue.id, settings.relative(out / issue.id)))
+        yield
 
 
 def _valid_issues(settings: Settings, issue_ids: list[str] | None, report: BuildReport) -> tuple[list[Issue], list[Problem]]:

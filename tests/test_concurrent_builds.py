@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
-from newsletter.output import replace_folder
+from newsletter.output import replace_folder, writing
+from tests.conftest import REPO
 
 WRITERS, WRITES_EACH = 8, 50
 
@@ -33,6 +38,17 @@ def test_concurrent_replace_folder_calls_all_succeed_and_leave_one_whole_folder(
     assert sorted(path.name for path in target.parent.iterdir()) == ["2026-11"]  # no temporary folder, no lock file
 
 
+def test_a_second_build_of_the_same_folder_is_one_line_naming_the_first(project, cli):
+    dist = project / "dist"
+    with writing(dist / "2026-11", "dist/2026-11"):  # this test process is the first build
+        result = cli("build", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (f"error: dist/2026-11: another build is writing dist/2026-11 (pid {os.getpid()}) "
+                                              "— wait for it to finish, or build into another --out")
+    assert not (dist / "2026-11").exists()
+    assert cli("build", "--locale", "en", cwd=project).returncode == 0  # the lock went with the first build
+
+
 def test_temporary_folders_of_a_killed_build_are_removed_by_the_next(project, cli):
     dist = project / "dist"
     for leftover in (".2026-11.k1ll3d.tmp/es", ".2026-11.k1ll3d.old/es"):  # what a build killed mid-write leaves
@@ -40,3 +56,17 @@ def test_temporary_folders_of_a_killed_build_are_removed_by_the_next(project, cl
         (dist / leftover / "email.html").write_text("half-written", encoding="utf-8")
     assert cli("build", "--locale", "en", cwd=project).returncode == 0
     assert sorted(path.name for path in dist.iterdir()) == ["2026-11"]
+
+
+def test_two_builds_started_together_never_fail_on_each_others_files(project):
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    for _ in range(4):
+        builds = [subprocess.Popen([sys.executable, "-m", "newsletter", "build", "--no-cache"], cwd=project,
+                                   env=environment, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for build in builds:
+            _, stderr = build.communicate(timeout=300)
+            assert "Traceback" not in stderr and "cannot write there" not in stderr, stderr
+            assert build.returncode == 0 or re.search(r"^error: dist/2026-11: another build is writing dist/2026-11 "
+                                                      r"\(pid \d+\) — ", stderr, re.MULTILINE), stderr
+        written = sorted(p.relative_to(project / "dist").as_posix() for p in (project / "dist").rglob("*") if p.is_file())
+        assert len(written) == 19 and not any(name.startswith(".") for name in written), written

@@ -259,9 +259,24 @@ def _stop(signum: int, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The program: run one command, and return its exit code (the process ends right after).
+
+    Ctrl+C or SIGTERM at any stage is one line and 130 or 143, as a shell reports them; once the exit
+    code is decided, they are ignored, so a late one cannot kill the exit itself."""
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _run(argv)
+    except KeyboardInterrupt as stop:
+        print(INTERRUPTED, file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(stop, Stopped) else signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _run(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     sys.stderr = _StderrThatOutlivesItsReader(sys.stderr)
-    signal.signal(signal.SIGTERM, _stop)
     try:
         code = args.run(args)
         sys.stdout.flush()  # a reader that went away (`| head -1`) shows here, where it can be handled
@@ -274,9 +289,6 @@ def main(argv: list[str] | None = None) -> int:
         return 141  # as a shell reports a command ended by SIGPIPE
     except OSError as error:
         return _print_error(NewsletterError(_os_problem(error)))
-    except KeyboardInterrupt as stop:
-        print(INTERRUPTED, file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(stop, Stopped) else signal.SIGINT)  # as a shell reports it
 
 
 def _os_problem(error: OSError) -> Problem:

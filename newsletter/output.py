@@ -114,7 +114,11 @@ def _acquire(target: Path, wait: bool) -> Lock:
     target.parent.mkdir(parents=True, exist_ok=True)
     while (fd := _lock_file(path, wait)) is None:
         pass  # the holder removed the file as we waited for it: lock the next one
-    os.write(fd, f"{os.getpid()}\n".encode())
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+    except BaseException:  # Ctrl+C right now: let go of the lock as if it had been held
+        _release((path, thread, fd))
+        raise
     _HELD.add((path, thread))
     return path, thread, fd
 

@@ -135,14 +135,16 @@ def _started(jobs: tuple[RenderJob, ...], settings: Settings, locales: tuple[str
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
         prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
-        with _signals_held():  # none reaches a worker before it has set itself up (_receive)
-            pool = get_context("fork").Pool(workers, initializer=_receive, initargs=(jobs,))
+        pool = None
         try:
+            with _signals_held():  # none reaches a worker before it has set itself up (_receive)
+                pool = get_context("fork").Pool(workers, initializer=_receive, initargs=(jobs,))
             yield pool.imap(_run_received, range(len(jobs)))
         finally:
-            with _signals_held():  # a Ctrl+C now would stop terminate() half-way, with workers left behind
-                pool.terminate()
-                pool.join()
+            if pool is not None:
+                with _signals_held():  # a Ctrl+C now would stop terminate() half-way, with workers left behind
+                    pool.terminate()
+                    pool.join()
     else:
         yield (job.run() for job in jobs)
 

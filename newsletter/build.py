@@ -43,6 +43,20 @@ def render_issue(issue: Issue, settings: Settings, locales: tuple[str, ...], rep
     return result
 
 
+def render_checked(issue: Issue, settings: Settings, locales: tuple[str, ...], report: BuildReport,
+                   cache: RenderCache) -> tuple[IssueBuild, tuple[Finding, ...]]:
+    """render_issue, with the in-package findings of every email: from the cache when a build (or an
+    earlier export or check) already checked that email, else rendered and checked on every core
+    when that pays, and cached. A failed locale raises its problems."""
+    with RenderPool([issue], settings, locales, cache) as pool:
+        [(_, checked)] = pool.results()
+    if isinstance(checked, NewsletterError):
+        raise checked
+    result = IssueBuild(issue, checked.emails)
+    review_issue(result, report)
+    return result, checked.findings
+
+
 def review_issue(result: IssueBuild, report: BuildReport) -> None:
     """Report what fell back to English (the size limit is the pre-send check size.gmail-clip)."""
     for email in result.emails:

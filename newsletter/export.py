@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.build import issue_files, render_issue, select_locales
+from newsletter.build import issue_files, render_checked, select_locales
 from newsletter.cache import RenderCache
-from newsletter.checks import check_build
+from newsletter.checks import Finding, check_build
 from newsletter.content import load_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.gate import gate_export
@@ -44,8 +44,8 @@ def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None,
     chosen = select_locales(settings, locales)
     issue = load_issues(settings, [issue_id])[0]
     report.info(f"building {issue.id} in {len(chosen)} locales: {', '.join(chosen)}")
-    built = render_issue(issue, settings, chosen, report, RenderCache(settings))
-    run_pre_send_checks(built, settings, report, external_checks)
+    built, in_package = render_checked(issue, settings, chosen, report, RenderCache(settings))
+    run_pre_send_checks(built, settings, report, external_checks, in_package)
     return built
 
 
@@ -167,10 +167,12 @@ def _other_exports(folder: Path, replaced: str) -> dict[str, bytes]:
     return kept
 
 
-def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport, external: bool) -> None:
+def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport, external: bool,
+                        in_package: tuple[Finding, ...] | None = None) -> None:
     """The pre-send checks (newsletter/checks): errors stop the export or proof, warnings are listed.
-    `external` adds the official MJML validator and SpamAssassin, as `newsletter check` runs them."""
-    findings = check_build(built, settings, spam=external)
+    `external` adds the official MJML validator and SpamAssassin, as `newsletter check` runs them;
+    `in_package`: the in-package checks' findings, when already known."""
+    findings = check_build(built, settings, spam=external, in_package=in_package)
     for finding in findings:
         if finding.severity != "error":
             report.warn(str(finding))

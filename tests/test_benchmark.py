@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 STAGES = {"imports (once per process)", "load+validate", "catalogs", "jinja (mjml)", "mjml→html", "plain text",
           "checks", "write"}
-TARGETS = {"cold_vs_mjml_ratio", "warm_rebuild_ms", "help_ms", "peak_memory_mb"}
+TARGETS = {"send_cold_s", "send_cold_vs_spamassassin", "send_second_run_s", "cold_vs_mjml_ratio", "warm_rebuild_ms",
+           "preview_reload_ms", "peak_memory_mb", "help_ms"}
 
 
 def run_quick_benchmark(folder: Path) -> tuple[subprocess.CompletedProcess, dict]:
@@ -40,6 +42,11 @@ def test_quick_benchmark_writes_every_measure_as_json_and_prints_the_table(tmp_p
 
     for key in ("cold_build_s", "warm_rebuild_ms", "warm_rebuild_cli_ms", "help_ms"):
         assert is_positive(results[key]), key
+    for run in ("cold", "second_run", "spamassassin_one_message"):  # send.py, and SpamAssassin alone beside it
+        sample = results["send"][run]
+        assert is_positive(sample["s"]) and is_positive(sample["cpu_s"]) and sample["load"] >= 0, run
+    preview = results["preview_reload"]  # Chromium is installed by .ci/install
+    assert preview["runs"] == 2 and len(preview["timings_ms"]) == 2 and is_positive(preview["median_ms"])
     memory = results["peak_memory_mb"]
     assert is_positive(memory["main"]) and memory["all_upper_bound"] >= memory["main"]
     assert set(results["stage_ms_per_email"]) == STAGES
@@ -56,7 +63,11 @@ def test_quick_benchmark_writes_every_measure_as_json_and_prints_the_table(tmp_p
     assert set(results["targets"]) == TARGETS
     for status in results["targets"].values():
         assert is_positive(status["target"]) and is_positive(status["measured"]) and status["met"] in (True, False)
+        assert status["relation"] in ("≤", "<", "≥")
     assert len(results["machine"]["load_average_before"]) == 3 and results["machine"]["cpus"] >= 1
 
-    assert "[headline]" in done.stdout and "MJML CLI" in done.stdout and "checks" in done.stdout
+    goals = done.stdout.split("\n\n")[1].splitlines()[1:]  # the goal table: one line per goal, in the order
+    assert len(goals) == len(TARGETS) and all(re.search(r" (yes|NO) ", line) for line in goals)
+    assert goals[0].startswith("send.py 2026-11, cold") and goals[3].startswith(f"{workload['emails']} emails: MJML CLI")
+    assert "MJML CLI" in done.stdout and "checks" in done.stdout
     assert [path.name for path in tmp_path.iterdir()] == ["results.json"]  # the generated workload is removed

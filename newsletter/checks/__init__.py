@@ -40,13 +40,17 @@ def checked_emails(build: IssueBuild, settings: Settings) -> list[CheckedEmail]:
             for email in build.emails]
 
 
-def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False) -> CheckRun:
-    """The in-package checks on every email; with `external`, the installed external tools too,
+def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False,
+               in_package: tuple[Finding, ...] | None = None) -> CheckRun:
+    """The in-package checks on every email (or their findings, when the caller already has them:
+    the build caches them with each render); with `external`, the installed external tools too,
     started first so that they run beside the in-package checks."""
     run = CheckRun()
     emails = checked_emails(build, settings)
     with ExternalTools(emails, settings) if external else nullcontext() as tools:
-        for checked in emails:
+        if in_package is not None:
+            run.findings.extend(in_package)
+        for checked in emails if in_package is None else ():
             run.findings.extend(finding for check in CHECKS for finding in check(checked))
         if tools:
             _add_send_checks(emails, tools, run)
@@ -67,9 +71,10 @@ def _add_send_checks(emails: list[CheckedEmail], tools: ExternalTools, run: Chec
     run.skipped.extend(tools.skipped)
 
 
-def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False) -> list[Finding]:
+def check_build(build: IssueBuild, settings: Settings, *, spam: bool = False,
+                in_package: tuple[Finding, ...] | None = None) -> list[Finding]:
     """Every finding about the built emails, in locale order. spam=True also checks the exported
     MIME message and runs the external tools (the official MJML validator and SpamAssassin):
-    slower, for the command and the export."""
-    return run_checks(build, settings, external=spam).findings
+    slower, for the command and the export. `in_package`: see run_checks."""
+    return run_checks(build, settings, external=spam, in_package=in_package).findings
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import wcag_contrast_ratio
 
@@ -78,6 +79,7 @@ def _rgb(color: str) -> tuple[float, float, float] | None:
     return tuple(int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))
 
 
+@lru_cache(maxsize=256)  # each colour pair once per process: every locale and template repeats the same few
 def _ratio(foreground: str, background: str) -> float | None:
     pair = _rgb(foreground), _rgb(background)
     return None if None in pair else wcag_contrast_ratio.rgb(*pair)

@@ -55,9 +55,9 @@ def unsubscribe_header_problems(message: EmailMessage) -> list[str]:
 
 
 def list_unsubscribe(checked: CheckedEmail) -> Iterator[Finding]:
-    from newsletter.providers.eml import build_message
+    from newsletter.providers.eml import message_headers
 
-    for problem in unsubscribe_header_problems(build_message(checked.email, checked.settings)):
+    for problem in unsubscribe_header_problems(message_headers(checked.email, checked.settings)):
         yield checked.error("compliance.list-unsubscribe", f"newsletter/providers/eml.py: the MIME message: {problem}",
                             "the export must add both headers (RFC 8058 one-click unsubscribe)")
 

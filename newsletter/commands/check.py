@@ -12,7 +12,7 @@ import json
 import sys
 from dataclasses import replace
 
-from newsletter.build import render_issue, select_locales
+from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import CheckRun, run_checks
 from newsletter.content import read_issues
@@ -33,8 +33,8 @@ def check_issues(settings: Settings, issue: str | None, locales: list[str] | Non
     elif problems:
         raise NewsletterError(problems)
     for loaded in loaded_issues:
-        run = run_checks(render_issue(loaded, settings, chosen, BuildReport(), RenderCache(settings)), settings,
-                         external=True)
+        built, in_package = render_checked(loaded, settings, chosen, BuildReport(), RenderCache(settings))
+        run = run_checks(built, settings, external=True, in_package=in_package)
         if strict:
             run.findings = [replace(finding, severity="error") for finding in run.findings]
         runs[loaded.id] = run

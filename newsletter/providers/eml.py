@@ -42,18 +42,25 @@ def build_message(email: RenderedEmail, settings: Settings, *, merge: MergeValue
     The MIME boundary and Message-ID derive from issue and locale, so two runs give the same bytes.
     """
     text, html = email.text, email.html
-    unsubscribe = MergeTags.unsubscribe_url
     if merge is not None:
         text, html = fill(text, email, merge, is_html=False), fill(html, email, merge, is_html=True)
-        unsubscribe = merge.unsubscribe_url
-    message = EmailMessage(policy=BODY_POLICY)
-    _set_headers(message, email, settings, issue_date(email, date), unsubscribe)
+    message = message_headers(email, settings, merge=merge, date=date)
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     # "=_" cannot occur in quoted-printable bodies, so this fixed boundary never collides with content.
     message.set_boundary(f"=_{_digest(email, 'boundary')}")
     message["Content-Language"] = email.lang  # after the body: making it multipart moves Content-* headers into the parts
     message.policy = EML_POLICY  # how it is written out, here and by smtplib
+    return message
+
+
+def message_headers(email: RenderedEmail, settings: Settings, *, merge: MergeValues | None = None,
+                    date: dt.date | None = None) -> EmailMessage:
+    """The message's own headers, without its body (encoding the body is most of the work): what
+    build_message starts from, and what the List-Unsubscribe check reads."""
+    message = EmailMessage(policy=BODY_POLICY)
+    _set_headers(message, email, settings, issue_date(email, date),
+                 MergeTags.unsubscribe_url if merge is None else merge.unsubscribe_url)
     return message
 
 

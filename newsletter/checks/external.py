@@ -21,6 +21,7 @@ class ExternalTools:
         cli, has_spamd = mjml.official_cli(settings), spam.available()
         self.skipped = [what for what, missing in ((NO_MJML_CLI, cli is None), (NO_SPAMD, not has_spamd)) if missing]
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="spamassassin")
+        spam.import_message_builder()  # before the thread starts: the other checks import it too
         # spamd first: loading its rules is the longest wait of the run
         self._scores: Future | None = self._pool.submit(spam.scores, emails) if has_spamd and emails else None
         self._validation = mjml.OfficialValidation(emails, cli) if cli and emails else None

@@ -75,6 +75,13 @@ def parse_report(output: str, locale: str, threshold: float) -> SpamScore:
     return SpamScore(locale, float(score.group(1)) or 0.0, threshold, tuple(rules))  # `or`: SpamAssassin may print -0.0
 
 
+def import_message_builder() -> None:
+    """Import the export's message builder now, in the calling thread. It is imported on first use
+    (a build never needs it), and two threads importing the same package at once can fail."""
+    import newsletter.providers.base
+    import newsletter.providers.eml  # noqa: F401
+
+
 def message_bytes(checked: CheckedEmail) -> bytes:
     """The message as a subscriber receives it: merge tags filled with sample values, a To: address."""
     from newsletter.providers.base import sample_values

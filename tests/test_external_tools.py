@@ -50,9 +50,11 @@ def started(log: Path) -> dict[str, list[str]]:
     return {tool: [line for line in lines if line.split(" ", 1)[0] == tool] for tool in LOGGED_TOOLS}
 
 
-def spamd_running(project: Path) -> list[str]:
+def still_running(spamd_command: str) -> list[str]:
+    """Processes (spamd, its children, spamc) still using the socket folder of the spamd logged."""
+    folder = str(Path(re.search(r"--socketpath=(\S+)", spamd_command).group(1)).parent)
     done = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True)
-    return [line for line in done.stdout.splitlines() if "spamd" in line and "newsletter-spamd-" in line]
+    return [line for line in done.stdout.splitlines() if folder in line]
 
 
 def check_json(cli, project: Path, env: dict[str, str]) -> dict:
@@ -70,7 +72,8 @@ def test_one_spamd_and_one_validator_per_run_and_nothing_again_for_unchanged_loc
     assert len(tools["spamc"]) == len(LOCALES)
     [validator] = tools["node"]
     assert "--validate" in validator and len(re.findall(r"\.mjml\b", validator)) == len(LOCALES)
-    assert spamd_running(project) == [], "the command stops the spamd it started"
+    assert still_running(tools["spamd"][0]) == [], "the command stops the spamd it started"
+    assert not Path(re.search(r"--socketpath=(\S+)", tools["spamd"][0]).group(1)).parent.exists(), "and removes its folder"
 
     second = check_json(cli, project, env)
     assert second == first, "the cached reports give the same scores, rules and findings"

@@ -276,6 +276,26 @@ def test_dark_view_applies_the_emails_dark_mode_rules_beside_the_light_one(proje
         stop_preview(server)
 
 
+def test_light_view_stays_light_on_a_computer_set_to_dark(project, browser):
+    """The frames follow the computer's preference unless told otherwise: "Light mode" must not show
+    the dark email because the marketer's laptop is in dark mode."""
+    server = start_preview(project)
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme="dark")
+    loopback_only(context)
+    try:
+        page = context.new_page()
+        open_preview(page, server, "en")
+        page.click('#appearance [data-appearance="light"]')
+        expect(page.frame_locator("#email").locator(".dark-card").first).to_have_css("background-color", "rgb(255, 255, 255)")
+        page.click('#appearance [data-appearance="both"]')
+        light, dark = page.frame_locator("#email"), page.frame_locator("#email-dark")
+        expect(light.locator(".dark-page")).to_have_css("background-color", "rgb(243, 244, 246)")
+        expect(dark.locator(".dark-page")).to_have_css("background-color", "rgb(18, 18, 18)")
+    finally:
+        context.close()
+        stop_preview(server)
+
+
 # ---- live reload
 
 

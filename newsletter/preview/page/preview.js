@@ -214,24 +214,27 @@ function emailFrame(scheme) {
 function prepareFrame(iframe, scheme) {
   const doc = iframe.contentDocument;
   if (!doc || !doc.body) return;
-  if (scheme === "dark") emulateDarkMode(doc);
+  emulateScheme(doc, scheme);
   if (state.translator && iframe.srcdoc) markStrings(doc);
   else openLinksOutside(doc);
   fitHeight(iframe);
 }
 
-// Apple Mail and others apply the email's `prefers-color-scheme: dark` rules; a frame cannot be told
-// the preference by itself, so its dark rules are switched on and its light-only rules off.
-function emulateDarkMode(doc) {
+// Apple Mail and others apply the email's `prefers-color-scheme` rules; a frame cannot be told the
+// preference by itself and follows the computer's, so each frame's rules for its own scheme are
+// switched on and the other scheme's off: "Light mode" stays light on a computer set to dark.
+function emulateScheme(doc, scheme) {
+  const on = "(min-width: 0px)", off = "(max-width: 0px)";
   for (const sheet of doc.styleSheets) {
     for (const rule of sheet.cssRules) {
       if (!rule.media) continue;
       rule.media.mediaText = rule.media.mediaText
-        .replace(/\(\s*prefers-color-scheme:\s*dark\s*\)/g, "(min-width: 0px)")
-        .replace(/\(\s*prefers-color-scheme:\s*light\s*\)/g, "(max-width: 0px)");
+        .replace(/\(\s*prefers-color-scheme:\s*dark\s*\)/g, scheme === "dark" ? on : off)
+        .replace(/\(\s*prefers-color-scheme:\s*light\s*\)/g, scheme === "dark" ? off : on);
     }
   }
-  doc.documentElement.dataset.previewScheme = "dark";
+  doc.documentElement.style.colorScheme = scheme;  // the browser's own defaults (canvas, form controls) too
+  doc.documentElement.dataset.previewScheme = scheme;
 }
 
 function openLinksOutside(doc) {

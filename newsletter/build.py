@@ -67,8 +67,8 @@ MAX_LISTED_FALLBACKS = 10
 
 
 def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
-    """Untranslated and fuzzy strings are warnings; a translation that failed a check is an error
-    (it is never shipped: the English stands in for it)."""
+    """Untranslated and fuzzy strings are warnings. A translation that failed a check is the pre-send
+    check content.translation-refused, so that `newsletter check` and the export stop on it too."""
     where = f"{email.issue_id} {email.locale}"
     missing = [f for f in email.fallbacks if f.reason in ("untranslated", "fuzzy")]
     if missing:
@@ -80,9 +80,6 @@ def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
             report.warn(f"{where}: {fallback}")
         if len(missing) > MAX_LISTED_FALLBACKS:
             report.warn(f"{where}: … and {len(missing) - MAX_LISTED_FALLBACKS} more")
-    for fallback in email.fallbacks:
-        if fallback.reason not in ("untranslated", "fuzzy"):
-            report.error(f"{where}: {fallback} — translation refused, the English is used")
 
 
 def _previous_entries(folder: Path) -> list[dict]:

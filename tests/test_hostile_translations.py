@@ -3,6 +3,7 @@ either shipped as the text it is, or refused at its PO line; a template is never
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections import Counter
 from html.parser import HTMLParser
@@ -273,3 +274,15 @@ def test_the_greetings_fallback_is_escaped_once_in_the_html(project, cli):
     assert cli("build", "--locale", "es", cwd=project).returncode == 0
     assert "Hola, [[first_name|estimado &#34;lector&#34; &amp; amigo]]:" in built_html(project)
     assert '[[first_name|estimado "lector" & amigo]]' in (project / "dist/2026-11/es/email.txt").read_text(encoding="utf-8")
+
+
+def test_a_refused_translation_fails_the_check_and_is_never_exported(project, cli):
+    line = translate(project, "Unsubscribe", '<xss onmouseover="alert(1)">Cancelar la suscripción</xss>')
+    check = cli("check", "2026-11", "--locale", "es", "--format", "json", cwd=project)
+    assert check.returncode == 1, check.stderr
+    errors = [f for f in json.loads(check.stdout)["findings"] if f["severity"] == "error"]
+    assert [f["check"] for f in errors] == ["content.translation-refused"]
+    assert errors[0]["message"].startswith(f"{SPANISH}:{line}: markup")
+    export = cli("export", "2026-11", "--locale", "es", "--skip-external-checks", cwd=project)
+    assert export.returncode == 1 and "Traceback" not in export.stderr
+    assert not (project / "dist/2026-11/eml").exists()

@@ -96,3 +96,14 @@ def test_a_fallback_counts_only_when_the_email_has_it(project, cli):
              for f in report["findings"] if f["check"] == "clients.unsupported"}
     assert {"css-opacity", "css-max-height"} <= named
     assert all(latest(caniemail()[slug], "outlook", "windows") == "n" for slug in ("css-opacity", "css-max-height"))
+
+
+def test_an_issue_without_images_has_nothing_for_marketing_to_fix(project, cli):
+    """MJML's `img { height: auto }` reset is the only height left when no article has an image: no warning
+    a marketer could not act on."""
+    issue = project / "issues" / "2026-11.yaml"
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(re.sub(r"\n    image:.*\n(?:      .*\n)*", "\n", text, count=1), encoding="utf-8")
+    assert "image:" not in issue.read_text(encoding="utf-8")
+    report = check_json(cli, project, "--strict")
+    assert [f for f in report["findings"] if f["check"] == "clients.unsupported"] == []

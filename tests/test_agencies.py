@@ -141,6 +141,21 @@ def test_a_unit_the_catalog_does_not_have_is_refused_with_its_line(project, cli)
     assert po(project, "es").read_bytes() == before
 
 
+def test_an_agencys_lost_placeholder_and_added_markup_are_said_at_import(project, cli):
+    cli("i18n", "export", "--locale", "es", cwd=project)
+    xliff = project / "dist/xliff/es.xlf"
+    tree = etree.parse(str(xliff))
+    unit = next(u for u in tree.iter(f"{XLIFF}trans-unit") if u.findtext(f"{XLIFF}source") == "Unsubscribe")
+    unit.find(f"{XLIFF}target").text = "<b>Cancelar</b> la suscripción"
+    tree.write(str(xliff), xml_declaration=True, encoding="UTF-8")
+    done = cli("i18n", "import", "dist/xliff/es.xlf", cwd=project)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "1 entry changed" in done.stderr  # the agency's work is in the catalog, to be fixed there
+    problem = next(line for line in done.stdout.splitlines() if "markup" in line)
+    assert problem.startswith("locales/es/LC_MESSAGES/newsletter.po:"), done.stdout
+    assert cli("i18n", "check", "--locale", "es", cwd=project).stdout == done.stdout
+
+
 NEW_PARAGRAPH = "Our office is closed on the 24th and 25th of December."
 
 

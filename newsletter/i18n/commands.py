@@ -29,7 +29,7 @@ def run(args, settings: Settings) -> int:
     elif verb == "export":
         _print_paths(settings, "wrote", _export(args, settings))
     elif verb == "import":
-        _import(args, settings)
+        return _import(args, settings)
     elif verb == "status":
         return _status(args, settings)
     elif verb == "check":
@@ -44,13 +44,25 @@ def _export(args, settings: Settings) -> list:
     return [export_locale(settings, locale, out) for locale in args.locale or settings.target_locales]
 
 
-def _import(args, settings: Settings) -> None:
+def _import(args, settings: Settings) -> int:
+    """Bring each XLIFF back, then check the catalogs it changed, as `i18n check` would: an agency's
+    lost placeholder or added markup is said now, at its PO line, not at the next build."""
+    from newsletter.i18n.review import review_catalogs
     from newsletter.i18n.xliff import import_file
 
+    imported = []
     for name in args.files:
         path, changed = import_file(settings, Path(name), name, args.locale)
         print(f"imported {name} into {settings.relative(path)}: {changed} entr{'y' if changed == 1 else 'ies'} changed",
               file=sys.stderr)
+        imported.append(path.parent.parent.name)  # locales/<locale>/LC_MESSAGES/newsletter.po
+    findings = review_catalogs(settings, sorted(set(imported)))
+    for finding in findings:
+        print(finding)
+    if findings:
+        print(f"{len(findings)} problem(s) in the imported catalog(s): fix them in the PO file or ask the agency "
+              "(newsletter i18n check lists them again)", file=sys.stderr)
+    return 1 if findings else 0
 
 
 def _status(args, settings: Settings) -> int:

@@ -116,7 +116,10 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
     Locales not rebuilt this time keep their previous files, so `--locale es` updates one locale.
     """
     rebuilt = {email.locale for email in build.emails}
-    known = {*settings.locales, *PSEUDO_LOCALES}
+    # A pseudo-locale is kept beside a partial build only: a full build writes what newsletter.yaml lists,
+    # whatever was built before it.
+    partial = not rebuilt.issuperset(settings.locales)
+    known = {*settings.locales, *(PSEUDO_LOCALES if partial else ())}
     files, entries = _kept_locales(previous, rebuilt, known) if previous else ({}, [])
     for email in build.emails:
         html, text = email.html.encode(), email.text.encode()
@@ -161,15 +164,37 @@ def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
     return present == set(files) and all((folder / name).read_bytes() == data for name, data in files.items())
 
 
+def _shipped_files(folder: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files of the locales subscribers receive (pseudo-locales and the manifest aside), as on disk."""
+    exports = set(_exports(folder, files))
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.relative_to(folder).parts[0] not in {*exports, *PSEUDO_LOCALES, "manifest.json"}}
+
+
+def _kept_exports(folder: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+    """Earlier exports stay while every shipped locale's files are what they were exported from
+    (a pseudo-locale built for a layout check changes none of them)."""
+    shipped = {name: data for name, data in files.items()
+               if name.split("/", 1)[0] not in PSEUDO_LOCALES and name != "manifest.json"}
+    if _shipped_files(folder, files) != shipped:
+        return {}
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for name in _exports(folder, files)
+            for path in sorted((folder / name).rglob("*")) if path.is_file()}
+
+
 def _write_issue(folder: Path, files: dict[str, bytes], report: BuildReport, unchanged: bool | None = None) -> None:
-    """Write the issue's folder unless it is unchanged; exports of an older build go with it, said aloud."""
+    """Write the issue's folder unless it is unchanged; exports of an older build go with it, said aloud,
+    unless the locales they hold are unchanged."""
     if _unchanged(folder, files) if unchanged is None else unchanged:
         return
-    for stale in _exports(folder, files) if folder.is_dir() else []:
+    kept = _kept_exports(folder, files) if folder.is_dir() else {}
+    for stale in _exports(folder, files) if folder.is_dir() and not kept else []:
         report.warn(f"{folder / stale}/: removed, it was exported from the previous build — export again")
     for locale in _retired_locales(folder, files):
-        report.info(f"note: {folder / locale}/: removed, {locale} is no longer in target_locales (newsletter.yaml)")
-    replace_folder(folder, files)
+        why = ("a pseudo-locale, for layout checks: build it with --locale" if locale in PSEUDO_LOCALES
+               else "no longer in target_locales (newsletter.yaml)")
+        report.info(f"note: {folder / locale}/: removed, {locale} is {why}")
+    replace_folder(folder, {**files, **kept})
 
 
 def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | None, out: Path,

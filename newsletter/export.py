@@ -23,6 +23,7 @@ from newsletter.i18n.gate import gate_export
 from newsletter.output import replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
+from newsletter.providers.routing import SendPlan, plan_sends
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings
@@ -57,9 +58,11 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
     built = build_for_send(settings, issue_id, shipped, report, external_checks)
     folder = out / built.issue.id
-    made = locale_exports(built, provider, settings)
-    kept = kept_exports(folder / provider.name, built, settings, made, report, held)  # a partial export keeps the others
-    files = export_files(built, provider, settings, [*made, *kept])
+    made_locales = [email.locale for email in built.emails]
+    kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)  # a partial export keeps the others
+    plan, kept = send_plan_for(folder / provider.name, built, settings, made_locales, kept, report)
+    made = locale_exports(built, provider, settings, plan)
+    files = export_files(built, provider, settings, [*made, *kept], plan)
     everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
                   **{f"{provider.name}/{name}": data for name, data in files.items()}}
     replace_folder(folder, everything)
@@ -85,37 +88,69 @@ class LocaleExport:
     files: dict[str, bytes]
 
 
-def locale_exports(built: IssueBuild, provider: Provider, settings: Settings) -> list[LocaleExport]:
-    """The provider's files for each locale just built."""
+def send_plan_for(export: Path, built: IssueBuild, settings: Settings, made: list[str], kept: list[LocaleExport],
+                  report: BuildReport) -> tuple[SendPlan, list[LocaleExport]]:
+    """The send plan of the locales shipped: those built now and those kept. The default locale's audience
+    depends on which locales are shipped, so an earlier default export is kept only for the same set."""
+    shipped = [*made, *(export.locale for export in kept)]
+    plan = plan_sends(settings, built.issue.id, shipped)
+    earlier = _read_manifest(export).get("send_plan", {})
+    if plan.default_locale in {e.locale for e in kept} and earlier.get("shipped") != list(plan.shipped):
+        kept = [e for e in kept if e.locale != plan.default_locale]
+        report.warn(f"{export}/: removed {plan.default_locale}: its audience (everyone not in another send) was made for "
+                    f"other languages than {', '.join(plan.shipped)} — export it again with --locale {plan.default_locale}")
+        plan = plan_sends(settings, built.issue.id, [locale for locale in shipped if locale != plan.default_locale])
+    if not plan.has_default:
+        report.warn(f"{export}/: no send for {plan.default_locale}, the default locale: subscribers whose language is none "
+                    f"of {', '.join(plan.shipped)} would get nothing — export it too with --locale {plan.default_locale}")
+    return plan, kept
+
+
+def locale_exports(built: IssueBuild, provider: Provider, settings: Settings, plan: SendPlan) -> list[LocaleExport]:
+    """The provider's files for each locale just built, each with its audience from the send plan."""
     cache = RenderCache(settings)
     return [LocaleExport(email.locale, cache.key(settings.root / built.issue.file, email.locale),
-                         {exported.name: exported.data for exported in provider.files(email, settings, built.issue.date)})
+                         {exported.name: exported.data
+                          for exported in provider.files(email, settings, built.issue.date, plan.send_for(email.locale))})
             for email in built.emails]
 
 
-def export_files(built: IssueBuild, provider: Provider, settings: Settings, exports: list[LocaleExport]) -> dict[str, bytes]:
-    """Every locale's files, plus a manifest: per file its locale, size and SHA-256; per locale its inputs' digest."""
+def export_files(built: IssueBuild, provider: Provider, settings: Settings, exports: list[LocaleExport],
+                 plan: SendPlan) -> dict[str, bytes]:
+    """Every locale's files and the plan's, plus a manifest: per file its locale, size and SHA-256; per locale
+    its inputs' digest; the send plan."""
     order = {locale: index for index, locale in enumerate(settings.locales)}
     exports = sorted(exports, key=lambda export: order.get(export.locale, len(order)))
     files = {name: data for export in exports for name, data in export.files.items()}
+    plan_files = {exported.name: exported.data for exported in provider.plan_files(plan, settings)}
+    entries = [(name, export.locale, data) for export in exports for name, data in export.files.items()]
     manifest = {
         "issue": built.issue.id, "date": built.issue.date.isoformat(), "provider": provider.name,
         "locales": [export.locale for export in exports],
-        "files": [{"path": name, "locale": export.locale, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-                  for export in exports for name, data in export.files.items()],
+        "files": [{"path": name, "locale": locale, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                  for name, locale, data in [*entries, *((name, None, data) for name, data in plan_files.items())]],
         "inputs": {export.locale: export.inputs for export in exports},
+        "send_plan": send_plan_manifest(plan, {export.locale: list(export.files) for export in exports}, list(plan_files)),
     }
+    files.update(plan_files)
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     return files
 
 
-def kept_exports(export: Path, built: IssueBuild, settings: Settings, made: list[LocaleExport],
+def send_plan_manifest(plan: SendPlan, files: dict[str, list[str]], plan_files: list[str]) -> dict:
+    """The send plan as the manifest states it: per locale, who gets it, under which name, from which files."""
+    return {"field": plan.field, "default_locale": plan.default_locale, "shipped": list(plan.shipped),
+            "sends": [{"locale": send.locale, "audience": send.rule, "lists": list(send.groups), "name": send.name,
+                       "files": [*files.get(send.locale, []), *plan_files]} for send in plan.sends]}
+
+
+def kept_exports(export: Path, built: IssueBuild, settings: Settings, made: list[str],
                  report: BuildReport, held: set[str] = frozenset()) -> list[LocaleExport]:
     """A partial export (--locale) keeps this provider's earlier files of the other locales while they are
     exactly what exporting them now would give; the others are removed, and the report says so. A language
     the release gate holds back is never kept (the gate's warning said why)."""
     previous = _read_manifest(export)
-    done = {export.locale for export in made} | held
+    done = set(made) | held
     others = [locale for locale in previous.get("locales", []) if locale in settings.locales and locale not in done]
     cache = RenderCache(settings)
     kept = [found for locale in others

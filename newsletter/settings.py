@@ -63,6 +63,41 @@ class CheckSettings:
     spam_threshold: float = 5.0  # a SpamAssassin score above this is an error in the pre-send checks
 
 
+OTHER_LANGUAGES = "other"  # the audience group of subscribers with no language, or one the project has no locale for
+LIST_ROUTED_PROVIDERS = ("brevo", "sendgrid", "listmonk", "mailgun")  # route by a list or segment per language
+
+
+@dataclass(frozen=True)
+class ProviderAudience:
+    """Where one provider keeps the subscribers of each language.
+
+    groups: locale (or "other") → the list or segment id holding exactly those subscribers
+        (Brevo list id, SendGrid segment id, listmonk list id, Mailgun mailing-list address).
+    list_id: Mailchimp's audience, cut into segments by the language merge field instead.
+    template_id: listmonk's campaign template (its body only `{{ template "content" . }}`).
+    """
+
+    location: Location
+    groups: dict[str, str | int] = field(default_factory=dict)
+    list_id: str | None = None
+    template_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Which subscribers get which locale: the field that carries a subscriber's language, its value per
+    locale, and the locale everyone else gets (no language, or one not shipped this month)."""
+
+    location: Location
+    language_field: str = "LANGUAGE"
+    default_locale: str = "en"
+    values: dict[str, str] = field(default_factory=dict)  # locale → the field's value (a locale's own code if unlisted)
+    providers: dict[str, ProviderAudience] = field(default_factory=dict)
+
+    def value_of(self, locale: str) -> str:
+        return self.values.get(locale, locale)
+
+
 @dataclass(frozen=True)
 class GateRule:
     """What a language needs to ship this month: a share of the issue's strings translated, and at most
@@ -94,6 +129,7 @@ class Settings:
     utm: dict[str, str] = field(default_factory=dict)
     checks: CheckSettings = field(default_factory=CheckSettings)
     release_gate: ReleaseGate = field(default_factory=ReleaseGate)
+    audience: Audience | None = None  # None: newsletter.yaml has no audience section (the source locale is the default)
 
     @property
     def issues_dir(self) -> Path:
@@ -146,7 +182,7 @@ def load_settings(root: Path | None = None) -> Settings:
     problems = ProblemList()
     top = Fields(compose(path, SETTINGS_FILE), SETTINGS_FILE, "", problems,
                  ("brand", "sender", "postal_address", "source_locale", "target_locales", "links", "utm",
-                  "checks", "release_gate"))
+                  "checks", "release_gate", "audience"))
     settings = _read(root, top, problems)
     problems.raise_if_any()
     return settings
@@ -167,9 +203,11 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     gate = _release_gate(top.mapping("release_gate", GATE_FIELDS + ("overrides",), required=False), problems)
     if None in (brand, sender, source, default_links, postal, checks, gate) or None in targets:
         return None
+    audience = _audience(top.mapping("audience", AUDIENCE_FIELDS, required=False), (source, *targets))
     return Settings(root=root, brand=brand, sender=sender, postal_address=postal, source_locale=source,
                     target_locales=tuple(targets), links=default_links, link_overrides=overrides,
-                    utm={key: value for key, value in utm.items() if value}, checks=checks, release_gate=gate)
+                    utm={key: value for key, value in utm.items() if value}, checks=checks, release_gate=gate,
+                    audience=audience or default_audience(source))
 
 
 GATE_FIELDS = ("min_translated", "max_failed_checks")
@@ -376,3 +414,96 @@ def _locale_value(value: str, fields: Fields, problems: ProblemList, key: str | 
                      "use a CLDR locale code such as es, fr, de, ar or zh_Hans")
         return None
     return value
+
+
+AUDIENCE_FIELDS = ("language_field", "default_locale", "values", "mailchimp", *LIST_ROUTED_PROVIDERS)
+_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")  # a name every provider accepts for a merge field/attribute
+
+
+def default_audience(source: str) -> Audience:
+    """Without an audience section: the field is LANGUAGE, each locale's value its code, the source the default."""
+    return Audience(Location(SETTINGS_FILE), default_locale=source)
+
+
+def _audience(fields: Fields | None, locales: tuple[str, ...]) -> Audience | None:
+    """audience: how subscribers carry their language, and where each provider keeps each language's subscribers."""
+    if fields is None:
+        return None
+    language_field = _field_name(fields)
+    default = fields.text("default_locale")
+    if default is not None and default not in locales:
+        fields.problems.add(fields.location("default_locale"), f"{default!r} is not one of this project's locales",
+                            f"use one of: {', '.join(locales)}")
+        default = None
+    values = _values(fields.mapping("values", locales, required=False), locales)
+    providers = {name: found for name in ("mailchimp", *LIST_ROUTED_PROVIDERS)
+                 if (found := _provider_audience(fields, name, locales)) is not None}
+    if None in (language_field, default, values):
+        return None
+    return Audience(fields.location(), language_field, default, values, providers)
+
+
+def _field_name(fields: Fields) -> str | None:
+    name = fields.text("language_field")
+    if name is not None and not _FIELD_NAME.match(name):
+        fields.problems.add(fields.location("language_field"), f"expected a field name like LANGUAGE, got {name!r}",
+                            "letters, digits and underscores, starting with a letter (Mailchimp merge tags: 10 at most)")
+        return None
+    return name
+
+
+def _values(fields: Fields | None, locales: tuple[str, ...]) -> dict[str, str] | None:
+    """audience.values: the language field's value per locale, when it is not the locale's own code."""
+    if fields is None:
+        return {}
+    values = {locale: fields.text(locale, required=False) for locale in locales if locale in fields.values}
+    taken: dict[str, str] = {}
+    for locale in locales:
+        value = values.get(locale) or locale
+        if value in taken:
+            fields.problems.add(fields.location(locale) if locale in fields.values else fields.location(),
+                                f"{taken[value]} and {locale} both have the value {value!r}",
+                                "give each locale its own value: a subscriber must get exactly one email")
+            return None
+        taken[value] = locale
+    return None if None in values.values() else values
+
+
+def _provider_audience(audience: Fields, name: str, locales: tuple[str, ...]) -> ProviderAudience | None:
+    """audience.<provider>: Mailchimp's list_id, or a list/segment per locale and one for everyone else."""
+    known = ("list_id",) if name == "mailchimp" else ("segments",) if name == "sendgrid" else \
+        ("lists", "template_id") if name == "listmonk" else ("lists",)
+    fields = audience.mapping(name, known, required=False)
+    if fields is None:
+        return None
+    if name == "mailchimp":
+        return ProviderAudience(fields.location(), list_id=fields.text("list_id"))
+    key = known[0]
+    groups = _groups(fields.mapping(key, (*locales, OTHER_LANGUAGES)), locales, name)
+    template_id = fields.integer("template_id", required=True, maximum=2**31 - 1) if name == "listmonk" else None
+    return ProviderAudience(fields.location(key), groups or {}, template_id=template_id)
+
+
+def _groups(fields: Fields | None, locales: tuple[str, ...], provider: str) -> dict[str, str | int] | None:
+    """Every locale's list or segment, and "other"'s: a language without one would get no email."""
+    if fields is None:
+        return None
+    groups: dict[str, str | int] = {}
+    for key in (*locales, OTHER_LANGUAGES):
+        if key not in fields.values:
+            what = "no language or one without a locale here" if key == OTHER_LANGUAGES else f"language {key}"
+            fields.problems.add(fields.location(), f"no list for {key!r}",
+                                f"add '{key}:' with the id of the list or segment of subscribers with {what}")
+            continue
+        value = _group_id(fields, key, provider)
+        if value is not None:
+            groups[key] = value
+    return groups if len(groups) == len(locales) + 1 else None
+
+
+def _group_id(fields: Fields, key: str, provider: str) -> str | int | None:
+    if provider in ("brevo", "listmonk"):  # numeric list ids
+        return fields.integer(key, required=True, maximum=2**31 - 1)
+    if provider == "mailgun":  # a mailing list is an email address
+        return _email(fields, key, True)
+    return fields.text(key)

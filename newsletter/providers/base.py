@@ -19,8 +19,9 @@ from typing import ClassVar
 from urllib.parse import urljoin
 
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.providers.routing import Send, SendPlan, campaign_name
 from newsletter.render import MergeTags, RenderedEmail
-from newsletter.settings import Settings
+from newsletter.settings import SETTINGS_FILE, ProviderAudience, Settings
 
 # `[[name]]` or `[[name|fallback]]`; the fallback is everything up to the closing brackets.
 PLACEHOLDER = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
@@ -122,8 +123,30 @@ class Provider:
         """Literal text made inert for the provider's template engine (default: nothing to do)."""
         return literal
 
-    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
+        """The files of one locale's send: its content, and its audience in the provider's own terms."""
         raise NotImplementedError
+
+    def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
+        """Files for the whole send plan (a routing table for providers that route in the sender's code)."""
+        return []
+
+    def audience(self, settings: Settings) -> ProviderAudience:
+        """This provider's part of newsletter.yaml's audience section; its absence stops the export."""
+        found = settings.audience.providers.get(self.name) if settings.audience else None
+        if found is None:
+            location = settings.audience.location if settings.audience else None
+            where = location if location and location.line else Location(SETTINGS_FILE)
+            raise NewsletterError(Problem(
+                Location(where.file, where.line, where.column, "audience"), f"no audience.{self.name} section: "
+                f"{self.title} needs to know where each language's subscribers are",
+                f"add audience.{self.name} (see docs/export.md, \"Routing each language\")"))
+        return found
+
+    def group_ids(self, settings: Settings, send: Send) -> list[str | int]:
+        """The ids of the lists or segments this send goes to (audience.<provider> in newsletter.yaml)."""
+        groups = self.audience(settings).groups
+        return [groups[group] for group in send.groups]
 
     def merge(self, text: str, email: RenderedEmail, is_html: bool) -> str:
         """The text in the provider's template language: literals escaped, placeholders as merge tags."""
@@ -144,7 +167,7 @@ def break_sequence(text: str, sequence: str) -> str:
 
 def template_name(email: RenderedEmail) -> str:
     """A template name every provider accepts: letters, digits, hyphen, underscore; starts with a letter."""
-    return f"newsletter-{email.issue_id}-{email.locale}"
+    return campaign_name(email.issue_id, email.locale)
 
 
 def json_file(name: str, document: dict) -> ExportFile:

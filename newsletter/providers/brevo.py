@@ -1,17 +1,23 @@
 """Brevo: one email campaign (JSON body of POST /v3/emailCampaigns) per locale.
 
 https://developers.brevo.com/reference/createemailcampaign — name, subject, previewText,
-sender, replyTo, htmlContent (Brevo builds the text version itself). Brevo Template Language
-(https://help.brevo.com/hc/en-us/articles/4402386448530): `{{ contact.FIRSTNAME | default : "…" }}`
-for a fallback, `{{ unsubscribe }}` and `{{ mirror }}` for the unsubscribe and web-version links.
-A literal `{{` or `{%` in the content is broken with an invisible word joiner.
+sender, replyTo, htmlContent (Brevo builds the text version itself), mirrorActive (the
+web-version page `{{ mirror }}` links to exists only when it is true), and `recipients.listIds`:
+the lists of newsletter.yaml's audience.brevo this send goes to (a contact in several of them
+gets one email). Brevo Template Language
+(https://help.brevo.com/hc/en-us/articles/4405381108626 — filters, `default`):
+`{{ contact.FIRSTNAME|default:'there' }}`; `{{ unsubscribe }}` and `{{ mirror }}` for the
+unsubscribe and web-version links. A literal `{{` or `{%` in the content is broken with an
+invisible word joiner; a quote in the fallback is written as a typographic one, since the
+documented form has no escape inside '…' (in HTML it stays the entity &#39;).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file, template_name
+from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
+from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
 from newsletter.settings import Settings
 
@@ -26,16 +32,20 @@ class Brevo(Provider):
         return break_sequence(break_sequence(literal, "{{"), "{%")
 
     def first_name(self, fallback: str, is_html: bool) -> str:
-        quoted = self.escape(fallback).replace("\\", "\\\\").replace('"', '\\"')
-        return f'{{{{ contact.FIRSTNAME | default : "{quoted}" }}}}'
+        # In HTML the fallback arrives escaped (no ' left: Jinja writes &#39;) and stays so, as Brevo prints a
+        # filter's literal argument as is; elsewhere a quote becomes a typographic one.
+        quoted = self.escape(fallback).replace("'", "&#39;" if is_html else "\u2019")
+        return f"{{{{ contact.FIRSTNAME|default:'{quoted}' }}}}"
 
-    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         campaign = {
-            "name": template_name(email),
+            "name": send.name,
             "subject": self.merge(email.subject, email, is_html=False),
             "previewText": self.merge(email.preheader, email, is_html=False),
             "sender": {"name": settings.sender.name, "email": settings.sender.email},
             "htmlContent": self.merge(email.html, email, is_html=True),
+            "mirrorActive": True,
+            "recipients": {"listIds": self.group_ids(settings, send)},
         }
         if settings.sender.reply_to:
             campaign["replyTo"] = settings.sender.reply_to

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date, keep_placeholders
+from newsletter.providers.routing import Send
 from newsletter.render import MergeTags, RenderedEmail
 from newsletter.settings import Settings
 
@@ -81,7 +82,7 @@ class Eml(Provider):
     name = "eml"
     title = "provider-neutral MIME (.eml)"
 
-    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         for part in (email.text, email.html):
             keep_placeholders(part, email)  # refuse a placeholder no sender could fill
         message = build_message(email, settings, date=date)

@@ -1,21 +1,41 @@
-"""listmonk: one campaign (JSON body of POST /api/campaigns) per locale; add your list ids.
+"""listmonk: one campaign (JSON body of POST /api/campaigns) per locale, and template.json.
 
-https://listmonk.app/docs/apis/campaigns/ — name, subject, from_email, content_type, body, altbody.
-Templates are Go templates with Sprig (https://listmonk.app/docs/templating): `{{ UnsubscribeURL }}`,
-`{{ MessageURL }}` (the web version), `{{ .Subscriber.FirstName }}`. A literal `{{` is written as the
-Go string `{{"{{"}}`; the HTML body goes through html/template, which escapes the fallback itself.
+https://listmonk.app/docs/apis/campaigns/ — name, subject, lists (the lists of newsletter.yaml's
+audience.listmonk this send goes to; a subscriber in several gets one email), from_email,
+content_type, body, altbody, headers, template_id. Templates are Go templates with Sprig
+(https://listmonk.app/docs/templating): `{{ UnsubscribeURL }}`, `{{ MessageURL }}` (the web
+version), `{{ .Subscriber.FirstName }}`; `Safe` prints a string as HTML.
+
+What listmonk does with a campaign (models/campaigns.go, CompileTemplate): the body *and* the
+altbody go through Go's html/template, which drops every HTML comment — so each comment (Outlook's
+`<!--[if mso]>…`) is written as `{{ "<!--…-->" | Safe }}`, the documented way — and escapes every
+value it prints, so in the plain-text altbody the name is piped through `Safe` ("D'Angelo", not
+"D&#39;Angelo"). The body is a whole HTML document: template.json is a campaign template holding
+only `{{ template "content" . }}`, whose id goes in audience.listmonk.template_id, so that listmonk's
+default template does not wrap it in a second document with a second footer. A literal `{{` is
+written as the Go string `{{"{{"}}`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from email.utils import formataddr
 
-from newsletter.providers.base import ExportFile, Provider, json_file, template_name
+from newsletter.providers.base import ExportFile, Provider, json_file
 from newsletter.providers.handlebars import unescaped
+from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import RenderedEmail
 from newsletter.settings import Settings
+
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+CONTENT_ONLY_TEMPLATE = '{{ template "content" . }}'
+
+
+def go_string(text: str) -> str:
+    """A Go interpreted string literal: a JSON string is one (\\" \\\\ \\n \\uXXXX)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 class Listmonk(Provider):
@@ -28,16 +48,25 @@ class Listmonk(Provider):
         return literal.replace("{{", '{{"{{"}}')
 
     def first_name(self, fallback: str, is_html: bool) -> str:
-        # a JSON string is a valid Go interpreted string literal (\" \\ \n \uXXXX)
-        return f"{{{{ .Subscriber.FirstName | default {json.dumps(unescaped(fallback, is_html), ensure_ascii=False)} }}}}"
+        printed = "" if is_html else " | Safe"  # html/template escapes in the HTML body, as it should; not in text
+        return f"{{{{ .Subscriber.FirstName | default {go_string(unescaped(fallback, is_html))}{printed} }}}}"
 
-    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
-        return [json_file(f"{email.locale}.json", {
-            "name": template_name(email),
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
+        body = COMMENT.sub(lambda comment: f"{{{{ {go_string(comment.group())} | Safe }}}}", self.merge(email.html, email, True))
+        campaign = {
+            "name": send.name,
             "subject": self.merge(email.subject, email, is_html=False),
+            "lists": self.group_ids(settings, send),
             "from_email": formataddr((settings.sender.name, settings.sender.email)),
             "content_type": "html",
             "messenger": "email",
-            "body": self.merge(email.html, email, is_html=True),
+            "template_id": self.audience(settings).template_id,
+            "body": body,
             "altbody": self.merge(email.text, email, is_html=False),
-        })]
+            "headers": [{"Reply-To": settings.sender.reply_to}] if settings.sender.reply_to else [],
+        }
+        return [json_file(f"{email.locale}.json", campaign)]
+
+    def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
+        return [json_file("template.json", {"name": "newsletter: the campaign's own HTML", "type": "campaign",
+                                            "body": CONTENT_ONLY_TEMPLATE})]

@@ -1,7 +1,16 @@
-"""Mailchimp: campaign settings and content (JSON) per locale.
+"""Mailchimp: per locale, the body of POST /campaigns and the body of PUT /campaigns/{id}/content.
 
-`settings` is the body of PATCH /campaigns/{campaign_id}, `content` the body of
-PUT /campaigns/{campaign_id}/content (https://mailchimp.com/developer/marketing/api/campaign-content/set-campaign-content/).
+https://mailchimp.com/developer/marketing/api/campaigns/add-campaign/ — `type`, `recipients`
+{list_id, segment_opts} and `settings` {title, subject_line, preview_text, from_name, reply_to}.
+Mailchimp has one address for a campaign: `settings.reply_to` is the From address its UI calls
+"From email", and replies go to it; newsletter.yaml's sender.reply_to cannot be set apart.
+https://mailchimp.com/developer/marketing/api/campaign-content/set-campaign-content/ — html, plain_text.
+
+Routing: an inline segment on the language merge field
+(https://mailchimp.com/developer/marketing/docs/alternative-schemas/#segment-condition-schemas,
+TextMerge: op "is"/"not"); a locale's send matches `is <value>`, the default send matches all of
+`not <value>` for the other shipped locales, so a subscriber without a language gets it too.
+
 Merge tags: `*|UNSUB|*`, `*|ARCHIVE|*`, `*|FNAME|*` (https://mailchimp.com/help/all-the-merge-tags-cheat-sheet/);
 the fallback is a conditional block `*|IF:FNAME|*…*|ELSE:|*…*|END:IF|*`
 (https://mailchimp.com/help/use-conditional-merge-tag-blocks/). Mailchimp has no escape for a
@@ -12,14 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file, template_name
+from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
+from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
 from newsletter.settings import Settings
 
 
 class Mailchimp(Provider):
     name = "mailchimp"
-    title = "Mailchimp (campaign settings + content JSON)"
+    title = "Mailchimp (campaign + content JSON)"
     unsubscribe = "*|UNSUB|*"
     web_version = "*|ARCHIVE|*"
 
@@ -29,17 +39,29 @@ class Mailchimp(Provider):
     def first_name(self, fallback: str, is_html: bool) -> str:
         return f"*|IF:FNAME|**|FNAME|**|ELSE:|*{self.escape(fallback)}*|END:IF|*"
 
-    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
-        return [json_file(f"{email.locale}.json", {
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
+        campaign = {
+            "type": "regular",
+            "recipients": {"list_id": self.audience(settings).list_id, "segment_opts": segment(send)},
             "settings": {
-                "title": template_name(email),
+                "title": send.name,
                 "subject_line": self.merge(email.subject, email, is_html=False),
                 "preview_text": self.merge(email.preheader, email, is_html=False),
                 "from_name": settings.sender.name,
-                "reply_to": settings.sender.reply_to or settings.sender.email,
+                "reply_to": settings.sender.email,  # Mailchimp's From address (see above)
             },
-            "content": {
-                "html": self.merge(email.html, email, is_html=True),
-                "plain_text": self.merge(email.text, email, is_html=False),
-            },
-        })]
+        }
+        content = {"html": self.merge(email.html, email, is_html=True),
+                   "plain_text": self.merge(email.text, email, is_html=False)}
+        return [json_file(f"{email.locale}.json", {"campaign": campaign, "content": content})]
+
+
+def segment(send: Send) -> dict:
+    """The send's audience as Mailchimp segment conditions on the language merge field."""
+    if not send.is_default:
+        return {"match": "all", "conditions": [_condition(send.field, "is", send.values[0])]}
+    return {"match": "all", "conditions": [_condition(send.field, "not", value) for value in send.excluded]}
+
+
+def _condition(field: str, op: str, value: str) -> dict:
+    return {"condition_type": "TextMerge", "field": field, "op": op, "value": value}

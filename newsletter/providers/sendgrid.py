@@ -1,36 +1,50 @@
-"""SendGrid dynamic templates: one template-version request body (JSON) per locale.
+"""SendGrid: per locale, a Single Send (Marketing Campaigns) routed by segment, and the same content
+as a dynamic template for senders that use the Mail Send API.
 
-POST /v3/templates/{template_id}/versions with name, subject, html_content, plain_content
-(https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions/create-a-new-transactional-template-version).
-Dynamic templates are Handlebars (https://www.twilio.com/docs/sendgrid/for-developers/sending-email/using-handlebars);
-`{{{unsubscribe}}}` is SendGrid's unsubscribe link in them
-(https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-send-an-email-with-dynamic-templates#unsubscribe-modules-for-dynamic-templates);
-the web-version URL and first name come from the sender's dynamic_template_data.
+- `single_send`: body of POST /v3/marketing/singlesends — name, `send_to.segment_ids` (the segments
+  of newsletter.yaml's audience.sendgrid this send goes to; a contact in several gets one email),
+  email_config {subject, html_content, plain_content, generate_plain_content, editor}
+  (https://www.twilio.com/docs/sendgrid/api-reference/single-sends/create-single-send).
+- `template`: body of POST /v3/templates. `generation` must be "dynamic": SendGrid's default,
+  "legacy", does not run Handlebars and would print every `{{…}}` as written
+  (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates/create-a-transactional-template).
+- `version`: body of POST /v3/templates/{template_id}/versions
+  (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions/create-a-new-transactional-template-version).
+
+Dynamic templates and Marketing Campaigns designs are Handlebars
+(https://www.twilio.com/docs/sendgrid/for-developers/sending-email/using-handlebars); `first_name`
+is the contact's reserved field (or dynamic_template_data), `{{{unsubscribe}}}` SendGrid's
+unsubscribe link (https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-send-an-email-with-dynamic-templates#unsubscribe-modules-for-dynamic-templates).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.providers.base import ExportFile, json_file, template_name
+from newsletter.providers.base import ExportFile, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
+from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
 from newsletter.settings import Settings
 
 
 class SendGrid(HandlebarsProvider):
     name = "sendgrid"
-    title = "SendGrid (dynamic template version JSON)"
+    title = "SendGrid (Single Send + dynamic template JSON)"
     unsubscribe = "{{{unsubscribe}}}"
     web_version = "{{{web_version_url}}}"
 
-    def files(self, email: RenderedEmail, settings: Settings, date: dt.date) -> list[ExportFile]:
-        return [json_file(f"{email.locale}.json", {
-            "name": template_name(email),
-            "subject": self.merge(email.subject, email, is_html=False),
-            "html_content": self.merge(email.html, email, is_html=True),
-            "plain_content": self.merge(email.text, email, is_html=False),
-            "generate_plain_content": False,
-            "editor": "code",
-            "active": 1,
-        })]
+    def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
+        subject = self.merge(email.subject, email, is_html=False)
+        html, text = self.merge(email.html, email, is_html=True), self.merge(email.text, email, is_html=False)
+        single_send = {
+            "name": send.name,
+            "send_to": {"segment_ids": self.group_ids(settings, send)},
+            "email_config": {"subject": subject, "html_content": html, "plain_content": text,
+                             "generate_plain_content": False, "editor": "code"},
+        }
+        version = {"name": send.name, "subject": subject, "html_content": html, "plain_content": text,
+                   "generate_plain_content": False, "editor": "code", "active": 1}
+        return [json_file(f"{email.locale}.json", {"single_send": single_send,
+                                                   "template": {"name": send.name, "generation": "dynamic"},
+                                                   "version": version})]

@@ -1,0 +1,101 @@
+"""The send plan: which subscribers get which locale's email, so that each gets exactly one.
+
+Every subscriber carries a language value in one field (newsletter.yaml `audience.language_field`).
+Each shipped locale other than the default is sent to the subscribers whose value is that
+locale's; the default locale's send goes to everyone else — no value, a value the project has no
+locale for, or the value of a locale not shipped this month — written as "none of" the others.
+For providers that route by list or segment, the same partition is a set of groups: one per locale
+and "other"; the default send takes its own group, "other" and every unshipped locale's group.
+
+The set of shipped locales is an input (`plan_sends(…, shipped)`): whatever leaves a locale out
+of this month's export (target_locales, --locale, a release gate) routes its subscribers to the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsletter.settings import OTHER_LANGUAGES, Audience, Settings
+
+
+@dataclass(frozen=True)
+class Send:
+    """One campaign (or template) of the plan and the subscribers it goes to."""
+
+    locale: str
+    name: str  # the campaign or template name in the provider
+    field: str  # the subscriber field that carries the language
+    values: tuple[str, ...]  # the field values routed here; empty for the default send (it takes the rest)
+    excluded: tuple[str, ...]  # the default send only: the values the other sends take
+    groups: tuple[str, ...]  # the locales (and "other") whose list or segment this send goes to
+
+    @property
+    def is_default(self) -> bool:
+        return not self.values
+
+    @property
+    def rule(self) -> str:
+        """The audience in words, as the manifest and docs show it."""
+        if not self.is_default:
+            return f"{self.field} is {self.values[0]}"
+        if not self.excluded:
+            return "everyone"
+        return f"{self.field} is none of {', '.join(self.excluded)} (or empty)"
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    field: str
+    default_locale: str
+    shipped: tuple[str, ...]
+    sends: tuple[Send, ...]
+
+    @property
+    def has_default(self) -> bool:
+        return any(send.is_default for send in self.sends)
+
+    def send_for(self, locale: str) -> Send:
+        return next(send for send in self.sends if send.locale == locale)
+
+    def route(self, value: str | None) -> Send | None:
+        """The send a subscriber with this language value gets (None: no value); None when the plan has no default."""
+        chosen = [send for send in self.sends if value in send.values]
+        return chosen[0] if chosen else next((send for send in self.sends if send.is_default), None)
+
+    def route_group(self, group: str) -> list[Send]:
+        """The sends that go to a list or segment group (a locale or "other"): exactly one in a complete plan."""
+        return [send for send in self.sends if group in send.groups]
+
+
+def campaign_name(issue_id: str, locale: str) -> str:
+    """A campaign/template name every provider accepts: letters, digits, hyphen, underscore; starts with a letter."""
+    return f"newsletter-{issue_id}-{locale}"
+
+
+def plan_sends(settings: Settings, issue_id: str, shipped: Sequence[str]) -> SendPlan:
+    """One send per shipped locale (in newsletter.yaml's order); the default one takes everyone the others do not."""
+    audience = settings.audience or Audience(None, default_locale=settings.source_locale)
+    shipped = tuple(locale for locale in settings.locales if locale in shipped)
+    default = audience.default_locale
+    others = [locale for locale in shipped if locale != default]
+    unshipped = [locale for locale in settings.locales if locale not in shipped]
+    sends = []
+    for locale in shipped:
+        if locale == default:
+            values: tuple[str, ...] = ()
+            excluded = tuple(audience.value_of(other) for other in others)
+            groups = (locale, *unshipped, OTHER_LANGUAGES)
+        else:
+            values, excluded, groups = (audience.value_of(locale),), (), (locale,)
+        sends.append(Send(locale, campaign_name(issue_id, locale), audience.language_field, values, excluded, groups))
+    return SendPlan(audience.language_field, default, shipped, tuple(sends))
+
+
+def routing_table(plan: SendPlan) -> dict:
+    """For senders that route in their own code (SES, Postmark): language value → template name, and the
+    default template for every other value or none."""
+    default = next((send.name for send in plan.sends if send.is_default), None)
+    return {"field": plan.field,
+            "templates": {send.values[0]: send.name for send in plan.sends if not send.is_default},
+            "default": default}

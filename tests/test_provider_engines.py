@@ -73,7 +73,8 @@ def exported(tmp_path_factory) -> Path:
 
 def handlebars(templates: dict[str, str], data: list[dict]) -> list[dict[str, str]]:
     assert (ENGINES / "node_modules" / "handlebars").is_dir(), "install the engines: npm ci --prefix tests/engines"
-    done = subprocess.run(["node", str(ENGINES / "render_handlebars.js")], input=json.dumps({"templates": templates, "data": data}),
+    request = json.dumps({"templates": templates, "data": data})
+    done = subprocess.run(["node", str(ENGINES / "render_handlebars.js")], input=request,
                           capture_output=True, text=True, timeout=60, check=True)
     return json.loads(done.stdout)
 
@@ -137,7 +138,7 @@ def test_listmonk_campaign_rendered_by_go_html_template_reads_right_for_each_sub
     source = Reading((exported / "en" / "email.html").read_text(encoding="utf-8"))
     subscribers = [{"uuid": f"5ub5cr1b-{index}", "name": name or ""} for index, (name, _) in enumerate(SUBSCRIBERS)]
     rendered = listmonk(campaign, template, subscribers, tmp_path)
-    for (name, greeting), subscriber, email in zip(SUBSCRIBERS, subscribers, rendered):
+    for (_, greeting), subscriber, email in zip(SUBSCRIBERS, subscribers, rendered):
         reading = Reading(email["body"])
         assert greeting in reading.words and greeting in email["altbody"]
         assert "&#39;" not in email["altbody"]  # the plain text is not HTML-escaped

@@ -74,7 +74,8 @@ def test_every_request_body_validates_against_the_providers_published_definition
         for closed in (False, True) if strict else (False,):
             check = validator(provider, endpoint, closed)
             for name, document in locale_files.items():
-                errors = [f"{name} {key}: {error.json_path}: {error.message}" for error in check.iter_errors(document[key] if key else document)]
+                body = document[key] if key else document
+                errors = [f"{name} {key}: {error.json_path}: {error.message}" for error in check.iter_errors(body)]
                 assert errors == [], "\n".join(errors)
 
 
@@ -85,7 +86,8 @@ def test_listmonk_template_validates_against_its_published_definition(cli, proje
 
 
 @pytest.mark.parametrize(("provider", "endpoint", "broken"), [
-    ("mailchimp", "POST /campaigns", {"type": "regular", "recipients": {"list_id": "a1"}, "subject_line": "Hello"}),  # unwrapped settings
+    # settings not wrapped in "settings"
+    ("mailchimp", "POST /campaigns", {"type": "regular", "recipients": {"list_id": "a1"}, "subject_line": "Hello"}),
     ("mailchimp", "POST /campaigns", {"type": "regular", "recipients": {"list_id": "a1", "segment_opts": {
         "match": "all", "conditions": [{"condition_type": "TextMerge", "field": "LANGUAGE", "op": "equals", "value": "es"}]}}}),
     ("sendgrid", "POST /v3/marketing/singlesends", {"name": "x", "send_to": {"segment_ids": ["not-a-uuid"]}}),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import botocore.session
 import pytest
+import yaml
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
@@ -20,6 +21,7 @@ from newsletter.errors import NewsletterError
 from newsletter.export import build_for_send
 from newsletter.providers import PROVIDERS as ALL_PROVIDERS
 from newsletter.providers import provider_named
+from newsletter.providers.routing import plan_sends
 from newsletter.settings import load_settings
 
 LOCALES = ("en", "es", "fr", "de", "ar", "zh_Hans")
@@ -67,13 +69,16 @@ def href_of(html: str, text: str) -> str:
 PROVIDERS = {
     "mailchimp": (("content", "html"), ("content", "plain_text"), "*|UNSUB|*", "*|ARCHIVE|*",
                   "*|IF:FNAME|**|FNAME|**|ELSE:|*there*|END:IF|*"),
-    "sendgrid": (("html_content",), ("plain_content",), "{{{unsubscribe}}}", "{{{web_version_url}}}",
-                 "{{#if first_name}}{{first_name}}{{else}}there{{/if}}"),
+    "sendgrid": (("single_send", "email_config", "html_content"), ("single_send", "email_config", "plain_content"),
+                 "{{{unsubscribe}}}", "{{{web_version_url}}}", "{{#if first_name}}{{first_name}}{{else}}there{{/if}}"),
+    # Mustachio: inside {{#first_name}} the scope is the name itself, written {{.}}
+    # (https://postmarkapp.com/support/article/1077-template-syntax); {{ first_name }} there prints nothing
     "postmark": (("HtmlBody",), ("TextBody",), "{{{ pm:unsubscribe }}}", "{{{ web_version_url }}}",
-                 "{{#first_name}}{{ first_name }}{{/first_name}}{{^first_name}}there{{/first_name}}"),
+                 "{{#first_name}}{{.}}{{/first_name}}{{^first_name}}there{{/first_name}}"),
     "mailgun": (("message", "html"), ("message", "text"), "%unsubscribe_url%", "%recipient.web_version_url%",
                 "%recipient.first_name%"),
-    "brevo": (("htmlContent",), None, "{{ unsubscribe }}", "{{ mirror }}", '{{ contact.FIRSTNAME | default : "there" }}'),
+    # Brevo's documented form (https://help.brevo.com/hc/en-us/articles/4405381108626)
+    "brevo": (("htmlContent",), None, "{{ unsubscribe }}", "{{ mirror }}", "{{ contact.FIRSTNAME|default:'there' }}"),
     "listmonk": (("body",), ("altbody",), "{{ UnsubscribeURL }}", "{{ MessageURL }}",
                  '{{ .Subscriber.FirstName | default "there" }}'),
 }
@@ -109,6 +114,49 @@ def test_mailgun_export_says_what_each_subscribers_variables_start_from(cli, pro
     assert documents["en"]["recipient_variables_defaults"] == {"first_name": "there"}
     assert documents["en"]["message"]["from"] == "Northside Plastic Surgery <newsletter@example.com>"
     assert documents["en"]["message"]["h:Reply-To"] == "office@example.com"
+
+
+def test_mailgun_export_says_the_unsubscribe_link_needs_the_domains_unsubscribe_tracking(cli, project):
+    """https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages: %unsubscribe_url% is
+    replaced only while unsubscribe tracking is on for the domain."""
+    for document in export(cli, project, "mailgun").values():
+        assert "%unsubscribe_url%" in document["message"]["html"]
+        assert any("unsubscribe tracking" in note and "/tracking/unsubscribe" in note for note in document["notes"])
+
+
+def test_the_postmark_greeting_uses_the_current_scope_inside_its_section(cli, project):
+    """Mustachio does not look names up in parent scopes: inside {{#first_name}} only {{.}} prints the name."""
+    for document in export(cli, project, "postmark").values():
+        for body in (document["HtmlBody"], document["TextBody"]):
+            sections = re.findall(r"\{\{#first_name\}\}(.*?)\{\{/first_name\}\}", body)
+            assert sections and all(section in ("{{.}}", "{{{.}}}") for section in sections)
+
+
+def test_the_mailchimp_export_is_a_campaign_body_with_its_settings_wrapped_and_the_senders_from_address(cli, project):
+    """POST /campaigns takes {"type", "recipients", "settings": {…}}; Mailchimp's From address is settings.reply_to."""
+    settings = yaml.safe_load((project / "newsletter.yaml").read_text(encoding="utf-8"))
+    for document in export(cli, project, "mailchimp").values():
+        campaign = document["campaign"]
+        assert set(campaign) == {"type", "recipients", "settings"} and set(document["content"]) == {"html", "plain_text"}
+        assert campaign["settings"]["reply_to"] == settings["sender"]["email"]
+        assert campaign["settings"]["from_name"] == settings["sender"]["name"]
+
+
+def test_the_brevo_campaign_turns_on_the_mirror_page_its_web_version_link_points_to(cli, project):
+    for document in export(cli, project, "brevo").values():
+        assert "{{ mirror }}" in document["htmlContent"] and document["mirrorActive"] is True
+
+
+def test_the_listmonk_campaign_uses_its_own_template_and_keeps_reply_to(cli, project):
+    settings = yaml.safe_load((project / "newsletter.yaml").read_text(encoding="utf-8"))
+    documents = export(cli, project, "listmonk")
+    template = json.loads((project / "dist/2026-11/listmonk/template.json").read_text(encoding="utf-8"))
+    assert template == {"name": "newsletter: the campaign's own HTML", "type": "campaign", "body": '{{ template "content" . }}'}
+    for document in documents.values():
+        assert document["template_id"] == settings["audience"]["listmonk"]["template_id"]
+        assert document["headers"] == [{"Reply-To": settings["sender"]["reply_to"]}]
+        assert "<!--" not in re.sub(r'\{\{ "<!--.*?-->" \| Safe \}\}', "", document["body"], flags=re.DOTALL)
+        assert re.search(r'\{\{ \.Subscriber\.FirstName \| default "[^"]+" \| Safe \}\}', document["altbody"])
 
 
 def sesv2_stubbed():
@@ -150,11 +198,11 @@ def test_the_ses_model_check_refuses_a_request_it_would_reject(cli, project):
 LITERALS = "Save {{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"
 ESCAPED = {  # how each provider writes the literal text so that its template engine prints it as is
     "ses": ("TemplateContent.Subject", "Save \\{{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
-    "sendgrid": ("subject", "Save \\{{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
+    "sendgrid": ("single_send.email_config.subject", "Save \\{{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
     "listmonk": ("subject", 'Save {{"{{"}} not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%'),
     "postmark": ("Subject", "Save {\u2060{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
     "brevo": ("subject", "Save {\u2060{ not a tag }} or *|NOT_A_TAG|* or %recipient.nothing%"),
-    "mailchimp": ("settings.subject_line", "Save {{ not a tag }} or *\u2060|NOT_A_TAG|\u2060* or %recipient.nothing%"),
+    "mailchimp": ("campaign.settings.subject_line", "Save {{ not a tag }} or *\u2060|NOT_A_TAG|\u2060* or %recipient.nothing%"),
     "mailgun": ("message.subject", "Save {{ not a tag }} or *|NOT_A_TAG|* or %\u2060recipient.nothing%"),
 }
 
@@ -176,7 +224,7 @@ def test_a_provider_refuses_a_placeholder_it_does_not_know(project, provider):
     built = build_for_send(settings, "2026-11", ["fr"], BuildReport(), external_checks=False)
     email = replace(built.emails[0], html=built.emails[0].html.replace("</body>", "[[coupon_code]]</body>"))
     with pytest.raises(NewsletterError) as refused:
-        provider_named(provider).files(email, settings, built.issue.date)
+        provider_named(provider).files(email, settings, built.issue.date, plan_sends(settings, "2026-11", ["fr"]).send_for("fr"))
     assert str(refused.value) == (f"templates/: 2026-11 fr: unknown placeholder [[coupon_code]] for provider {provider} — "
                                   "use one of: [[unsubscribe_url]], [[web_version_url]], [[first_name]]")
 
@@ -184,12 +232,13 @@ def test_a_provider_refuses_a_placeholder_it_does_not_know(project, provider):
 FALLBACK = 'our "dear" {{ reader }}'
 FALLBACK_TAGS = {  # provider → (field, the greeting's merge tag with the fallback made safe for its engine)
     "ses": ("TemplateContent.Text", "{{#if first_name}}{{{first_name}}}{{else}}our \"dear\" \\{{ reader }}{{/if}}"),
-    "sendgrid": ("plain_content", "{{#if first_name}}{{{first_name}}}{{else}}our \"dear\" \\{{ reader }}{{/if}}"),
-    "postmark": ("TextBody", "{{#first_name}}{{{ first_name }}}{{/first_name}}{{^first_name}}"
+    "sendgrid": ("single_send.email_config.plain_content",
+                 "{{#if first_name}}{{{first_name}}}{{else}}our \"dear\" \\{{ reader }}{{/if}}"),
+    "postmark": ("TextBody", "{{#first_name}}{{{.}}}{{/first_name}}{{^first_name}}"
                              "our \"dear\" {\u2060{ reader }}{{/first_name}}"),
     "mailchimp": ("content.plain_text", '*|IF:FNAME|**|FNAME|**|ELSE:|*our "dear" {{ reader }}*|END:IF|*'),
-    "listmonk": ("altbody", '{{ .Subscriber.FirstName | default "our \\"dear\\" {{ reader }}" }}'),
-    "brevo": ("htmlContent", '{{ contact.FIRSTNAME | default : "our &#34;dear&#34; {\u2060{ reader }}" }}'),
+    "listmonk": ("altbody", '{{ .Subscriber.FirstName | default "our \\"dear\\" {{ reader }}" | Safe }}'),
+    "brevo": ("htmlContent", "{{ contact.FIRSTNAME|default:'our &#34;dear&#34; {\u2060{ reader }}' }}"),
     "mailgun": ("recipient_variables_defaults.first_name", FALLBACK),
 }
 

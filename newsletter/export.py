@@ -130,18 +130,23 @@ def export_files(built: IssueBuild, provider: Provider, settings: Settings, expo
         "files": [{"path": name, "locale": locale, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                   for name, locale, data in [*entries, *((name, None, data) for name, data in plan_files.items())]],
         "inputs": {export.locale: export.inputs for export in exports},
-        "send_plan": send_plan_manifest(plan, {export.locale: list(export.files) for export in exports}, list(plan_files)),
+        "send_plan": send_plan_manifest(plan, provider, settings, {e.locale: list(e.files) for e in exports}, list(plan_files)),
     }
     files.update(plan_files)
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     return files
 
 
-def send_plan_manifest(plan: SendPlan, files: dict[str, list[str]], plan_files: list[str]) -> dict:
-    """The send plan as the manifest states it: per locale, who gets it, under which name, from which files."""
-    return {"field": plan.field, "default_locale": plan.default_locale, "shipped": list(plan.shipped),
-            "sends": [{"locale": send.locale, "audience": send.rule, "lists": list(send.groups), "name": send.name,
-                       "files": [*files.get(send.locale, []), *plan_files]} for send in plan.sends]}
+def send_plan_manifest(plan: SendPlan, provider: Provider, settings: Settings, files: dict[str, list[str]],
+                       plan_files: list[str]) -> dict:
+    """The send plan as the manifest states it: per locale, who gets it (the rule, and the provider's lists or
+    segments where it routes by list), under which name, from which files."""
+    sends = []
+    for send in plan.sends:
+        lists = provider.recipients(settings, send)
+        sends.append({"locale": send.locale, "audience": send.rule, **({"lists": lists} if lists is not None else {}),
+                      "name": send.name, "files": [*files.get(send.locale, []), *plan_files]})
+    return {"field": plan.field, "default_locale": plan.default_locale, "shipped": list(plan.shipped), "sends": sends}
 
 
 def kept_exports(export: Path, built: IssueBuild, settings: Settings, made: list[str],

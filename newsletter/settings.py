@@ -435,7 +435,7 @@ def _audience(fields: Fields | None, locales: tuple[str, ...]) -> Audience | Non
         fields.problems.add(fields.location("default_locale"), f"{default!r} is not one of this project's locales",
                             f"use one of: {', '.join(locales)}")
         default = None
-    values = _values(fields.mapping("values", locales, required=False), locales)
+    values = _values(_locale_keyed(fields, "values"), locales)
     providers = {name: found for name in ("mailchimp", *LIST_ROUTED_PROVIDERS)
                  if (found := _provider_audience(fields, name, locales)) is not None}
     if None in (language_field, default, values):
@@ -456,9 +456,9 @@ def _values(fields: Fields | None, locales: tuple[str, ...]) -> dict[str, str] |
     """audience.values: the language field's value per locale, when it is not the locale's own code."""
     if fields is None:
         return {}
-    values = {locale: fields.text(locale, required=False) for locale in locales if locale in fields.values}
+    values = {locale: fields.text(locale) for locale in fields.values}
     taken: dict[str, str] = {}
-    for locale in locales:
+    for locale in dict.fromkeys([*locales, *values]):
         value = values.get(locale) or locale
         if value in taken:
             fields.problems.add(fields.location(locale) if locale in fields.values else fields.location(),
@@ -479,7 +479,7 @@ def _provider_audience(audience: Fields, name: str, locales: tuple[str, ...]) ->
     if name == "mailchimp":
         return ProviderAudience(fields.location(), list_id=fields.text("list_id"))
     key = known[0]
-    groups = _groups(fields.mapping(key, (*locales, OTHER_LANGUAGES)), locales, name)
+    groups = _groups(_locale_keyed(fields, key, required=True), locales, name)
     template_id = fields.integer("template_id", required=True, maximum=2**31 - 1) if name == "listmonk" else None
     return ProviderAudience(fields.location(key), groups or {}, template_id=template_id)
 
@@ -489,16 +489,29 @@ def _groups(fields: Fields | None, locales: tuple[str, ...], provider: str) -> d
     if fields is None:
         return None
     groups: dict[str, str | int] = {}
-    for key in (*locales, OTHER_LANGUAGES):
-        if key not in fields.values:
-            what = "no language or one without a locale here" if key == OTHER_LANGUAGES else f"language {key}"
-            fields.problems.add(fields.location(), f"no list for {key!r}",
-                                f"add '{key}:' with the id of the list or segment of subscribers with {what}")
-            continue
+    missing = [key for key in (*locales, OTHER_LANGUAGES) if key not in fields.values]
+    for key in missing:
+        what = "no language or one without a locale here" if key == OTHER_LANGUAGES else f"language {key}"
+        fields.problems.add(fields.location(), f"no list for {key!r}",
+                            f"add '{key}:' with the id of the list or segment of subscribers with {what}")
+    for key in fields.values:  # a locale not (or no longer) in target_locales keeps its list: it joins the default send
         value = _group_id(fields, key, provider)
         if value is not None:
             groups[key] = value
-    return groups if len(groups) == len(locales) + 1 else None
+    return None if missing or len(groups) < len(fields.values) else groups
+
+
+def _locale_keyed(parent: Fields, key: str, required: bool = False) -> Fields | None:
+    """A mapping whose keys are locale codes (any CLDR locale, listed in target_locales or not) or "other"."""
+    node = parent.values.get(key)
+    if node is None:
+        return parent.mapping(key, (), required=required)
+    keys = tuple(str(k.value) for k, _ in node.value) if isinstance(node, yaml.MappingNode) else ()
+    fields = Fields(node, parent.file, f"{parent.path}.{key}", parent.problems, keys)
+    for name in keys:
+        if name != OTHER_LANGUAGES or key == "values":
+            _locale_value(name, fields, fields.problems, name)
+    return fields
 
 
 def _group_id(fields: Fields, key: str, provider: str) -> str | int | None:

@@ -146,7 +146,11 @@ class Provider:
     def group_ids(self, settings: Settings, send: Send) -> list[str | int]:
         """The ids of the lists or segments this send goes to (audience.<provider> in newsletter.yaml)."""
         groups = self.audience(settings).groups
-        return [groups[group] for group in send.groups]
+        return [groups[group] for group in send.groups_among(groups)]
+
+    def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
+        """The lists or segments the send goes to, for the manifest; None where the provider routes by field."""
+        return None
 
     def merge(self, text: str, email: RenderedEmail, is_html: bool) -> str:
         """The text in the provider's template language: literals escaped, placeholders as merge tags."""

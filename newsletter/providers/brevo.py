@@ -37,6 +37,9 @@ class Brevo(Provider):
         quoted = self.escape(fallback).replace("'", "&#39;" if is_html else "\u2019")
         return f"{{{{ contact.FIRSTNAME|default:'{quoted}' }}}}"
 
+    def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
+        return self.group_ids(settings, send)
+
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         campaign = {
             "name": send.name,

@@ -51,6 +51,9 @@ class Listmonk(Provider):
         printed = "" if is_html else " | Safe"  # html/template escapes in the HTML body, as it should; not in text
         return f"{{{{ .Subscriber.FirstName | default {go_string(unescaped(fallback, is_html))}{printed} }}}}"
 
+    def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
+        return self.group_ids(settings, send)
+
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         body = COMMENT.sub(lambda comment: f"{{{{ {go_string(comment.group())} | Safe }}}}", self.merge(email.html, email, True))
         campaign = {

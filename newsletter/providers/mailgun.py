@@ -41,6 +41,9 @@ class Mailgun(Provider):
     def first_name(self, fallback: str, is_html: bool) -> str:
         return "%recipient.first_name%"
 
+    def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
+        return self.group_ids(settings, send)
+
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         message = {
             "from": formataddr((settings.sender.name, settings.sender.email)),

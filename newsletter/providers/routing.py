@@ -5,7 +5,8 @@ Each shipped locale other than the default is sent to the subscribers whose valu
 locale's; the default locale's send goes to everyone else — no value, a value the project has no
 locale for, or the value of a locale not shipped this month — written as "none of" the others.
 For providers that route by list or segment, the same partition is a set of groups: one per locale
-and "other"; the default send takes its own group, "other" and every unshipped locale's group.
+and "other"; the default send takes every group but those of the other shipped locales — its own,
+"other", and those of locales not shipped this month or no longer in target_locales.
 
 The set of shipped locales is an input (`plan_sends(…, shipped)`): whatever leaves a locale out
 of this month's export (target_locales, --locale, a release gate) routes its subscribers to the default.
@@ -13,10 +14,10 @@ of this month's export (target_locales, --locale, a release gate) routes its sub
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsletter.settings import OTHER_LANGUAGES, Audience, Settings
+from newsletter.settings import Audience, Settings
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,17 @@ class Send:
     field: str  # the subscriber field that carries the language
     values: tuple[str, ...]  # the field values routed here; empty for the default send (it takes the rest)
     excluded: tuple[str, ...]  # the default send only: the values the other sends take
-    groups: tuple[str, ...]  # the locales (and "other") whose list or segment this send goes to
+    taken: tuple[str, ...]  # the default send only: the locales the other sends take (their lists are not its)
 
     @property
     def is_default(self) -> bool:
         return not self.values
+
+    def groups_among(self, groups: Iterable[str]) -> list[str]:
+        """Of a provider's list or segment groups (locales and "other"), those this send goes to."""
+        if not self.is_default:
+            return [group for group in groups if group == self.locale]
+        return [group for group in groups if group not in self.taken]
 
     @property
     def rule(self) -> str:
@@ -65,7 +72,7 @@ class SendPlan:
 
     def route_group(self, group: str) -> list[Send]:
         """The sends that go to a list or segment group (a locale or "other"): exactly one in a complete plan."""
-        return [send for send in self.sends if group in send.groups]
+        return [send for send in self.sends if group in send.groups_among([group])]
 
 
 def campaign_name(issue_id: str, locale: str) -> str:
@@ -79,16 +86,14 @@ def plan_sends(settings: Settings, issue_id: str, shipped: Sequence[str]) -> Sen
     shipped = tuple(locale for locale in settings.locales if locale in shipped)
     default = audience.default_locale
     others = [locale for locale in shipped if locale != default]
-    unshipped = [locale for locale in settings.locales if locale not in shipped]
     sends = []
     for locale in shipped:
         if locale == default:
             values: tuple[str, ...] = ()
-            excluded = tuple(audience.value_of(other) for other in others)
-            groups = (locale, *unshipped, OTHER_LANGUAGES)
+            excluded, taken = tuple(audience.value_of(other) for other in others), tuple(others)
         else:
-            values, excluded, groups = (audience.value_of(locale),), (), (locale,)
-        sends.append(Send(locale, campaign_name(issue_id, locale), audience.language_field, values, excluded, groups))
+            values, excluded, taken = (audience.value_of(locale),), (), ()
+        sends.append(Send(locale, campaign_name(issue_id, locale), audience.language_field, values, excluded, taken))
     return SendPlan(audience.language_field, default, shipped, tuple(sends))
 
 

@@ -34,6 +34,9 @@ class SendGrid(HandlebarsProvider):
     unsubscribe = "{{{unsubscribe}}}"
     web_version = "{{{web_version_url}}}"
 
+    def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
+        return self.group_ids(settings, send)
+
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         subject = self.merge(email.subject, email, is_html=False)
         html, text = self.merge(email.html, email, is_html=True), self.merge(email.text, email, is_html=False)

@@ -1,0 +1,195 @@
+"""One send per language, each subscriber in exactly one: the send plan in the export manifest and
+each provider's own routing construct, read back the way the provider applies it.
+
+Sample subscribers carry every configured language value, a language the project has no locale
+for ("it"), and none. Mailchimp's segment conditions are applied as documented
+(https://mailchimp.com/developer/marketing/docs/alternative-schemas/#segment-condition-schemas:
+TextMerge "is"/"not", match "all"); list-routed providers by list membership; SES and Postmark
+through routing.json, as the sender's code uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsletter.providers.routing import plan_sends
+from newsletter.settings import load_settings
+
+PROVIDERS = ("eml", "mailchimp", "ses", "sendgrid", "postmark", "mailgun", "brevo", "listmonk")
+LIST_KEYS = {"brevo": "lists", "sendgrid": "segments", "listmonk": "lists", "mailgun": "lists"}
+
+
+def export(cli, project: Path, provider: str, *options: str) -> tuple[dict, dict[str, dict | str]]:
+    result = cli("export", "2026-11", "--provider", provider, "--skip-external-checks", *options, cwd=project)
+    assert result.returncode == 0, result.stderr
+    folder = project / "dist" / "2026-11" / provider
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = {entry["path"]: (folder / entry["path"]).read_bytes() for entry in manifest["files"]}
+    return manifest, {name: json.loads(data) if name.endswith(".json") else data.decode() for name, data in files.items()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def audience(project: Path) -> dict:
+    return yaml.safe_load((project / "newsletter.yaml").read_text(encoding="utf-8"))["audience"]
+
+
+def subscribers(project: Path) -> list[str | None]:
+    """A subscriber for every language value in newsletter.yaml, one with a language we have no locale for, one with none."""
+    settings = yaml.safe_load((project / "newsletter.yaml").read_text(encoding="utf-8"))
+    values = audience(project).get("values", {})
+    return [values.get(locale, locale) for locale in [settings["source_locale"], *settings["target_locales"]]] + ["it", None]
+
+
+def group_of(project: Path, value: str | None) -> str:
+    """The list a subscriber is on: their language's, or "other"."""
+    values = {locale: locale for locale in audience(project)["brevo"]["lists"]} | audience(project).get("values", {})
+    return next((locale for locale, own in values.items() if own == value and locale != "other"), "other")
+
+
+def sends_for(provider: str, project: Path, manifest: dict, files: dict, value: str | None) -> list[str]:
+    """The locales whose send reaches a subscriber with this language value, by the provider's own construct."""
+    plan = manifest["send_plan"]
+    if provider == "mailchimp":
+        return [send["locale"] for send in plan["sends"] if matches(files[f"{send['locale']}.json"]["campaign"], value)]
+    if provider in ("ses", "postmark"):
+        routing = files["routing.json"]
+        template = routing["templates"].get(value, routing["default"])
+        key = "TemplateName" if provider == "ses" else "Alias"
+        return [name.removesuffix(".json") for name, body in files.items()
+                if isinstance(body, dict) and body.get(key) == template]
+    if provider in LIST_KEYS:
+        list_id = audience(project)[provider][LIST_KEYS[provider]][group_of(project, value)]
+        return [send["locale"] for send in plan["sends"] if list_id in recipients(provider, files[f"{send['locale']}.json"])]
+    return [send["locale"] for send in plan["sends"] if reads(send["audience"], plan["field"], value)]  # eml: the rule
+
+
+def matches(campaign: dict, value: str | None) -> bool:
+    segment = campaign["recipients"]["segment_opts"]
+    found = [(value == c["value"]) == (c["op"] == "is") for c in segment["conditions"]]
+    return all(found) if segment["match"] == "all" else any(found)
+
+
+def recipients(provider: str, document: dict) -> list:
+    return {"brevo": lambda: document["recipients"]["listIds"],
+            "sendgrid": lambda: document["single_send"]["send_to"]["segment_ids"],
+            "listmonk": lambda: document["lists"], "mailgun": lambda: document["message"]["to"]}[provider]()
+
+
+def reads(rule: str, field: str, value: str | None) -> bool:
+    """The manifest's audience rule, as a person reads it."""
+    if (one := re.fullmatch(rf"{field} is (\S+)", rule)):
+        return value == one.group(1)
+    none_of = re.fullmatch(rf"{field} is none of (.+) \(or empty\)", rule)
+    return value not in none_of.group(1).split(", ")
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_every_language_and_none_reaches_exactly_one_send(cli, project, provider):
+    manifest, files = export(cli, project, provider)
+    plan = manifest["send_plan"]
+    assert plan["shipped"] == ["en", "es", "fr", "de", "ar", "zh_Hans"] and plan["default_locale"] == "en"
+    assert [send["name"] for send in plan["sends"]] == [f"newsletter-2026-11-{locale}" for locale in plan["shipped"]]
+    for send in plan["sends"]:
+        assert all(name in files for name in send["files"])
+    for value in subscribers(project):
+        reached = sends_for(provider, project, manifest, files, value)
+        values = audience(project).get("values", {})
+        expected = next((locale for locale in plan["shipped"] if locale != "en" and value == values.get(locale, locale)), "en")
+        assert reached == [expected], f"{provider}: a subscriber with language {value!r} gets {reached}"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_language_left_out_of_target_locales_gets_the_default_send(cli, project, provider):
+    """de left out of this month's target_locales: German subscribers (and de's list) get the English send."""
+    settings_file = project / "newsletter.yaml"
+    edit(settings_file, "target_locales: [es, fr, de, ar, zh_Hans]", "target_locales: [es, fr, ar, zh_Hans]")
+    manifest, files = export(cli, project, provider)
+    assert manifest["send_plan"]["shipped"] == ["en", "es", "fr", "ar", "zh_Hans"]
+    for value in ("de", "it", None):
+        assert sends_for(provider, project, manifest, files, value) == ["en"]
+    assert sends_for(provider, project, manifest, files, "es") == ["es"]
+
+
+def test_the_send_plan_takes_the_shipped_locales_as_an_input(project):
+    """Whatever keeps a locale out of this month's sends (a release gate, --locale) hands its subscribers to the default."""
+    settings = load_settings(project)
+    plan = plan_sends(settings, "2026-11", ["en", "es", "ar"])
+    assert [send.locale for send in plan.sends] == ["en", "es", "ar"]
+    assert plan.route("fr").locale == plan.route("zh").locale == plan.route(None).locale == "en"
+    assert plan.route("es").locale == "es" and plan.route("ar").locale == "ar"
+    assert plan.send_for("en").rule == "LANGUAGE is none of es, ar (or empty)"
+    assert [send.locale for group in ("en", "fr", "de", "zh_Hans", "other") for send in plan.route_group(group)] == ["en"] * 5
+    assert [send.locale for send in plan.route_group("es")] == ["es"]
+
+
+def test_a_partial_export_without_the_default_locale_says_who_would_get_nothing(cli, project):
+    manifest, _ = export(cli, project, "brevo", "--locale", "es")
+    assert [send["locale"] for send in manifest["send_plan"]["sends"]] == ["es"]
+    result = cli("export", "2026-11", "--provider", "brevo", "--skip-external-checks", "--locale", "fr", cwd=project)
+    assert result.returncode == 0
+    assert re.search(r"^warning: .*/dist/2026-11/brevo/: no send for en, the default locale: subscribers whose language is none "
+                     r"of es, fr would get nothing — export it too with --locale en$", result.stderr, re.MULTILINE)
+
+
+def test_the_default_send_is_exported_again_when_the_shipped_languages_change(cli, project):
+    """en exported alone goes to everyone; once es ships, the earlier en campaign would reach Spanish subscribers too."""
+    export(cli, project, "brevo", "--locale", "en")
+    result = cli("export", "2026-11", "--provider", "brevo", "--skip-external-checks", "--locale", "es", cwd=project)
+    assert result.returncode == 0
+    assert "removed en: its audience (everyone not in another send) was made for other languages than en, es" in result.stderr
+    manifest, files = export(cli, project, "brevo", "--locale", "en")
+    assert set(files) == {"en.json", "es.json"}
+    assert sends_for("brevo", project, manifest, files, "es") == ["es"]
+
+
+@pytest.mark.parametrize(("old", "new", "anchor", "message"), [
+    ("default_locale: en", "default_locale: it", "default_locale: it",
+     "audience.default_locale: 'it' is not one of this project's locales — use one of: en, es, fr, de, ar, zh_Hans"),
+    ("    zh_Hans: zh\n", "    zh_Hans: zh\n    fr: es\n", "fr: es",
+     "audience.values.fr: es and fr both have the value 'es' — "
+     "give each locale its own value: a subscriber must get exactly one email"),
+    ("language_field: LANGUAGE", "language_field: preferred language", "language_field:",
+     "audience.language_field: expected a field name like LANGUAGE, got 'preferred language'"),
+    ("ar: 6, zh_Hans: 7, other: 8}", "ar: 6, zh_Hans: 7}", "lists: {en: 2",
+     "audience.brevo.lists: no list for 'other' — "
+     "add 'other:' with the id of the list or segment of subscribers with no language"),
+    ("{en: 1, es: 2,", "{en: 1, xx: 9, es: 2,", "lists: {en: 1, xx",
+     "audience.listmonk.lists.xx: unknown locale 'xx' — use a CLDR locale code such as es, fr, de, ar or zh_Hans"),
+    ("newsletter-other@mg.example.com", "newsletter-other", "newsletter-other",
+     "audience.mailgun.lists.other: expected an email address, got 'newsletter-other'"),
+])
+def test_a_mistake_in_the_audience_section_is_one_located_line(cli, project, old, new, anchor, message):
+    settings = project / "newsletter.yaml"
+    edit(settings, old, new)
+    result = cli("export", "2026-11", "--provider", "eml", "--skip-external-checks", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    expected = rf"^error: newsletter\.yaml:{line_of(settings, anchor)}:\d+: {re.escape(message)}"
+    assert re.search(expected, result.stderr, re.MULTILINE), result.stderr
+    assert not (project / "dist").exists()
+
+
+def test_a_list_routed_provider_without_its_audience_lists_stops_the_export(cli, project):
+    settings = project / "newsletter.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"  brevo:\n    lists: .*\n", "", text), encoding="utf-8")
+    result = cli("export", "2026-11", "--provider", "brevo", "--skip-external-checks", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: newsletter.yaml:{line_of(settings, 'language_field:')}:3: audience: no audience.brevo section: "
+        "Brevo (email campaign JSON) needs to know where each language's subscribers are — "
+        "add audience.brevo (see docs/export.md, \"Routing each language\")")
+    assert not (project / "dist").exists()

@@ -283,3 +283,52 @@ def test_an_error_from_the_pre_send_checks_stops_the_export_and_keeps_the_previo
     assert len(errors) == len(LOCALES)  # one line per locale
     assert all(re.match(r"error: \w+: compliance\.postal-address: templates/email\.txt\.j2: ", line) for line in errors)
     assert folder_bytes(project / "dist") == before
+
+
+ENCODED_WORD = re.compile(rb"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
+
+
+def rfc_line_problems(name: str, data: bytes) -> list[str]:
+    """Every line of a message against RFC 5322 (998), RFC 2045 §6.7 (quoted-printable: 76) and RFC 2047 §2
+    (encoded words: 75, and a line holding one: 76)."""
+    header, _, body = data.partition(b"\r\n\r\n")
+    problems = [f"{name}: header line of {len(line)}: {line[:60]!r}" for line in header.split(b"\r\n")
+                if len(line) > 998 or (ENCODED_WORD.search(line) and len(line) > 76)]
+    problems += [f"{name}: encoded word of {len(word)}" for word in ENCODED_WORD.findall(header) if len(word) > 75]
+    problems += [f"{name}: body line of {len(line)}: {line[:60]!r}" for line in body.split(b"\r\n") if len(line) > 76]
+    return problems
+
+
+def test_every_line_of_every_eml_is_within_the_rfc_limits_and_reads_back_the_same(project):
+    assert send_py("2026-11", cwd=project).returncode == 0
+    export = project / "dist" / "2026-11" / "eml"
+    build_manifest = json.loads((project / "dist" / "2026-11" / "manifest.json").read_text(encoding="utf-8"))
+    subjects = {entry["locale"]: entry["subject"] for entry in build_manifest["locales"]}
+    problems = []
+    for locale in LOCALES:
+        data = (export / f"{locale}.eml").read_bytes()
+        assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
+        problems += rfc_line_problems(f"{locale}.eml", data)
+        message = message_from_bytes(data, policy=policy.default)
+        assert message["Subject"] == subjects[locale]
+        assert message["To"] is None  # one message for all: the sender sets each subscriber's To
+        parts = [part.get_content() for part in message.iter_parts()]
+        assert "Hello [[first_name|" in parts[0] or locale != "en"
+    assert problems == []
+    # the limits were exercised: these subjects are encoded words
+    assert all(ENCODED_WORD.search((export / f"{locale}.eml").read_bytes()) for locale in ("ar", "zh_Hans"))
+
+
+def test_a_proof_carries_to_and_keeps_the_same_limits(project):
+    from newsletter.build import BuildReport
+    from newsletter.export import build_for_send
+    from newsletter.proof import proof_message
+    from newsletter.settings import load_settings
+
+    settings = load_settings(project)
+    built = build_for_send(settings, "2026-11", ["ar", "zh_Hans"], BuildReport(), external_checks=False)
+    for email in built.emails:
+        data = proof_message(email, settings, built, ["reviewer@example.com"]).as_bytes()
+        assert rfc_line_problems(email.locale, data) == []
+        message = message_from_bytes(data, policy=policy.default)
+        assert message["To"] == "reviewer@example.com" and message["Subject"] == f"[PROOF {email.locale}] {email.subject}"

@@ -3,14 +3,19 @@
 multipart/alternative with text/plain first and text/html last (clients show the last part they
 can render), UTF-8, Content-Language, From/Reply-To from settings, and the one-click
 unsubscribe headers Gmail and Yahoo require of bulk senders (RFC 8058).
+
+There is no To header: the export is one message for every subscriber of the locale, and the
+sender that delivers it sets each subscriber's address (proofs set the proof recipients').
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from email import policy
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, formataddr
 
 from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date, keep_placeholders
@@ -20,11 +25,36 @@ from newsletter.settings import Settings
 
 SEND_HOUR_UTC = 9  # the Date header is the issue's date at this hour: deterministic, and plausible
 
-# CRLF line endings, as on the wire (RFC 5322). Bodies are encoded at 78 columns; headers are
-# written unfolded up to RFC 5322's hard limit of 998, because Python folds a value that fits on
-# one line onto the next line, and its own parser then reads it back with a leading space.
-EML_POLICY = policy.SMTP.clone(max_line_length=998)
-BODY_POLICY = policy.SMTP
+WORD_BYTES = 39  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 52 base64 characters + "?=" is 64 (RFC 2047 allows 75)
+
+
+def encoded_words(text: str) -> list[str]:
+    """The text as RFC 2047 encoded words of whole characters, each at most 64 characters long."""
+    chunks, chunk = [], b""
+    for character in text:
+        encoded = character.encode()
+        if chunk and len(chunk) + len(encoded) > WORD_BYTES:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += encoded
+    return [f"=?utf-8?b?{base64.b64encode(piece).decode()}?=" for piece in [*chunks, chunk]]
+
+
+class _EncodedWordsPolicy(EmailPolicy):
+    """RFC 5322 with CRLF; a non-ASCII Subject is written as encoded words one a line, folded, each line
+    under 76 characters (RFC 2047 §2) — Python's own folder writes 76-character words on 78-character
+    lines and may put two spaces before a continuation line. ASCII headers stay unfolded up to RFC
+    5322's limit of 998, because Python folds a value that fits on one line onto the next, and its own
+    parser then reads it back with a leading space."""
+
+    def _fold(self, name, value, refold_binary=False):
+        if name.lower() == "subject" and not str(value).isascii():
+            return f"{name}: {(self.linesep + ' ').join(encoded_words(str(value)))}{self.linesep}"
+        return super()._fold(name, value, refold_binary)
+
+
+EML_POLICY = _EncodedWordsPolicy(linesep="\r\n", max_line_length=998)
+BODY_POLICY = policy.SMTP.clone(max_line_length=76)  # quoted-printable lines of at most 76 characters (RFC 2045 §6.7)
 
 
 def _digest(email: RenderedEmail, salt: str) -> str:

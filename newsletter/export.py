@@ -60,7 +60,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     folder = out / built.issue.id
     made_locales = [email.locale for email in built.emails]
     kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)  # a partial export keeps the others
-    plan, kept = send_plan_for(folder / provider.name, built, settings, made_locales, kept, report)
+    plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
     made = locale_exports(built, provider, settings, plan)
     files = export_files(built, provider, settings, [*made, *kept], plan)
     everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
@@ -88,14 +88,16 @@ class LocaleExport:
     files: dict[str, bytes]
 
 
-def send_plan_for(export: Path, built: IssueBuild, settings: Settings, made: list[str], kept: list[LocaleExport],
-                  report: BuildReport) -> tuple[SendPlan, list[LocaleExport]]:
+def send_plan_for(export: Path, built: IssueBuild, provider: Provider, settings: Settings, made: list[str],
+                  kept: list[LocaleExport], report: BuildReport) -> tuple[SendPlan, list[LocaleExport]]:
     """The send plan of the locales shipped: those built now and those kept. The default locale's audience
-    depends on which locales are shipped, so an earlier default export is kept only for the same set."""
+    depends on which locales are shipped, so where a provider's files name their recipients, an earlier
+    default export is kept only for the same set."""
     shipped = [*made, *(export.locale for export in kept)]
     plan = plan_sends(settings, built.issue.id, shipped)
     earlier = _read_manifest(export).get("send_plan", {})
-    if plan.default_locale in {e.locale for e in kept} and earlier.get("shipped") != list(plan.shipped):
+    stale = provider.audience_in_files and earlier.get("shipped") != list(plan.shipped)
+    if stale and plan.default_locale in {e.locale for e in kept}:
         kept = [e for e in kept if e.locale != plan.default_locale]
         report.warn(f"{export}/: removed {plan.default_locale}: its audience (everyone not in another send) was made for "
                     f"other languages than {', '.join(plan.shipped)} — export it again with --locale {plan.default_locale}")

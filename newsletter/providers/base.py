@@ -111,6 +111,7 @@ class Provider:
 
     name: ClassVar[str]
     title: ClassVar[str]  # how people call it, for messages and docs
+    audience_in_files: ClassVar[bool] = True  # a locale's files name its recipients (False: routing is in a plan file)
     unsubscribe: ClassVar[str] = MergeTags.unsubscribe_url
     web_version: ClassVar[str] = MergeTags.web_version_url
 

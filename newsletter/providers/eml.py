@@ -111,6 +111,7 @@ def _set_headers(message: EmailMessage, email: RenderedEmail, settings: Settings
 class Eml(Provider):
     name = "eml"
     title = "provider-neutral MIME (.eml)"
+    audience_in_files = False
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         for part in (email.text, email.html):

@@ -27,6 +27,7 @@ from newsletter.settings import Settings
 class Postmark(Provider):
     name = "postmark"
     title = "Postmark (template JSON)"
+    audience_in_files = False
     unsubscribe = "{{{ pm:unsubscribe }}}"
     web_version = "{{{ web_version_url }}}"
 

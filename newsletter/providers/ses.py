@@ -28,6 +28,7 @@ from newsletter.settings import Settings
 class Ses(HandlebarsProvider):
     name = "ses"
     title = "Amazon SES v2 (CreateEmailTemplate JSON)"
+    audience_in_files = False
     unsubscribe = "{{amazonSESUnsubscribeUrl}}"
     web_version = "{{{web_version_url}}}"
 

@@ -193,3 +193,17 @@ def test_a_list_routed_provider_without_its_audience_lists_stops_the_export(cli,
         "Brevo (email campaign JSON) needs to know where each language's subscribers are — "
         "add audience.brevo (see docs/export.md, \"Routing each language\")")
     assert not (project / "dist").exists()
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_language_the_release_gate_holds_back_gets_the_default_send(cli, project, provider):
+    """Spanish below the gate's minimum this month: not exported, and Spanish subscribers get the English send."""
+    edit(project / "newsletter.yaml", "min_translated: 95", "min_translated: 100")
+    edit(project / "locales/es/LC_MESSAGES/newsletter.po", 'msgid "Unsubscribe"\nmsgstr "Cancelar la suscripción"',
+         'msgid "Unsubscribe"\nmsgstr ""')
+    manifest, files = export(cli, project, provider)
+    assert manifest["send_plan"]["shipped"] == ["en", "fr", "de", "ar", "zh_Hans"]
+    assert not any(name.startswith("es") for name in files)
+    for value in (audience(project).get("values", {}).get("es", "es"), "it", None):
+        assert sends_for(provider, project, manifest, files, value) == ["en"]
+    assert sends_for(provider, project, manifest, files, audience(project).get("values", {}).get("fr", "fr")) == ["fr"]

@@ -1,13 +1,15 @@
 """Each export's JSON request bodies validated against the provider's published definition of the
 endpoint it targets (tests/schemas/, fragments with their source and licence): SendGrid's OpenAPI
-(sendgrid-oai), Mailchimp's Swagger, Brevo's swagger_definition, listmonk's docs/swagger.
+(sendgrid-oai), Mailchimp's Swagger, Brevo's swagger_definition, listmonk's docs/swagger; for Postmark
+and Mailgun, which publish no machine-readable request definition that could be found, their official
+SDKs' request types (postmark.js's CreateTemplateRequest, mailgun.js's MailgunMessageData) written as
+JSON Schema field for field.
 
 Validated twice: as published (jsonschema), and closed — every field the export sends must be one
 the definition names, which is how a provider that ignores unknown fields still loses a misspelled
 one. SES is validated by botocore in tests/test_providers.py; listmonk's field names and types also by
-the Go request struct in tests/engines/listmonk (tests/test_provider_engines.py). Postmark and
-Mailgun publish no machine-readable request definition that could be found; their documented forms
-are checked in tests/test_providers.py.
+the Go request struct in tests/engines/listmonk (tests/test_provider_engines.py). Mailgun's SDK type
+is open (an index signature), so Mailgun is validated as published only; Postmark's class is closed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ REQUESTS = {
     "mailchimp": [("POST /campaigns", "campaign", True), ("PUT /campaigns/{campaign_id}/content", "content", True)],
     "brevo": [("POST /v3/emailCampaigns", "", False)],  # previewText is newer than the stored definition
     "listmonk": [("POST /api/campaigns", "", False)],  # the published schema omits body and altbody
+    "postmark": [("POST /templates", "", True)],
+    "mailgun": [("POST /v3/{domain}/messages", "message", False)],  # the SDK's type takes any other field
 }
 
 
@@ -94,6 +98,15 @@ def test_listmonk_template_validates_against_its_published_definition(cli, proje
     ("sendgrid", "POST /v3/templates", {"name": "x", "generation": "handlebars"}),
     ("brevo", "POST /v3/emailCampaigns", {"name": "x", "sender": {"email": "a@b.c"}, "recipients": {"listIds": ["2"]}}),
     ("listmonk", "POST /api/templates", {"name": "x", "type": "page", "body": "{{ template \"content\" . }}"}),
+    # a misspelled field, a missing Name, a template type Postmark does not have, an alias of the wrong type
+    ("postmark", "POST /templates", {"Name": "x", "HTMLBody": "<p>Hi</p>"}),
+    ("postmark", "POST /templates", {"Alias": "x", "HtmlBody": "<p>Hi</p>"}),
+    ("postmark", "POST /templates", {"Name": "x", "TemplateType": "standard"}),
+    ("postmark", "POST /templates", {"Name": "x", "Alias": 7}),
+    # a misspelled body leaves the message with no content; one recipient as a number; a subject as a list
+    ("mailgun", "POST /v3/{domain}/messages", {"from": "a@b.c", "to": ["l@b.c"], "subject": "x", "htlm": "<p>Hi</p>"}),
+    ("mailgun", "POST /v3/{domain}/messages", {"from": "a@b.c", "to": [7], "html": "<p>Hi</p>"}),
+    ("mailgun", "POST /v3/{domain}/messages", {"from": "a@b.c", "subject": ["x"], "text": "Hi"}),
 ])
 def test_the_definitions_refuse_what_the_providers_refuse(provider, endpoint, broken):
     check = validator(provider, endpoint, closed=True)

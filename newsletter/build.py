@@ -14,6 +14,7 @@ from pathlib import Path
 
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding
+from newsletter.checks.content import REFUSED_TRANSLATION
 from newsletter.content import Issue, read_issues
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.output import replace_folder, writing
@@ -67,8 +68,9 @@ MAX_LISTED_FALLBACKS = 10
 
 
 def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
-    """Untranslated and fuzzy strings are warnings. A translation that failed a check is the pre-send
-    check content.translation-refused, so that `newsletter check` and the export stop on it too."""
+    """Untranslated and fuzzy strings are warnings; a translation that failed a check is an error
+    (it is never shipped: the English stands in for it). `newsletter check` and the export see the
+    same as the pre-send check content.translation-refused."""
     where = f"{email.issue_id} {email.locale}"
     missing = [f for f in email.fallbacks if f.reason in ("untranslated", "fuzzy")]
     if missing:
@@ -80,6 +82,9 @@ def _report_fallbacks(email: RenderedEmail, report: BuildReport) -> None:
             report.warn(f"{where}: {fallback}")
         if len(missing) > MAX_LISTED_FALLBACKS:
             report.warn(f"{where}: … and {len(missing) - MAX_LISTED_FALLBACKS} more")
+    for fallback in email.fallbacks:
+        if fallback.reason not in ("untranslated", "fuzzy"):
+            report.error(f"{where}: {fallback} — translation refused, the English is used")
 
 
 def _previous_entries(folder: Path) -> list[dict]:
@@ -116,10 +121,7 @@ def issue_files(build: IssueBuild, settings: Settings, previous: Path | None = N
     Locales not rebuilt this time keep their previous files, so `--locale es` updates one locale.
     """
     rebuilt = {email.locale for email in build.emails}
-    # A pseudo-locale is kept beside a partial build only: a full build writes what newsletter.yaml lists,
-    # whatever was built before it.
-    partial = not rebuilt.issuperset(settings.locales)
-    known = {*settings.locales, *(PSEUDO_LOCALES if partial else ())}
+    known = {*settings.locales, *PSEUDO_LOCALES}
     files, entries = _kept_locales(previous, rebuilt, known) if previous else ({}, [])
     for email in build.emails:
         html, text = email.html.encode(), email.text.encode()
@@ -256,7 +258,8 @@ def _compared(result: IssueBuild, settings: Settings, out: Path) -> tuple[dict[s
 def _report_findings(findings: tuple[Finding, ...], report: BuildReport) -> None:
     """The pre-send findings: an error fails the build, but the draft is still written."""
     for finding in findings:
-        (report.error if finding.severity == "error" else report.warn)(str(finding))
+        if finding.check != REFUSED_TRANSLATION:  # the review of the render said it already, at its PO line
+            (report.error if finding.severity == "error" else report.warn)(str(finding))
 
 
 def _report_written(built: list[IssueBuild], out: Path, report: BuildReport) -> None:

@@ -113,13 +113,16 @@ def text_part(checked: CheckedEmail) -> Iterator[Finding]:
                               f"the HTML {html_letters}", "the text part should carry the whole message, like the HTML")
 
 
+REFUSED_TRANSLATION = "content.translation-refused"
+
+
 def refused_translations(checked: CheckedEmail) -> Iterator[Finding]:
     """A translation that failed a translation check is never shipped: the English stands in for it,
     which a subscriber reads as English in the middle of their language. An error, so that `check`,
     the build and the export all stop on it, not only the build."""
     for fallback in checked.email.fallbacks:
         if fallback.reason not in ("untranslated", "fuzzy"):
-            yield checked.error("content.translation-refused", f"{fallback}: the English is shown in its place",
+            yield checked.error(REFUSED_TRANSLATION, f"{fallback}: the English is shown in its place",
                                 "fix the entry in the PO file (newsletter i18n check explains each)")
 
 

@@ -210,7 +210,22 @@ def _add_preview(sub) -> None:
     parser.set_defaults(run=cmd_preview)
 
 
-COMMANDS: list[Callable] = [_add_build, _add_export, _add_check, _add_preview, _add_i18n, _add_doctor]
+def cmd_new(args) -> int:
+    from newsletter.scaffold import create_issue, next_steps
+
+    created = create_issue(_settings(args), args.issue, Path(args.source) if args.source else None)
+    print(next_steps(created))
+    return 0
+
+
+def _add_new(sub) -> None:
+    parser = sub.add_parser("new", help="start next month's issue file, from a documented skeleton or another issue")
+    parser.add_argument("issue", metavar="YYYY-MM", help="the new issue's id, such as 2026-12")
+    parser.add_argument("--from", dest="source", metavar="FILE", help="copy this issue, moving its id and date to the new month")
+    parser.set_defaults(run=cmd_new)
+
+
+COMMANDS: list[Callable] = [_add_new, _add_build, _add_export, _add_check, _add_preview, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

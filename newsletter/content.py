@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
@@ -17,13 +17,17 @@ from stat import S_ISDIR, S_ISREG
 import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
-from newsletter.inline import inline_problems
+from newsletter.fieldspec import derived, spec, yaml_keys
+from newsletter.inline import URL_PATTERN, inline_problems
 from newsletter.settings import Settings
 from newsletter.yamlsource import Fields, compose
 
 ISSUE_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WORDS_PER_MINUTE = 200
+MAX_IMAGE_WIDTH = 600  # the email's content width: a wider image is scaled down by every mail client
+MAX_IMAGE_HEIGHT = 2000
+INLINE_RULE = "Only **bold**, *italic* and [text](https://...) links; no HTML."
 
 
 @dataclass(frozen=True)
@@ -38,27 +42,29 @@ class Text:
 
 @dataclass(frozen=True)
 class Image:
-    src: str
-    alt: Text
-    width: int
-    height: int | None
+    src: str = field(metadata=spec("The image's address (https://).", pattern=URL_PATTERN))
+    alt: Text = field(metadata=spec("What the picture shows, for people who cannot see it (translated)."))
+    width: int = field(metadata=spec("Width in pixels as shown in the email.", minimum=1, maximum=MAX_IMAGE_WIDTH))
+    height: int | None = field(metadata=spec("Height in pixels.", minimum=1, maximum=MAX_IMAGE_HEIGHT))
 
 
 @dataclass(frozen=True)
 class Section:
-    heading: Text | None
-    paragraphs: tuple[Text, ...]
+    heading: Text | None = field(metadata=spec("The section's heading; leave it out for the opening paragraphs."))
+    paragraphs: tuple[Text, ...] = field(metadata=spec(f"The section's paragraphs. {INLINE_RULE}"))
 
 
 @dataclass(frozen=True)
 class Article:
-    slug: str
-    title: Text
-    url: str
-    image: Image | None
-    sections: tuple[Section, ...]
+    slug: str = field(metadata=spec("A short name for the article, unique in the issue: lowercase words joined by "
+                                     "hyphens.", pattern=SLUG.pattern))
+    title: Text = field(metadata=spec("The article's title."))
+    url: str = field(metadata=spec("The article on the website (https://).", pattern=URL_PATTERN))
+    image: Image | None = field(metadata=spec("A picture shown above the article."))
+    sections: tuple[Section, ...] = field(metadata=spec("The article's text: sections of paragraphs, each under an "
+                                                        "optional heading."))
     # Counted once in the English: word counts mean nothing in Chinese, and every locale reads the same article.
-    reading_minutes: int = 1
+    reading_minutes: int = field(default=1, metadata=derived())
 
 
 def reading_minutes(sections: tuple[Section, ...]) -> int:
@@ -68,13 +74,13 @@ def reading_minutes(sections: tuple[Section, ...]) -> int:
 
 @dataclass(frozen=True)
 class Issue:
-    id: str
-    date: dt.date
-    subject: Text
-    preheader: Text
-    intro: Text
-    articles: tuple[Article, ...]
-    file: str  # as users see it: issues/2026-11.yaml
+    id: str = field(metadata=spec("The issue's month, as in its file name: YYYY-MM.", pattern=ISSUE_ID.pattern))
+    date: dt.date = field(metadata=spec("The day the email goes out: YYYY-MM-DD.", format="date"))
+    subject: Text = field(metadata=spec("The subject line; under about 60 characters shows whole on phones."))
+    preheader: Text = field(metadata=spec("The line inboxes show after the subject (40 to 130 characters)."))
+    intro: Text = field(metadata=spec(f"A few sentences at the top of the email. {INLINE_RULE}"))
+    articles: tuple[Article, ...] = field(metadata=spec("The blog articles of the issue, in order."))
+    file: str = field(metadata=derived())  # as users see it: issues/2026-11.yaml
 
     def texts(self) -> Iterator[Text]:
         """Every translatable string, in reading order."""
@@ -163,7 +169,7 @@ def _load_issue_version(path: Path, mtime_ns: int, size: int, display: str) -> I
 
 def parse_issue(root: yaml.Node, display: str, stem: str) -> Issue:
     problems = ProblemList()
-    top = Fields(root, display, "", problems, ("id", "date", "subject", "preheader", "intro", "articles"))
+    top = Fields(root, display, "", problems, yaml_keys(Issue))
     issue = _read_issue(top, display, stem)
     problems.raise_if_any()
     return issue
@@ -200,7 +206,7 @@ def _text(fields: Fields, key: str, context: str | None, comment: str, required:
 
 
 def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
-    fields = Fields(node, top.file, path, top.problems, ("slug", "title", "url", "image", "sections"))
+    fields = Fields(node, top.file, path, top.problems, yaml_keys(Article))
     slug = fields.text("slug")
     if slug and not SLUG.match(slug):
         fields.problems.add(fields.location("slug"), f"expected a slug like 'exosomes-in-plastic-surgery', got {quoted(slug)}",
@@ -219,18 +225,19 @@ def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
 
 def _read_image(article: Fields, comment: str) -> Image | None | bool:
     """The optional image; False when it is present but invalid."""
-    fields = article.mapping("image", ("src", "alt", "width", "height"), required=False)
+    fields = article.mapping("image", yaml_keys(Image), required=False)
     if fields is None:
         return None
     src, alt = fields.url("src"), _text(fields, "alt", "image alt text", comment)
-    width, height = fields.integer("width", required=True, maximum=600), fields.integer("height", maximum=2000)
+    width = fields.integer("width", required=True, maximum=MAX_IMAGE_WIDTH)
+    height = fields.integer("height", maximum=MAX_IMAGE_HEIGHT)
     if None in (src, alt, width):
         return False
     return Image(src, alt, width, height)
 
 
 def _read_section(node, path: str, article: Fields, where: str, title: str | None, index: int) -> Section | None:
-    fields = Fields(node, article.file, path, article.problems, ("heading", "paragraphs"))
+    fields = Fields(node, article.file, path, article.problems, yaml_keys(Section))
     heading = _text(fields, "heading", "section heading",
                     f"{where}: heading of section {index + 1} of article '{title}'", required=False)
     name = f"'{heading.value}'" if heading else f"the opening of article '{title}'"

@@ -73,6 +73,20 @@ _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
+def _url_pattern() -> str:
+    """What url_problem accepts, as one regular expression for the JSON Schema (editors flag a bad URL while
+    typing): https, a host of two or more labels (letters in any script; IDNA is checked by the build), an
+    optional port, then only the characters of _URL_CHARACTERS, '%' always starting an escape."""
+    letter = r"A-Za-z0-9\u00a1-\uffff"
+    label = f"[{letter}](?:[{letter}-]{{0,61}}[{letter}])?"
+    allowed = _URL_CHARACTERS.pattern[1:-1].replace("%", "")
+    rest = rf"(?:[{allowed}]|%[0-9A-Fa-f]{{2}}|[\u00a1-\uffff])*"
+    return rf"^https://{label}(?:\.{label})+\.?(?::[0-9]+)?(?:[/?#]{rest})?$"
+
+
+URL_PATTERN = _url_pattern()
+
+
 def url_problem(value: str) -> str | None:
     """Why a URL is not an absolute https link with a real host name, or None when it is."""
     try:

@@ -11,8 +11,11 @@ from pathlib import Path
 import wcag_contrast_ratio
 import yaml
 from babel import Locale, UnknownLocaleError
+from babel.localedata import locale_identifiers
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
+from newsletter.fieldspec import derived, field_spec, flattened, model_field, spec, yaml_keys
+from newsletter.inline import URL_PATTERN
 from newsletter.yamlsource import Fields, compose
 
 SETTINGS_FILE = "newsletter.yaml"
@@ -23,44 +26,63 @@ PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SPAM_THRESHOLD_ABOVE, SPAM_THRESHOLD_MAX = 0, 100
+UTM_KEYS = ("source", "medium", "campaign")
+
+
+def _color_spec(description: str, optional: bool = False) -> dict:
+    return spec(f"{description}, as '#' and six hex digits (in quotes).", pattern=_COLOR.pattern, optional=optional)
+
+
+def _locale_spec(description: str) -> dict:
+    """Locale codes as Babel (CLDR) knows them: editors offer them while typing."""
+    return spec(description, choices=locale_identifiers)
 
 
 @dataclass(frozen=True)
 class DarkPalette:
     """The brand colours in dark mode (mail apps that honour it): set under brand.dark, or derived."""
 
-    primary_color: str  # headings, links, outlined buttons; the filled button's background
-    text_color: str
-    background_color: str  # the cards; also the filled button's label
+    # headings, links, outlined buttons; the filled button's background
+    primary_color: str = field(metadata=_color_spec("Headings, links and buttons in dark mode", optional=True))
+    text_color: str = field(metadata=_color_spec("Body text in dark mode", optional=True))
+    # the cards; also the filled button's label
+    background_color: str = field(metadata=_color_spec("The email's background in dark mode", optional=True))
 
 
 @dataclass(frozen=True)
 class Brand:
-    name: str
-    website: str
-    primary_color: str
-    text_color: str
-    background_color: str
-    dark: DarkPalette
+    name: str = field(metadata=spec("The clinic's name, as readers know it."))
+    website: str = field(metadata=spec("The clinic's website (https://).", pattern=URL_PATTERN))
+    primary_color: str = field(metadata=_color_spec("Buttons and headings"))
+    text_color: str = field(metadata=_color_spec("Body text"))
+    background_color: str = field(metadata=_color_spec("The email's background"))
+    dark: DarkPalette = field(metadata=spec("The colours in dark mode; any left out are derived from the ones above.",
+                                            optional=True))
 
 
 @dataclass(frozen=True)
 class Sender:
-    name: str
-    email: str
-    reply_to: str | None
+    name: str = field(metadata=spec("The sender's name in the inbox."))
+    email: str = field(metadata=spec("The sender's address.", pattern=_EMAIL.pattern))
+    reply_to: str | None = field(metadata=spec("Where replies go, when not to the sender.", pattern=_EMAIL.pattern))
 
 
 @dataclass(frozen=True)
 class Links:
-    faq: str
-    consultation: str
-    contact: str | None = None  # the clinic's contact page, shown as a "Contact Us" button when set
+    faq: str = field(metadata=spec("The FAQ page (https://).", pattern=URL_PATTERN))
+    consultation: str = field(metadata=spec("The page to schedule a consultation (https://).", pattern=URL_PATTERN))
+    # the clinic's contact page, shown as a "Contact Us" button when set
+    contact: str | None = field(default=None, metadata=spec("The contact page; a 'Contact Us' button when set.",
+                                                            pattern=URL_PATTERN))
 
 
 @dataclass(frozen=True)
 class CheckSettings:
-    spam_threshold: float = 5.0  # a SpamAssassin score above this is an error in the pre-send checks
+    # a SpamAssassin score above this is an error in the pre-send checks
+    spam_threshold: float = field(default=5.0, metadata=spec(
+        "A SpamAssassin score above this fails the checks (SpamAssassin's own default is 5.0).",
+        exclusive_minimum=SPAM_THRESHOLD_ABOVE, maximum=SPAM_THRESHOLD_MAX))
 
 
 OTHER_LANGUAGES = "other"  # the audience group of subscribers with no language, or one the project has no locale for
@@ -84,15 +106,51 @@ class ProviderAudience:
 
 
 @dataclass(frozen=True)
+class MailchimpAudienceYaml:
+    """audience.mailchimp as written: one audience, cut into segments by the language merge field."""
+
+    list_id: str = field(metadata=spec("Mailchimp's audience id."))
+
+
+@dataclass(frozen=True)
+class ListsAudienceYaml:
+    """audience.brevo / audience.mailgun as written: a list per locale and one for "other"."""
+
+    lists: dict[str, str | int] = field(metadata=spec("Locale (or other) → the list id (Mailgun: its address)."))
+
+
+@dataclass(frozen=True)
+class SegmentsAudienceYaml:
+    """audience.sendgrid as written: a segment per locale and one for "other"."""
+
+    segments: dict[str, str] = field(metadata=spec("Locale (or other) → the SendGrid segment id."))
+
+
+@dataclass(frozen=True)
+class ListmonkAudienceYaml:
+    """audience.listmonk as written: a list per locale and "other", and the campaign template."""
+
+    lists: dict[str, int] = field(metadata=spec("Locale (or other) → the listmonk list id."))
+    template_id: int = field(metadata=spec("The listmonk campaign template's id.", minimum=1))
+
+
+# The provider sub-sections of audience: (name → the YAML shape), beside Audience's own keys.
+AUDIENCE_PROVIDERS = {"mailchimp": MailchimpAudienceYaml, "brevo": ListsAudienceYaml,
+                      "sendgrid": SegmentsAudienceYaml, "listmonk": ListmonkAudienceYaml, "mailgun": ListsAudienceYaml}
+
+
+@dataclass(frozen=True)
 class Audience:
     """Which subscribers get which locale: the field that carries a subscriber's language, its value per
     locale, and the locale everyone else gets (no language, or one not shipped this month)."""
 
-    location: Location
-    language_field: str = "LANGUAGE"
-    default_locale: str = "en"
-    values: dict[str, str] = field(default_factory=dict)  # locale → the field's value (a locale's own code if unlisted)
-    providers: dict[str, ProviderAudience] = field(default_factory=dict)
+    location: Location = field(metadata=derived())
+    language_field: str = field(default="LANGUAGE", metadata=spec(
+        "The merge field / attribute that holds a subscriber's language.", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,49}$"))
+    default_locale: str = field(default="en", metadata=spec("The locale subscribers with no (shipped) language get."))
+    # locale → the field's value (a locale's own code if unlisted)
+    values: dict[str, str] = field(default_factory=dict, metadata=spec("The field's value per locale, where not its code."))
+    providers: dict[str, ProviderAudience] = field(default_factory=dict, metadata=derived())  # YAML: audience.<provider>
 
     def value_of(self, locale: str) -> str:
         return self.values.get(locale, locale)
@@ -103,14 +161,16 @@ class GateRule:
     """What a language needs to ship this month: a share of the issue's strings translated, and at most
     so many failed translation checks (None: not counted)."""
 
-    min_translated: float = 0.0  # percent
-    max_failed_checks: int | None = None
+    min_translated: float = field(default=0.0, metadata=spec(  # percent
+        "The share of the issue's strings a language needs translated to ship, in percent.", minimum=0, maximum=100))
+    max_failed_checks: int | None = field(default=None, metadata=spec(
+        "The most failed translation checks a language may have and still ship.", minimum=0, maximum=10_000))
 
 
 @dataclass(frozen=True)
 class ReleaseGate:
-    default: GateRule = field(default_factory=GateRule)
-    overrides: dict[str, GateRule] = field(default_factory=dict)
+    default: GateRule = field(default_factory=GateRule, metadata=derived())  # YAML: release_gate's own keys
+    overrides: dict[str, GateRule] = field(default_factory=dict, metadata=spec("Per locale, its own minimum."))
 
     def rule_for(self, locale: str) -> GateRule:
         return self.overrides.get(locale, self.default)
@@ -118,18 +178,23 @@ class ReleaseGate:
 
 @dataclass(frozen=True)
 class Settings:
-    root: Path
-    brand: Brand
-    sender: Sender
-    postal_address: str
-    source_locale: str
-    target_locales: tuple[str, ...]
-    links: Links
-    link_overrides: dict[str, Links] = field(default_factory=dict)
-    utm: dict[str, str] = field(default_factory=dict)
-    checks: CheckSettings = field(default_factory=CheckSettings)
-    release_gate: ReleaseGate = field(default_factory=ReleaseGate)
-    audience: Audience | None = None  # None: newsletter.yaml has no audience section (the source locale is the default)
+    root: Path = field(metadata=derived())
+    brand: Brand = field(metadata=spec("The clinic's name, website and colours."))
+    sender: Sender = field(metadata=spec("Who the email comes from."))
+    postal_address: str = field(metadata=spec("The clinic's postal address, shown in every email (CAN-SPAM)."))
+    source_locale: str = field(metadata=_locale_spec("The language the issues are written in."))
+    target_locales: tuple[str, ...] = field(metadata=_locale_spec("The languages the issues are translated into."))
+    links: Links = field(metadata=spec("The links of the calls to action.",
+                                       also={"overrides": dict[str, Links]}))
+    link_overrides: dict[str, Links] = field(default_factory=dict, metadata=derived())  # YAML: links.overrides
+    utm: dict[str, str] = field(default_factory=dict, metadata=spec("UTM tags added to the links to the website.",
+                                                                     keys=UTM_KEYS))
+    checks: CheckSettings = field(default_factory=CheckSettings, metadata=spec("Settings of the pre-send checks."))
+    release_gate: ReleaseGate = field(default_factory=ReleaseGate, metadata=spec(
+        "When a language ships this month: a minimum translated share and most failed checks, per locale if needed.",
+        also=flattened(GateRule)))
+    audience: Audience | None = field(default=None, metadata=spec(
+        "Which subscribers get which language, and where each provider keeps them.", also=AUDIENCE_PROVIDERS))  # None: newsletter.yaml has no audience section (the source locale is the default)
 
     @property
     def issues_dir(self) -> Path:
@@ -180,27 +245,25 @@ def load_settings(root: Path | None = None) -> Settings:
         raise NewsletterError(Problem(Location(SETTINGS_FILE), "file not found",
                                       "run the command at the root of the newsletter project"))
     problems = ProblemList()
-    top = Fields(compose(path, SETTINGS_FILE), SETTINGS_FILE, "", problems,
-                 ("brand", "sender", "postal_address", "source_locale", "target_locales", "links", "utm",
-                  "checks", "release_gate", "audience"))
+    top = Fields(compose(path, SETTINGS_FILE), SETTINGS_FILE, "", problems, yaml_keys(Settings))
     settings = _read(root, top, problems)
     problems.raise_if_any()
     return settings
 
 
 def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
-    brand = _brand(top.mapping("brand", ("name", "website", *COLOR_KEYS, "dark")))
-    sender = _sender(top.mapping("sender", ("name", "email", "reply_to")))
+    brand = _brand(top.mapping("brand", yaml_keys(Brand)))
+    sender = _sender(top.mapping("sender", yaml_keys(Sender)))
     source = _locale(top, "source_locale", problems)
     targets = _target_locales(top, problems, source)
-    links = top.mapping("links", ("faq", "consultation", "contact", "overrides"))
+    links = top.mapping("links", yaml_keys(Links, field_spec(model_field(Settings, "links")).also))
     default_links = _links(links)
     overrides = _overrides(links, problems, default_links) if links else {}
-    utm_fields = top.mapping("utm", ("source", "medium", "campaign"), required=False)
-    utm = {key: utm_fields.text(key, required=False) for key in ("source", "medium", "campaign")} if utm_fields else {}
+    utm_fields = top.mapping("utm", UTM_KEYS, required=False)
+    utm = {key: utm_fields.text(key, required=False) for key in UTM_KEYS} if utm_fields else {}
     postal = top.text("postal_address")
-    checks = _checks(top.mapping("checks", ("spam_threshold",), required=False))
-    gate = _release_gate(top.mapping("release_gate", GATE_FIELDS + ("overrides",), required=False), problems)
+    checks = _checks(top.mapping("checks", yaml_keys(CheckSettings), required=False))
+    gate = _release_gate(top.mapping("release_gate", yaml_keys(ReleaseGate, flattened(GateRule)), required=False), problems)
     if None in (brand, sender, source, default_links, postal, checks, gate) or None in targets:
         return None
     audience = _audience(top.mapping("audience", AUDIENCE_FIELDS, required=False), (source, *targets))
@@ -210,7 +273,7 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
                     audience=audience or default_audience(source))
 
 
-GATE_FIELDS = ("min_translated", "max_failed_checks")
+GATE_FIELDS = yaml_keys(GateRule)  # min_translated, max_failed_checks
 
 
 def _release_gate(fields: Fields | None, problems: ProblemList) -> ReleaseGate | None:
@@ -259,7 +322,7 @@ def _number(fields: Fields, key: str, high: float, hint: str, whole: bool = Fals
     return number
 
 
-COLOR_KEYS = ("primary_color", "text_color", "background_color")
+COLOR_KEYS = yaml_keys(DarkPalette)  # primary_color, text_color, background_color
 
 
 def _target_locales(top: Fields, problems: ProblemList, source: str | None) -> list[str | None]:
@@ -272,7 +335,7 @@ def _target_locales(top: Fields, problems: ProblemList, source: str | None) -> l
                          "remove it from target_locales: the source locale is always built")
         elif value in targets:
             problems.add(location, f"{quoted(value)} is listed twice", "keep one")
-        targets.append(_locale_value(value, top, problems, "target_locales") if value != source else None)
+        targets.append(_locale_value(value, top, problems, "target_locales", at=location) if value != source else None)
     return targets
 
 
@@ -344,7 +407,7 @@ def _checks(fields: Fields | None) -> CheckSettings | None:
         threshold = float(value)
     except ValueError:
         threshold = -1.0
-    if not 0 < threshold <= 100:
+    if not SPAM_THRESHOLD_ABOVE < threshold <= SPAM_THRESHOLD_MAX:
         fields.problems.add(fields.location("spam_threshold"), f"expected a SpamAssassin score like 5.0, got {quoted(value)}",
                             "write a number above 0; SpamAssassin's own default is 5.0")
         return None
@@ -394,7 +457,7 @@ def _overrides(links: Fields, problems: ProblemList, default: Links | None) -> d
     overrides = {}
     for key_node, value_node in node.value:
         locale = _locale_value(str(key_node.value), links, problems, "overrides")
-        sub = Fields(value_node, links.file, f"links.overrides.{key_node.value}", problems, ("faq", "consultation", "contact"))
+        sub = Fields(value_node, links.file, f"links.overrides.{key_node.value}", problems, yaml_keys(Links))
         localized = _links(sub)
         if locale and localized:
             overrides[locale] = replace(localized, contact=localized.contact or (default.contact if default else None))
@@ -406,18 +469,19 @@ def _locale(fields: Fields, key: str, problems: ProblemList) -> str | None:
     return _locale_value(value, fields, problems, key) if value else None
 
 
-def _locale_value(value: str, fields: Fields, problems: ProblemList, key: str | None = None) -> str | None:
+def _locale_value(value: str, fields: Fields, problems: ProblemList, key: str | None = None,
+                  at: Location | None = None) -> str | None:
     try:
         Locale.parse(value)
     except (UnknownLocaleError, ValueError):
-        problems.add(fields.location(key), f"unknown locale {quoted(value)}",
+        problems.add(at or fields.location(key), f"unknown locale {quoted(value)}",
                      "use a CLDR locale code such as es, fr, de, ar or zh_Hans")
         return None
     return value
 
 
-AUDIENCE_FIELDS = ("language_field", "default_locale", "values", "mailchimp", *LIST_ROUTED_PROVIDERS)
-_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,49}$")  # a name every provider accepts for a merge field/attribute
+AUDIENCE_FIELDS = yaml_keys(Audience, AUDIENCE_PROVIDERS)  # language_field, default_locale, values, the providers
+_FIELD_NAME = re.compile(field_spec(model_field(Audience, "language_field")).pattern)  # a name every provider accepts for a merge field/attribute
 
 
 def default_audience(source: str) -> Audience:

@@ -291,7 +291,7 @@ def test_unknown_locale_in_settings_is_located(project, cli):
     settings.write_text(settings.read_text().replace("[es, fr, de, ar, zh_Hans]", "[es, fr, xx]"))
     result = cli("build", cwd=project)
     assert result.returncode == 1
-    assert re.search(r"error: newsletter\.yaml:\d+:\d+: target_locales: unknown locale 'xx'", result.stderr)
+    assert re.search(r"error: newsletter\.yaml:\d+:\d+: target_locales\[\d+\]: unknown locale 'xx'", result.stderr)
 
 
 def test_empty_settings_file_gets_a_hint_about_settings(project, cli):

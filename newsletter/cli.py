@@ -218,6 +218,19 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_schema(args) -> int:
+    from newsletter.schema import schema_report, write_schemas
+
+    settings = _settings(args)
+    print(schema_report(settings, write_schemas(settings.root)))
+    return 0
+
+
+def _add_schema(sub) -> None:
+    parser = sub.add_parser("schema", help="write the JSON Schema of issues and settings (schema/), for editor completion")
+    parser.set_defaults(run=cmd_schema)
+
+
 def _add_new(sub) -> None:
     parser = sub.add_parser("new", help="start next month's issue file, from a documented skeleton or another issue")
     parser.add_argument("issue", metavar="YYYY-MM", help="the new issue's id, such as 2026-12")
@@ -225,7 +238,7 @@ def _add_new(sub) -> None:
     parser.set_defaults(run=cmd_new)
 
 
-COMMANDS: list[Callable] = [_add_new, _add_build, _add_export, _add_check, _add_preview, _add_i18n, _add_doctor]
+COMMANDS: list[Callable] = [_add_new, _add_schema, _add_build, _add_export, _add_check, _add_preview, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

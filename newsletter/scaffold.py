@@ -20,6 +20,7 @@ import yaml
 
 from newsletter.content import ISSUE_ID, parse_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.schema import ISSUE_SCHEMA_LINE
 from newsletter.settings import Settings
 from newsletter.yamlsource import compose_text
 
@@ -27,6 +28,7 @@ from newsletter.yamlsource import compose_text
 MAX_SOURCE_BYTES = 1_000_000
 
 SKELETON = """\
+{schema_line}
 # The {month} issue. Paragraphs may use **bold**, *italic* and [links](https://...); nothing else.
 # After editing: newsletter preview {issue_id}, then newsletter i18n update for the translators.
 id: {issue_id}
@@ -77,13 +79,15 @@ def create_issue(settings: Settings, issue_id: str, source: Path | None = None) 
         shown = _shown(source)
         text = moved_copy(_read_source(source, shown), shown, issue_id)
     parse_issue(compose_text(text, shown), shown, issue_id)  # a copy of a broken issue is refused, located in it
+    if not text.startswith(ISSUE_SCHEMA_LINE):  # editors complete fields from the schema this line names
+        text = f"{ISSUE_SCHEMA_LINE}\n{text}"
     _write_new(path, text.encode(), display)
     return NewIssue(path, display, issue_id)
 
 
 def skeleton(settings: Settings, issue_id: str) -> str:
     year, month = int(issue_id[:4]), int(issue_id[5:])
-    return SKELETON.format(issue_id=issue_id, date=dt.date(year, month, 1).isoformat(),
+    return SKELETON.format(schema_line=ISSUE_SCHEMA_LINE, issue_id=issue_id, date=dt.date(year, month, 1).isoformat(),
                            month=f"{calendar.month_name[month]} {year}", brand=settings.brand.name,
                            article_url=urljoin(settings.brand.website, "blog/your-article"))
 
@@ -176,6 +180,6 @@ def _write_new(path: Path, data: bytes, display: str) -> None:
 def next_steps(created: NewIssue) -> str:
     return (f"wrote {created.display}\n"
             "next:\n"
-            f"  edit {created.display}\n"
+            f"  edit {created.display}          (editors with YAML support complete its fields from schema/)\n"
             f"  newsletter preview {created.issue_id}       see it in every language while you write\n"
             "  newsletter i18n extract          hand the new text to the translators (then: newsletter i18n update)")

@@ -231,6 +231,26 @@ def _add_schema(sub) -> None:
     parser.set_defaults(run=cmd_schema)
 
 
+def cmd_import(args) -> int:
+    from newsletter.blogimport import run_import
+
+    source = Path(args.file)
+    output, notes = run_import(_settings(args), source, _shown(source), args.issue, args.url)
+    if output:
+        print(output, end="")
+    if notes:
+        print(notes, file=sys.stderr)
+    return 0
+
+
+def _add_import(sub) -> None:
+    parser = sub.add_parser("import", help="turn a blog post (saved web page or Markdown) into an article of an issue")
+    parser.add_argument("file", metavar="FILE", help="a saved article page (.html) or a Markdown post (.md)")
+    parser.add_argument("--issue", metavar="YYYY-MM", help="add the article to this issue (default: print it)")
+    parser.add_argument("--url", help="the post's address, when the file does not say it")
+    parser.set_defaults(run=cmd_import)
+
+
 def _add_new(sub) -> None:
     parser = sub.add_parser("new", help="start next month's issue file, from a documented skeleton or another issue")
     parser.add_argument("issue", metavar="YYYY-MM", help="the new issue's id, such as 2026-12")
@@ -238,7 +258,8 @@ def _add_new(sub) -> None:
     parser.set_defaults(run=cmd_new)
 
 
-COMMANDS: list[Callable] = [_add_new, _add_schema, _add_build, _add_export, _add_check, _add_preview, _add_i18n, _add_doctor]
+COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_build, _add_export, _add_check, _add_preview, _add_i18n,
+                            _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -27,6 +27,8 @@ from newsletter.yamlsource import compose_text
 # An issue is a few kilobytes of text; a --from file far larger is a wrong file, not an issue.
 MAX_SOURCE_BYTES = 1_000_000
 
+PLACEHOLDER_SLUG = "your-article"  # the skeleton's article, replaced by the first `newsletter import`
+
 SKELETON = """\
 {schema_line}
 # The {month} issue. Paragraphs may use **bold**, *italic* and [links](https://...); nothing else.
@@ -43,8 +45,9 @@ intro: >-
   Write a short welcome here: what this month's issue is about and why it matters to readers.
 
 articles:
-  # One entry per blog article; `newsletter import POST.html --issue {issue_id}` adds one from its page.
-  - slug: your-article  # lowercase words joined by hyphens, unique in the issue
+  # One entry per blog article; `newsletter import POST.html --issue {issue_id}` adds one from its page
+  # (the first import takes the place of this example).
+  - slug: {placeholder_slug}  # lowercase words joined by hyphens, unique in the issue
     title: The Title of Your Article
     url: {article_url}  # the article on the website, https://
     # image: optional; width in pixels up to 600, alt text says what the picture shows
@@ -87,9 +90,10 @@ def create_issue(settings: Settings, issue_id: str, source: Path | None = None) 
 
 def skeleton(settings: Settings, issue_id: str) -> str:
     year, month = int(issue_id[:4]), int(issue_id[5:])
-    return SKELETON.format(schema_line=ISSUE_SCHEMA_LINE, issue_id=issue_id, date=dt.date(year, month, 1).isoformat(),
+    return SKELETON.format(schema_line=ISSUE_SCHEMA_LINE, placeholder_slug=PLACEHOLDER_SLUG,
+                           issue_id=issue_id, date=dt.date(year, month, 1).isoformat(),
                            month=f"{calendar.month_name[month]} {year}", brand=settings.brand.name,
-                           article_url=urljoin(settings.brand.website, "blog/your-article"))
+                           article_url=urljoin(settings.brand.website, f"blog/{PLACEHOLDER_SLUG}"))
 
 
 def _refuse_existing(path: Path, display: str) -> None:

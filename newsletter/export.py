@@ -27,6 +27,7 @@ from newsletter.providers.routing import SendPlan, plan_sends
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
 from newsletter.settings import PSEUDO_LOCALES, Settings
+from newsletter.webversion import with_web_version
 
 MANIFEST = "manifest.json"
 
@@ -113,7 +114,8 @@ def locale_exports(built: IssueBuild, provider: Provider, settings: Settings, pl
     cache = RenderCache(settings)
     return [LocaleExport(email.locale, cache.key(settings.root / built.issue.file, email.locale),
                          {exported.name: exported.data
-                          for exported in provider.files(email, settings, built.issue.date, plan.send_for(email.locale))})
+                          for exported in provider.files(with_web_version(email, settings), settings, built.issue.date,
+                                                         plan.send_for(email.locale))})
             for email in built.emails]
 
 

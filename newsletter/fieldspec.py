@@ -27,7 +27,8 @@ class FieldSpec:
     exclusive_minimum: float | None = None
     choices: Callable[[], Iterable[str]] | None = None  # the values allowed (JSON Schema `enum`), asked when needed
     keys: tuple[str, ...] = ()  # for a dict[str, str] field: the keys it may hold
-    also: dict[str, Any] = field(default_factory=dict)  # keys this field's mapping holds beside the model's own: name → type
+    # keys this field's mapping holds beside the model's own: name → type, or (type, FieldSpec)
+    also: dict[str, Any] = field(default_factory=dict)
     in_yaml: bool = True  # False: derived by the program (a file name, a reading time), never written
     optional: bool = False  # True: the YAML may leave it out, the program derives it (dark-mode colours)
 

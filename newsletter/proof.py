@@ -27,6 +27,7 @@ from newsletter.providers.base import sample_values
 from newsletter.providers.eml import build_message
 from newsletter.render import IssueBuild
 from newsletter.settings import PSEUDO_LOCALES, Settings
+from newsletter.webversion import with_web_version
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 TIMEOUT_SECONDS = 20
@@ -112,6 +113,7 @@ def tls_context(cafile: str | None) -> ssl.SSLContext:
 def proof_message(email, settings: Settings, built: IssueBuild, recipients: list[str]) -> EmailMessage:
     """The export's message with sample merge values, a [PROOF <locale>] subject and a fresh Message-ID
     (Gmail hides a message whose Message-ID it has seen, so proofs must not reuse the export's)."""
+    email = with_web_version(email, settings)  # the archive page, when there is one, as subscribers will get it
     message = build_message(email, settings, merge=sample_values(settings, email), date=built.issue.date)
     pseudo = " pseudo-locale" if email.locale in PSEUDO_LOCALES else ""  # never sent to subscribers: say so
     message.replace_header("Subject", f"[PROOF {email.locale}{pseudo}] {email.subject}")

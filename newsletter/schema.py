@@ -70,7 +70,8 @@ def _unwrap_optional(hint) -> tuple[object, bool]:
 def _property(hint, found: FieldSpec) -> dict:
     schema = _type(hint, found)
     for name, value in found.also.items():
-        schema["properties"][name] = _type(value, FieldSpec())
+        hint, inner = value if isinstance(value, tuple) else (value, FieldSpec())
+        schema["properties"][name] = ({"description": inner.description} if inner.description else {}) | _type(hint, inner)
     if found.description:
         schema = {"description": found.description, **schema}
     return schema

@@ -14,7 +14,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
-from newsletter.fieldspec import derived, field_spec, flattened, model_field, spec, yaml_keys
+from newsletter.fieldspec import FieldSpec, derived, field_spec, flattened, model_field, spec, yaml_keys
 from newsletter.inline import URL_PATTERN
 from newsletter.yamlsource import Fields, compose
 
@@ -184,8 +184,10 @@ class Settings:
     postal_address: str = field(metadata=spec("The clinic's postal address, shown in every email (CAN-SPAM)."))
     source_locale: str = field(metadata=_locale_spec("The language the issues are written in."))
     target_locales: tuple[str, ...] = field(metadata=_locale_spec("The languages the issues are translated into."))
-    links: Links = field(metadata=spec("The links of the calls to action.",
-                                       also={"overrides": dict[str, Links]}))
+    links: Links = field(metadata=spec("The links of the calls to action, and of the web archive.", also={
+        "archive": (str, FieldSpec("Where the web archive of the newsletter is published (https://); when set, the "
+                                   "build writes it and 'View in browser' links to its pages.", pattern=URL_PATTERN)),
+        "overrides": dict[str, Links]}))
     link_overrides: dict[str, Links] = field(default_factory=dict, metadata=derived())  # YAML: links.overrides
     utm: dict[str, str] = field(default_factory=dict, metadata=spec("UTM tags added to the links to the website.",
                                                                      keys=UTM_KEYS))
@@ -195,6 +197,7 @@ class Settings:
         also=flattened(GateRule)))
     audience: Audience | None = field(default=None, metadata=spec(
         "Which subscribers get which language, and where each provider keeps them.", also=AUDIENCE_PROVIDERS))  # None: newsletter.yaml has no audience section (the source locale is the default)
+    archive_url: str | None = field(default=None, metadata=derived())  # YAML: links.archive, ending in '/'
 
     @property
     def issues_dir(self) -> Path:
@@ -263,6 +266,7 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     utm = {key: utm_fields.text(key, required=False) for key in UTM_KEYS} if utm_fields else {}
     postal = top.text("postal_address")
     checks = _checks(top.mapping("checks", yaml_keys(CheckSettings), required=False))
+    archive = links.url("archive", required=False) if links else None
     gate = _release_gate(top.mapping("release_gate", yaml_keys(ReleaseGate, flattened(GateRule)), required=False), problems)
     if None in (brand, sender, source, default_links, postal, checks, gate) or None in targets:
         return None
@@ -270,7 +274,8 @@ def _read(root: Path, top: Fields, problems: ProblemList) -> Settings | None:
     return Settings(root=root, brand=brand, sender=sender, postal_address=postal, source_locale=source,
                     target_locales=tuple(targets), links=default_links, link_overrides=overrides,
                     utm={key: value for key, value in utm.items() if value}, checks=checks, release_gate=gate,
-                    audience=audience or default_audience(source))
+                    audience=audience or default_audience(source),
+                    archive_url=archive and archive.rstrip("/") + "/")
 
 
 GATE_FIELDS = yaml_keys(GateRule)  # min_translated, max_failed_checks

@@ -76,7 +76,11 @@ def cmd_build(args) -> int:
     report = BuildReport(on_line=report_printer(args.quiet))
     out = output_folder(args, settings)
     with writing_to(out):
-        build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
+        built = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
+        if settings.archive_url:  # the web archive follows every successful build (links.archive)
+            from newsletter.archive import write_archive
+
+            write_archive(settings, out / "archive", report, built)
     return 1 if report.errors else 0
 
 
@@ -251,6 +255,24 @@ def _add_import(sub) -> None:
     parser.set_defaults(run=cmd_import)
 
 
+def cmd_archive(args) -> int:
+    from newsletter.archive import write_archive
+    from newsletter.build import BuildReport
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.root / "dist" / "archive"
+    with writing_to(out):
+        write_archive(settings, out, BuildReport(on_line=report_printer(args.quiet)))
+    return 0
+
+
+def _add_archive(sub) -> None:
+    parser = sub.add_parser("archive", help="write the web archive: every issue in every language, indexes, feeds, sitemap")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: dist/archive/ in the project)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.set_defaults(run=cmd_archive)
+
+
 def _add_new(sub) -> None:
     parser = sub.add_parser("new", help="start next month's issue file, from a documented skeleton or another issue")
     parser.add_argument("issue", metavar="YYYY-MM", help="the new issue's id, such as 2026-12")
@@ -258,8 +280,8 @@ def _add_new(sub) -> None:
     parser.set_defaults(run=cmd_new)
 
 
-COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_build, _add_export, _add_check, _add_preview, _add_i18n,
-                            _add_doctor]
+COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_check,
+                            _add_preview, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -182,8 +182,9 @@ def _write_new(path: Path, data: bytes, display: str) -> None:
 
 
 def next_steps(created: NewIssue) -> str:
-    return (f"wrote {created.display}\n"
-            "next:\n"
-            f"  edit {created.display}          (editors with YAML support complete its fields from schema/)\n"
-            f"  newsletter preview {created.issue_id}       see it in every language while you write\n"
-            "  newsletter i18n extract          hand the new text to the translators (then: newsletter i18n update)")
+    steps = [(f"edit {created.display}", "editors with YAML support complete its fields from schema/"),
+             (f"newsletter import POST.html --issue {created.issue_id}", "bring in a blog post from its saved page"),
+             (f"newsletter preview {created.issue_id}", "see it in every language while you write"),
+             ("newsletter i18n extract", "hand the new text to the translators (then: newsletter i18n update)")]
+    width = max(len(command) for command, _ in steps)
+    return "\n".join([f"wrote {created.display}", "next:", *(f"  {command.ljust(width)}   {why}" for command, why in steps)])

@@ -167,6 +167,23 @@ def screenshot(request: Request) -> Response:
     if not path.is_file():
         return _not_found()
     return Response(path.read_bytes(), media_type="image/png", headers=COMMON_HEADERS)
+ARCHIVE_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml"}
+
+
+def archive_file(request: Request) -> Response:
+    """The web archive (newsletter archive), made in memory: only names the archive itself holds are served."""
+    from newsletter.archive import preview_files
+
+    name = request.path_params["path"]
+    name += "index.html" if name == "" or name.endswith("/") else ""
+    try:
+        data = preview_files(_previews(request).settings).get(name)
+    except NewsletterError as error:
+        return Response("\n".join(str(p) for p in error.problems), 422, media_type="text/plain", headers=COMMON_HEADERS)
+    if data is None:
+        return _not_found()
+    return Response(data, media_type=ARCHIVE_TYPES[Path(name).suffix],
+                    headers={**COMMON_HEADERS, "Content-Security-Policy": EMAIL_POLICY})
 
 
 async def events(request: Request) -> StreamingResponse:
@@ -184,6 +201,7 @@ ROUTES = [
     Route("/email/{issue}/{locale}.html", email_html),
     Route("/screenshots/{issue}/{locale}/{name}", screenshot),
     Route("/events", events),
+    Route("/archive/{path:path}", archive_file),
 ]
 
 

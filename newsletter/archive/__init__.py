@@ -35,7 +35,7 @@ from newsletter.render import RenderedEmail
 from newsletter.settings import Settings, babel_locale
 from newsletter.webversion import page_path, page_url
 
-TEMPLATES = "archive"
+TEMPLATES = Path(__file__).parent / "templates"  # the pages' layout, kept apart from the email's templates/
 # The template's footer writes "Unsubscribe · View in browser" and its header "View this email in your browser":
 # on the web page the first has no subscriber to act for and the others would link to the page itself.
 _UNSUBSCRIBE = re.compile(r'<a href="\[\[unsubscribe_url\]\]"[^>]*>[^<]*</a>(?:\s*·\s*)?')
@@ -94,8 +94,8 @@ def collect(settings: Settings, report: BuildReport, built: list[IssueBuild] = (
     return sorted(builds, key=lambda b: (b.issue.date, b.issue.id), reverse=True)
 
 
-def _environment(settings: Settings) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader(settings.templates_dir / TEMPLATES)
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader(TEMPLATES)
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                               keep_trailing_newline=True)
 
@@ -112,7 +112,7 @@ def _entry(build: IssueBuild, email: RenderedEmail, base: str) -> Entry:
 
 def site_files(settings: Settings, builds: list[IssueBuild], base: str) -> dict[str, bytes]:
     """Every file of the archive, relative to its root."""
-    env = _environment(settings)
+    env = _environment()
     languages = [_language(email) for email in builds[0].emails] if builds else []
     entries = {lang.locale: [_entry(b, e, base) for b in builds for e in b.emails if e.locale == lang.locale]
                for lang in languages}
@@ -136,8 +136,8 @@ def _render(env: jinja2.Environment, name: str, settings: Settings, base: str, *
         return env.get_template(name).render(brand=settings.brand, base=base, **context).encode()
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None)
-        raise NewsletterError(Problem(Location(f"templates/{TEMPLATES}/{name}", line), f"template error: {error}",
-                                      "fix the archive template")) from None
+        raise NewsletterError(Problem(Location(f"newsletter/archive/templates/{name}", line),
+                                      f"template error: {error}", "fix the archive template")) from None
 
 
 def issue_page(env: jinja2.Environment, settings: Settings, build: IssueBuild, email: RenderedEmail,

@@ -257,7 +257,7 @@ def _add_import(sub) -> None:
 
 def cmd_archive(args) -> int:
     from newsletter.archive import write_archive
-    from newsletter.build import BuildReport
+    from newsletter.report import BuildReport
 
     settings = _settings(args)
     out = Path(args.out) if args.out else settings.root / "dist" / "archive"

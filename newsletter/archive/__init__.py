@@ -25,13 +25,14 @@ from urllib.parse import urljoin
 import jinja2
 from babel.dates import format_date
 
-from newsletter.build import BuildReport, IssueBuild, render_issue
+from newsletter.build import render_issue
 from newsletter.cache import RenderCache
 from newsletter.content import read_issues
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.output import replace_folder
 from newsletter.providers.base import MergeValues, fill
-from newsletter.render import RenderedEmail
+from newsletter.render import IssueBuild, RenderedEmail
+from newsletter.report import BuildReport
 from newsletter.settings import Settings, babel_locale
 from newsletter.webversion import page_path, page_url
 

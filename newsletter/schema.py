@@ -51,7 +51,7 @@ def _object(model: type) -> dict:
             continue
         hint, optional = _unwrap_optional(hints[model_field.name])
         properties[model_field.name] = _property(hint, found)
-        if not optional and model_field.default is MISSING and model_field.default_factory is MISSING:
+        if not (optional or found.optional) and model_field.default is MISSING and model_field.default_factory is MISSING:
             required.append(model_field.name)
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:

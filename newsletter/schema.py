@@ -71,6 +71,7 @@ def _property(hint, found: FieldSpec) -> dict:
     schema = _type(hint, found)
     for name, value in found.also.items():
         hint, inner = value if isinstance(value, tuple) else (value, FieldSpec())
+        hint = _unwrap_optional(hint)[0]  # an extra key is never required
         schema["properties"][name] = ({"description": inner.description} if inner.description else {}) | _type(hint, inner)
     if found.description:
         schema = {"description": found.description, **schema}

@@ -115,6 +115,7 @@ SETTINGS_MISTAKES = {
     "target_locales[2]": ("target_locales: [es, fr, de,", "target_locales: [es, fr, xx_NOPE,"),
     "checks.spam_threshold": ("spam_threshold: 5.0", "spam_threshold: 0"),
     "utm.sorce": ("  source: newsletter", "  sorce: newsletter"),
+    "release_gate.min_translated": ("min_translated: 95", "min_translated: 120"),
     "links.overrides.es.faq": ("faq: https://www.example.com/es/", "faq: https://www.example.com:/es/"),
 }
 

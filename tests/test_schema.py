@@ -104,7 +104,12 @@ def test_a_broken_issue_is_refused_at_the_field_the_build_names(bad_file):
             return
         assert validator(issue_schema()).is_valid(document), f"the schema judges {bad_file.name}: take it off the list"
         return
-    found = schema_paths(issue_schema(), read_as_editor(bad_file))
+    try:
+        document = read_as_editor(bad_file)
+    except yaml.YAMLError:  # YAML refuses the file before any schema could judge it, as the build does
+        assert any(field == "" for field in expected)
+        return
+    found = schema_paths(issue_schema(), document)
     assert found and found <= expected | {""} and expected & found, (found, expected)
 
 

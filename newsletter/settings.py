@@ -113,10 +113,17 @@ class MailchimpAudienceYaml:
 
 
 @dataclass(frozen=True)
-class ListsAudienceYaml:
-    """audience.brevo / audience.mailgun as written: a list per locale and one for "other"."""
+class BrevoAudienceYaml:
+    """audience.brevo as written: a list per locale and one for "other"."""
 
-    lists: dict[str, str | int] = field(metadata=spec("Locale (or other) → the list id (Mailgun: its address)."))
+    lists: dict[str, int] = field(metadata=spec("Locale (or other) → the Brevo list id."))
+
+
+@dataclass(frozen=True)
+class MailgunAudienceYaml:
+    """audience.mailgun as written: a mailing list per locale and one for "other"."""
+
+    lists: dict[str, str] = field(metadata=spec("Locale (or other) → the Mailgun mailing list's address."))
 
 
 @dataclass(frozen=True)
@@ -135,8 +142,8 @@ class ListmonkAudienceYaml:
 
 
 # The provider sub-sections of audience: (name → the YAML shape), beside Audience's own keys.
-AUDIENCE_PROVIDERS = {"mailchimp": MailchimpAudienceYaml, "brevo": ListsAudienceYaml,
-                      "sendgrid": SegmentsAudienceYaml, "listmonk": ListmonkAudienceYaml, "mailgun": ListsAudienceYaml}
+AUDIENCE_PROVIDERS = {"mailchimp": MailchimpAudienceYaml, "brevo": BrevoAudienceYaml,
+                      "sendgrid": SegmentsAudienceYaml, "listmonk": ListmonkAudienceYaml, "mailgun": MailgunAudienceYaml}
 
 
 @dataclass(frozen=True)
@@ -195,8 +202,9 @@ class Settings:
     release_gate: ReleaseGate = field(default_factory=ReleaseGate, metadata=spec(
         "When a language ships this month: a minimum translated share and most failed checks, per locale if needed.",
         also=flattened(GateRule)))
+    # None: newsletter.yaml has no audience section (the source locale is the default)
     audience: Audience | None = field(default=None, metadata=spec(
-        "Which subscribers get which language, and where each provider keeps them.", also=AUDIENCE_PROVIDERS))  # None: newsletter.yaml has no audience section (the source locale is the default)
+        "Which subscribers get which language, and where each provider keeps them.", also=AUDIENCE_PROVIDERS))
     archive_url: str | None = field(default=None, metadata=derived())  # YAML: links.archive, ending in '/'
 
     @property
@@ -486,7 +494,8 @@ def _locale_value(value: str, fields: Fields, problems: ProblemList, key: str | 
 
 
 AUDIENCE_FIELDS = yaml_keys(Audience, AUDIENCE_PROVIDERS)  # language_field, default_locale, values, the providers
-_FIELD_NAME = re.compile(field_spec(model_field(Audience, "language_field")).pattern)  # a name every provider accepts for a merge field/attribute
+# a name every provider accepts for a merge field/attribute
+_FIELD_NAME = re.compile(field_spec(model_field(Audience, "language_field")).pattern)
 
 
 def default_audience(source: str) -> Audience:

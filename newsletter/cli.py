@@ -1,4 +1,5 @@
-"""The `newsletter` command. Thin: parse options, call one function, print problems as lines.
+"""The `newsletter` command: the parser, the dispatch to each verb's module (newsletter/commands/), and the one
+mapping of errors to lines and exit codes.
 
 Exit codes: 0 success, 1 bad input (file:line: message) or a file that cannot be read or written,
 2 bad usage, 141 output cut short by a closed pipe (`| head`). Never a traceback for any of these.
@@ -11,13 +12,72 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 
 from newsletter import INTERRUPTED
-from newsletter.commands import output_folder, report_printer
+from newsletter.commands import shown
 from newsletter.errors import Location, NewsletterError, Problem
+
+
+# Each verb's module (newsletter/commands/<verb>.py) is imported only when it runs: `newsletter --help` starts at once.
+def _build(args) -> int:
+    from newsletter.commands import build
+
+    return build.run(args)
+
+
+def _check(args) -> int:
+    from newsletter.commands import check
+
+    return check.run(args)
+
+
+def _export(args) -> int:
+    from newsletter.commands import export
+
+    return export.run(args)
+
+
+def _preview(args) -> int:
+    from newsletter.commands import preview
+
+    return preview.run(args)
+
+
+def _i18n(args) -> int:
+    from newsletter.commands import i18n
+
+    return i18n.run(args)
+
+
+def _new(args) -> int:
+    from newsletter.commands import new
+
+    return new.run(args)
+
+
+def _import(args) -> int:
+    from newsletter.commands import import_
+
+    return import_.run(args)
+
+
+def _archive(args) -> int:
+    from newsletter.commands import archive
+
+    return archive.run(args)
+
+
+def _schema(args) -> int:
+    from newsletter.commands import schema
+
+    return schema.run(args)
+
+
+def _doctor(args) -> int:
+    from newsletter.commands import doctor
+
+    return doctor.run(args)
 
 
 def _print_error(error) -> int:
@@ -26,109 +86,9 @@ def _print_error(error) -> int:
     return error.exit_code
 
 
-def _settings(args):
-    from newsletter.model.settings import load_settings
-
-    return load_settings(Path(args.project).resolve() if args.project else None)
-
-
-def _shown(path: str | os.PathLike) -> str:
-    """A path as the user typed it or sees it: relative to where the command runs, when inside it."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _touches(error: OSError, folder: Path) -> bool:
-    """True when the failed path is the folder, inside it, or one of its parents."""
-    if error.filename is None:
-        return False
-    failed, folder = Path(os.fsdecode(error.filename)).resolve(), folder.resolve()
-    return failed.is_relative_to(folder) or folder.is_relative_to(failed)
-
-
-def _file_in_the_way(path: Path) -> Path | None:
-    return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
-
-
-@contextmanager
-def writing_to(out: Path) -> Iterator[None]:
-    """An output folder that cannot be written (a file in its place, no permission, disk full) is one line."""
-    try:
-        yield
-    except OSError as error:
-        if not _touches(error, out):
-            raise
-        in_the_way = _file_in_the_way(Path(os.fsdecode(error.filename)))
-        if isinstance(error, FileExistsError | NotADirectoryError) and in_the_way:
-            reason = f"{_shown(in_the_way)} is a file, not a folder"
-        else:
-            reason = (error.strerror or str(error)).lower()
-        raise NewsletterError(Problem(Location(_shown(out)), f"cannot write there ({reason})",
-                                      "choose another --out")) from None
-
-
-def cmd_build(args) -> int:
-    from newsletter.build import BuildReport, build
-
-    settings = _settings(args)
-    report = BuildReport(on_line=report_printer(args.quiet))
-    out = output_folder(args, settings)
-    with writing_to(out):
-        built = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
-        if settings.archive_url:  # the web archive follows every successful build (links.archive)
-            from newsletter.archive import write_archive
-
-            write_archive(settings, out / "archive", report, built)
-    return 1 if report.errors else 0
-
-
-def cmd_i18n(args) -> int:
-    if args.verb == "screenshots":  # renders the email in Chromium: the preview's translator mode, not the catalogs'
-        from newsletter.preview.screenshots import run_command
-
-        return run_command(args, _settings(args))
-    from newsletter.i18n import commands
-
-    return commands.run(args, _settings(args))
-
-
-def cmd_export(args) -> int:
-    from newsletter.commands.export import run_command
-
-    settings = _settings(args)
-    with writing_to(output_folder(args, settings)):
-        return run_command(args, settings)
-
-
-def cmd_check(args) -> int:
-    from newsletter.commands.check import run
-
-    return run(args, _settings(args))
-
-
-def cmd_preview(args) -> int:
-    from newsletter.preview import run_command
-
-    return run_command(args, _settings(args))
-
-
-def cmd_doctor(args) -> int:
-    from newsletter.doctor import run
-    from newsletter.model.settings import find_root
-
-    if args.project:
-        return run(Path(args.project).resolve())
-    try:
-        return run(find_root(Path.cwd()))
-    except NewsletterError:  # doctor answers outside a project too: the machine is what it looks at
-        return run(Path.cwd())
-
-
 def _add_doctor(sub) -> None:
     parser = sub.add_parser("doctor", help="which optional tools this machine has, and Python packages against the lock")
-    parser.set_defaults(run=cmd_doctor)
+    parser.set_defaults(run=_doctor)
 
 
 def _add_build(sub) -> None:
@@ -138,7 +98,7 @@ def _add_build(sub) -> None:
     parser.add_argument("--out", metavar="DIR", help="output folder (default: dist/ in the project)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--no-cache", action="store_true", help="render everything again, ignoring .cache/")
-    parser.set_defaults(run=cmd_build)
+    parser.set_defaults(run=_build)
 
 
 def _add_i18n(sub) -> None:
@@ -171,7 +131,7 @@ def _add_i18n(sub) -> None:
     check = verbs.add_parser("check", help="check every translation against its English source")
     check.add_argument("--locale", action="append", metavar="L")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(run=cmd_i18n)
+    parser.set_defaults(run=_i18n)
 
 
 def _add_export(sub) -> None:
@@ -193,7 +153,7 @@ def _add_export(sub) -> None:
     proof.add_argument("--insecure-auth", action="store_true",
                        help="allow --user without --starttls or --ssl (the password crosses the network in clear text)")
     proof.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company's own")
-    parser.set_defaults(run=cmd_export)
+    parser.set_defaults(run=_export)
 
 
 def _add_check(sub) -> None:
@@ -202,7 +162,7 @@ def _add_check(sub) -> None:
     parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.set_defaults(run=cmd_check)
+    parser.set_defaults(run=_check)
 
 
 def _add_preview(sub) -> None:
@@ -211,40 +171,12 @@ def _add_preview(sub) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--open", action="store_true", help="open the preview in the default browser")
-    parser.set_defaults(run=cmd_preview)
-
-
-def cmd_new(args) -> int:
-    from newsletter.authoring.scaffold import create_issue, next_steps
-
-    created = create_issue(_settings(args), args.issue, Path(args.source) if args.source else None)
-    print(next_steps(created))
-    return 0
-
-
-def cmd_schema(args) -> int:
-    from newsletter.model.schema import schema_report, write_schemas
-
-    settings = _settings(args)
-    print(schema_report(settings, write_schemas(settings.root)))
-    return 0
+    parser.set_defaults(run=_preview)
 
 
 def _add_schema(sub) -> None:
     parser = sub.add_parser("schema", help="write the JSON Schema of issues and settings (schema/), for editor completion")
-    parser.set_defaults(run=cmd_schema)
-
-
-def cmd_import(args) -> int:
-    from newsletter.authoring.blogimport import run_import
-
-    source = Path(args.file)
-    output, notes = run_import(_settings(args), source, _shown(source), args.issue, args.url)
-    if output:
-        print(output, end="")
-    if notes:
-        print(notes, file=sys.stderr)
-    return 0
+    parser.set_defaults(run=_schema)
 
 
 def _add_import(sub) -> None:
@@ -252,33 +184,21 @@ def _add_import(sub) -> None:
     parser.add_argument("file", metavar="FILE", help="a saved article page (.html) or a Markdown post (.md)")
     parser.add_argument("--issue", metavar="YYYY-MM", help="add the article to this issue (default: print it)")
     parser.add_argument("--url", help="the post's address, when the file does not say it")
-    parser.set_defaults(run=cmd_import)
-
-
-def cmd_archive(args) -> int:
-    from newsletter.archive import write_archive
-    from newsletter.dist import archive_folder
-    from newsletter.report import BuildReport
-
-    settings = _settings(args)
-    out = archive_folder(settings, args.out)
-    with writing_to(out):
-        write_archive(settings, out, BuildReport(on_line=report_printer(args.quiet)))
-    return 0
+    parser.set_defaults(run=_import)
 
 
 def _add_archive(sub) -> None:
     parser = sub.add_parser("archive", help="write the web archive: every issue in every language, indexes, feeds, sitemap")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: dist/archive/ in the project)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    parser.set_defaults(run=cmd_archive)
+    parser.set_defaults(run=_archive)
 
 
 def _add_new(sub) -> None:
     parser = sub.add_parser("new", help="start next month's issue file, from a documented skeleton or another issue")
     parser.add_argument("issue", metavar="YYYY-MM", help="the new issue's id, such as 2026-12")
     parser.add_argument("--from", dest="source", metavar="FILE", help="copy this issue, moving its id and date to the new month")
-    parser.set_defaults(run=cmd_new)
+    parser.set_defaults(run=_new)
 
 
 COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_check,
@@ -366,5 +286,5 @@ def _run(argv: list[str] | None) -> int:
 def _os_problem(error: OSError) -> Problem:
     """A file that cannot be read or written, in the user's words: `issues/2026-12.yaml: is a directory`."""
     reason = error.strerror or str(error)
-    where = _shown(os.fsdecode(error.filename)) if error.filename is not None else "newsletter"
+    where = shown(os.fsdecode(error.filename)) if error.filename is not None else "newsletter"
     return Problem(Location(where), reason[:1].lower() + reason[1:])

@@ -14,10 +14,10 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from newsletter.model.content import Issue
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.output import replace_folder, writing
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
-from newsletter.model.settings import PSEUDO_LOCALES, Settings
 
 DIST = "dist"
 

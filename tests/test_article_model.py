@@ -8,11 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from newsletter.errors import NewsletterError
 from newsletter.model.blocks import (
-    BulletList, Code, Divider, Figure, NumberedList, Paragraph, Quote, Subheading, Table,
+    BulletList,
+    Code,
+    Divider,
+    Figure,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Subheading,
+    Table,
 )
 from newsletter.model.content import parse_issue
-from newsletter.errors import NewsletterError
 from newsletter.model.yamlsource import compose, compose_text
 
 DATA = Path(__file__).parent / "data"

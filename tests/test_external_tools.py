@@ -22,7 +22,7 @@ from newsletter.build import BuildReport, render_issue
 from newsletter.checks import checked_emails
 from newsletter.checks.spam import message_bytes, parse_report
 from newsletter.model.content import load_issues
-from newsletter.model.settings import load_settings
+from newsletter.project import load_settings
 
 ISSUE = "2026-11"
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]

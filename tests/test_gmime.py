@@ -41,8 +41,8 @@ def built(tmp_path_factory):
     import shutil
 
     from newsletter.delivery.export import build_for_send
+    from newsletter.project import load_settings
     from newsletter.report import BuildReport
-    from newsletter.model.settings import load_settings
     from tests.conftest import PROJECT_FILES, REPO
 
     root = tmp_path_factory.mktemp("gmime") / "project"

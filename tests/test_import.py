@@ -13,7 +13,7 @@ import pytest
 
 from newsletter.authoring.blogimport import MAX_MARKDOWN_BYTES
 from newsletter.model.content import load_issue
-from newsletter.model.settings import load_settings
+from newsletter.project import load_settings
 
 DATA = Path(__file__).parent / "data" / "import"
 PAGE = DATA / "exosomes-in-plastic-surgery.html"

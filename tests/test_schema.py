@@ -13,11 +13,12 @@ import jsonschema
 import pytest
 import yaml
 
-from newsletter.model.content import parse_issue
 from newsletter.errors import NewsletterError
+from newsletter.model.content import parse_issue
 from newsletter.model.schema import ISSUE_SCHEMA_LINE, SETTINGS_SCHEMA_LINE, issue_schema, schema_files, settings_schema
-from newsletter.model.settings import load_settings
 from newsletter.model.yamlsource import compose
+from newsletter.project import load_settings
+from newsletter.providers import AUDIENCES
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -88,7 +89,7 @@ def read_as_editor(path: Path):
 
 def test_the_sample_issue_and_settings_are_valid_and_name_their_schema():
     validator(issue_schema()).validate(read_as_editor(REPO / "issues/2026-11.yaml"))
-    validator(settings_schema()).validate(read_as_editor(REPO / "newsletter.yaml"))
+    validator(settings_schema(AUDIENCES)).validate(read_as_editor(REPO / "newsletter.yaml"))
     assert (REPO / "issues/2026-11.yaml").read_text(encoding="utf-8").splitlines()[0] == ISSUE_SCHEMA_LINE
     assert (REPO / "newsletter.yaml").read_text(encoding="utf-8").splitlines()[0] == SETTINGS_SCHEMA_LINE
 
@@ -135,13 +136,13 @@ def test_a_settings_mistake_is_refused_at_the_field_the_build_names(project, fie
     with pytest.raises(NewsletterError) as refused:
         load_settings(project)
     assert {problem.location.field for problem in refused.value.problems} == {field}
-    assert schema_paths(settings_schema(), read_as_editor(settings_file)) == {field}
+    assert schema_paths(settings_schema(AUDIENCES), read_as_editor(settings_file)) == {field}
 
 
 def test_newsletter_schema_writes_the_schema_the_project_holds(project, cli):
     result = cli("schema", cwd=project)
     assert result.returncode == 0, result.stderr
-    for relative, data in schema_files().items():
+    for relative, data in schema_files(AUDIENCES).items():
         assert (project / relative).read_bytes() == data == (REPO / relative).read_bytes()
     assert (project / "issues/../schema/issue.schema.json").is_file()  # where the issues' first line points
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from newsletter.project import load_settings
 from newsletter.providers.routing import plan_sends
-from newsletter.model.settings import load_settings
 
 PROVIDERS = ("eml", "mailchimp", "ses", "sendgrid", "postmark", "mailgun", "brevo", "listmonk")
 LIST_KEYS = {"brevo": "lists", "sendgrid": "segments", "listmonk": "lists", "mailgun": "lists"}

@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 import yaml
 
-from newsletter.model.content import ISSUE_ID, parse_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.model.content import ISSUE_ID, parse_issue
 from newsletter.model.schema import ISSUE_SCHEMA_LINE
 from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import compose_text

@@ -17,8 +17,8 @@ from newsletter.checks.external import ExternalTools
 from newsletter.checks.model import Check, CheckedEmail, Finding
 from newsletter.checks.spam import SpamScore
 from newsletter.i18n.catalogs import translator_for
-from newsletter.render import IssueBuild
 from newsletter.model.settings import Settings
+from newsletter.render import IssueBuild
 
 __all__ = ["Finding", "check_build", "run_checks"]
 

@@ -8,9 +8,9 @@ import unicodedata
 from collections.abc import Iterator
 
 from newsletter.checks.model import CheckedEmail, Finding
-from newsletter.model.content import Text
 from newsletter.i18n.catalogs import po_path
 from newsletter.i18n.limits import MAX_LENGTH
+from newsletter.model.content import Text
 
 SUBJECT_MAX = MAX_LENGTH["email subject"]  # columns most inboxes show before cutting the subject (the PO flag's)
 PREHEADER_RANGE = (30, MAX_LENGTH["email preheader"])  # shorter leaves room for body text in the preview; longer is cut

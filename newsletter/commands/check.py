@@ -15,10 +15,11 @@ from dataclasses import replace
 from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import CheckRun, run_checks
-from newsletter.model.content import read_issues
+from newsletter.commands import open_project
 from newsletter.errors import NewsletterError, Problem
-from newsletter.report import BuildReport
+from newsletter.model.content import read_issues
 from newsletter.model.settings import Settings
+from newsletter.report import BuildReport
 
 
 def check_issues(settings: Settings, issue: str | None, locales: list[str] | None, strict: bool,
@@ -41,7 +42,8 @@ def check_issues(settings: Settings, issue: str | None, locales: list[str] | Non
     return runs
 
 
-def run(args, settings: Settings) -> int:
+def run(args) -> int:
+    settings = open_project(args)
     broken: list[Problem] = []
     runs = check_issues(settings, args.issue, args.locale, args.strict, broken)
     if args.format == "json":

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import sys
 
-from newsletter.commands import output_folder, report_printer
-from newsletter.errors import NewsletterError
+from newsletter.commands import open_project, output_folder, report_printer, writing_to
 from newsletter.delivery.export import build_for_send, export_issue
 from newsletter.delivery.proof import outcomes, send_proofs, server_from_args, summary
-from newsletter.report import BuildReport
+from newsletter.errors import NewsletterError
 from newsletter.model.settings import Settings
+from newsletter.report import BuildReport
+
+
+def run(args) -> int:
+    settings = open_project(args)
+    with writing_to(output_folder(args, settings)):
+        return run_command(args, settings)
 
 
 def run_command(args, settings: Settings) -> int:
-    """The CLI entry point: proofs over SMTP when --smtp is given, otherwise an export."""
+    """Proofs over SMTP when --smtp is given, otherwise an export."""
     report = BuildReport(on_line=report_printer(args.quiet))
     if args.smtp or args.to:
         return send_proofs_command(args, settings, report)

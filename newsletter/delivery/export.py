@@ -17,18 +17,18 @@ from pathlib import Path
 from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.model.content import load_issues
+from newsletter.delivery.webversion import with_web_version
 from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.gate import gate_export
+from newsletter.model.content import load_issues
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.output import replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
 from newsletter.providers.routing import SendPlan, plan_sends
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
-from newsletter.model.settings import PSEUDO_LOCALES, Settings
-from newsletter.delivery.webversion import with_web_version
 
 MANIFEST = "manifest.json"
 

@@ -11,8 +11,8 @@ import html
 from dataclasses import replace
 from urllib.parse import urljoin
 
-from newsletter.render import MergeTags, RenderedEmail
 from newsletter.model.settings import Settings
+from newsletter.render import MergeTags, RenderedEmail
 
 
 def page_path(issue_id: str, locale: str) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO
 
-from newsletter.model.content import parse_issue
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.model.content import parse_issue
 from newsletter.model.yamlsource import compose_text
 
 

@@ -19,8 +19,8 @@ from babel.messages.catalog import Catalog, Message
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import po_path, read_catalog
 from newsletter.i18n.workflow import catalog_bytes
-from newsletter.output import write_file_atomic
 from newsletter.model.settings import Settings
+from newsletter.output import write_file_atomic
 
 MAX_BYTES = 20_000_000  # an XLIFF of one newsletter catalog is a few hundred kilobytes
 CONTEXT = "x-po-msgctxt"

@@ -11,16 +11,25 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import ClassVar
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
+from typing import ClassVar
 
 import yaml
 
-from newsletter.model.blocks import (
-    INLINE_HINT, INLINE_RULE, MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, Block, Paragraph, Place, Text, read_blocks, read_text,
-)
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
+from newsletter.model.blocks import (
+    INLINE_HINT,
+    INLINE_RULE,
+    MAX_IMAGE_HEIGHT,
+    MAX_IMAGE_WIDTH,
+    Block,
+    Paragraph,
+    Place,
+    Text,
+    read_blocks,
+    read_text,
+)
 from newsletter.model.fieldspec import derived, spec, yaml_keys
 from newsletter.model.inline import URL_PATTERN, inline_problems
 from newsletter.model.settings import Settings

@@ -17,10 +17,11 @@ import typing
 from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 
+from newsletter.model.audience import AudienceSections
 from newsletter.model.content import Issue, Text
 from newsletter.model.fieldspec import FieldSpec, field_spec, model_field
-from newsletter.output import write_file_atomic
 from newsletter.model.settings import SETTINGS_FILE, Settings
+from newsletter.output import write_file_atomic
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schema"
@@ -34,8 +35,12 @@ def issue_schema() -> dict:
     return _document("A monthly newsletter issue (issues/YYYY-MM.yaml)", Issue)
 
 
-def settings_schema() -> dict:
-    return _document(f"Newsletter project settings ({SETTINGS_FILE})", Settings)
+def settings_schema(audiences: AudienceSections) -> dict:
+    """newsletter.yaml's schema; each provider's audience section as the shape it declares (providers.AUDIENCES)."""
+    document = _document(f"Newsletter project settings ({SETTINGS_FILE})", Settings)
+    audience = document["properties"]["audience"]["properties"]
+    audience.update({name: _type(shape, FieldSpec()) for name, shape in audiences.items()})
+    return document
 
 
 def _document(title: str, model: type) -> dict:
@@ -162,20 +167,20 @@ def _scalar(hint, found: FieldSpec) -> dict:
     return schema
 
 
-def schema_files() -> dict[str, bytes]:
+def schema_files(audiences: AudienceSections) -> dict[str, bytes]:
     """The schema files, relative to the project root; the same models give byte-identical files."""
     return {f"{SCHEMA_FOLDER}/{ISSUE_SCHEMA}": _json(issue_schema()),
-            f"{SCHEMA_FOLDER}/{SETTINGS_SCHEMA}": _json(settings_schema())}
+            f"{SCHEMA_FOLDER}/{SETTINGS_SCHEMA}": _json(settings_schema(audiences))}
 
 
 def _json(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def write_schemas(root: Path) -> list[str]:
+def write_schemas(root: Path, audiences: AudienceSections) -> list[str]:
     """Write the schema files into the project; returns what was written, as paths users see."""
     written = []
-    for relative, data in schema_files().items():
+    for relative, data in schema_files(audiences).items():
         path = root / relative
         if not path.is_file() or path.read_bytes() != data:
             write_file_atomic(path, data)

@@ -13,8 +13,8 @@ import sys
 import threading
 import webbrowser
 
-from newsletter.model.content import find_issue, issue_paths
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.model.content import find_issue, issue_paths
 from newsletter.model.settings import Settings
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]

@@ -15,8 +15,8 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 from watchfiles import Change, DefaultFilter, awatch
 
-from newsletter.preview.previews import Previews
 from newsletter.model.settings import SETTINGS_FILE
+from newsletter.preview.previews import Previews
 
 WATCHED_FOLDERS = ("issues", "locales", "templates")
 QUIET_MS = 20  # changes are reported once the folder was quiet this long (an editor's save is several events)

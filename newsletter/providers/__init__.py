@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsletter.errors import Location, Problem, UsageError
+from newsletter.model.audience import AudienceSections
 from newsletter.providers.base import Provider
 from newsletter.providers.brevo import Brevo
 from newsletter.providers.eml import Eml
@@ -14,6 +15,8 @@ from newsletter.providers.sendgrid import SendGrid
 from newsletter.providers.ses import Ses
 
 PROVIDERS: dict[str, type[Provider]] = {p.name: p for p in (Eml, Mailchimp, Ses, SendGrid, Postmark, Mailgun, Brevo, Listmonk)}
+# The audience.<provider> sections newsletter.yaml may hold, each read by its provider, in the order the schema lists them.
+AUDIENCES: AudienceSections = {p.name: p.audience_yaml for p in (Mailchimp, Brevo, SendGrid, Listmonk, Mailgun)}
 
 
 def provider_named(name: str) -> Provider:

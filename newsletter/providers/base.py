@@ -19,9 +19,10 @@ from typing import ClassVar
 from urllib.parse import urljoin
 
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.model.audience import AudienceYaml, ProviderAudience
+from newsletter.model.settings import SETTINGS_FILE, Settings
 from newsletter.providers.routing import Send, SendPlan, campaign_name
 from newsletter.render import MergeTags, RenderedEmail
-from newsletter.model.settings import SETTINGS_FILE, ProviderAudience, Settings
 
 # `[[name]]` or `[[name|fallback]]`; the fallback is everything up to the closing brackets.
 PLACEHOLDER = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
@@ -111,6 +112,8 @@ class Provider:
 
     name: ClassVar[str]
     title: ClassVar[str]  # how people call it, for messages and docs
+    # the shape of audience.<name> in newsletter.yaml, read from the section handed to it; None: routes by field only
+    audience_yaml: ClassVar[type[AudienceYaml] | None] = None
     audience_in_files: ClassVar[bool] = True  # a locale's files name its recipients (False: routing is in a plan file)
     unsubscribe: ClassVar[str] = MergeTags.unsubscribe_url
     web_version: ClassVar[str] = MergeTags.web_version_url

@@ -15,15 +15,31 @@ documented form has no escape inside '…' (in HTML it stays the entity &#39;).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
+from newsletter.model.audience import ProviderAudience, list_number, read_groups
+from newsletter.model.fieldspec import spec
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
+
+
+@dataclass(frozen=True)
+class BrevoAudienceYaml:
+    """audience.brevo as written: a list per locale and one for "other"."""
+
+    lists: dict[str, int] = field(metadata=spec("Locale (or other) → the Brevo list id."))
+
+    @staticmethod
+    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+        return read_groups(section, "lists", locales, list_number)
 
 
 class Brevo(Provider):
     name = "brevo"
+    audience_yaml = BrevoAudienceYaml  # audience.brevo in newsletter.yaml
     title = "Brevo (email campaign JSON)"
     unsubscribe = "{{ unsubscribe }}"
     web_version = "{{ mirror }}"

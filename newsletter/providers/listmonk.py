@@ -21,13 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass, field, replace
 from email.utils import formataddr
 
+from newsletter.model.audience import ProviderAudience, list_number, read_groups
+from newsletter.model.fieldspec import spec
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, Provider, json_file
 from newsletter.providers.handlebars import unescaped
 from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
 
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CONTENT_ONLY_TEMPLATE = '{{ template "content" . }}'
@@ -38,8 +42,22 @@ def go_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class ListmonkAudienceYaml:
+    """audience.listmonk as written: a list per locale and "other", and the campaign template."""
+
+    lists: dict[str, int] = field(metadata=spec("Locale (or other) → the listmonk list id."))
+    template_id: int = field(metadata=spec("The listmonk campaign template's id.", minimum=1))
+
+    @staticmethod
+    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+        found = read_groups(section, "lists", locales, list_number)
+        return replace(found, template_id=section.integer("template_id", required=True, maximum=2**31 - 1))
+
+
 class Listmonk(Provider):
     name = "listmonk"
+    audience_yaml = ListmonkAudienceYaml  # audience.listmonk in newsletter.yaml
     title = "listmonk (campaign JSON)"
     unsubscribe = "{{ UnsubscribeURL }}"
     web_version = "{{ MessageURL }}"

@@ -20,15 +20,31 @@ literal `*|`, so one in the content is broken with an invisible word joiner.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
+from newsletter.model.audience import ProviderAudience
+from newsletter.model.fieldspec import spec
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
+
+
+@dataclass(frozen=True)
+class MailchimpAudienceYaml:
+    """audience.mailchimp as written: one audience, cut into segments by the language merge field."""
+
+    list_id: str = field(metadata=spec("Mailchimp's audience id."))
+
+    @staticmethod
+    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+        return ProviderAudience(section.location(), list_id=section.text("list_id"))
 
 
 class Mailchimp(Provider):
     name = "mailchimp"
+    audience_yaml = MailchimpAudienceYaml  # audience.mailchimp in newsletter.yaml
     title = "Mailchimp (campaign + content JSON)"
     unsubscribe = "*|UNSUB|*"
     web_version = "*|ARCHIVE|*"

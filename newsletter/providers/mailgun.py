@@ -14,12 +14,16 @@ the value each member's vars start from (the localized fallback greeting). A lit
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from email.utils import formataddr
 
+from newsletter.model.audience import ProviderAudience, list_address, read_groups
+from newsletter.model.fieldspec import spec
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import PLACEHOLDER, ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
 
 MAILGUN_VARIABLES = ("%recipient.", "%unsubscribe_url%", "%tag_unsubscribe_url%", "%mailing_list_unsubscribe_url%")
 UNSUBSCRIBE_NOTE = ("%unsubscribe_url% is replaced only while the domain's unsubscribe tracking is on: turn it on "
@@ -27,8 +31,20 @@ UNSUBSCRIBE_NOTE = ("%unsubscribe_url% is replaced only while the domain's unsub
                     "active=true) before sending, or subscribers get a dead unsubscribe link")
 
 
+@dataclass(frozen=True)
+class MailgunAudienceYaml:
+    """audience.mailgun as written: a mailing list per locale and one for "other"."""
+
+    lists: dict[str, str] = field(metadata=spec("Locale (or other) → the Mailgun mailing list's address."))
+
+    @staticmethod
+    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+        return read_groups(section, "lists", locales, list_address)
+
+
 class Mailgun(Provider):
     name = "mailgun"
+    audience_yaml = MailgunAudienceYaml  # audience.mailgun in newsletter.yaml
     title = "Mailgun (message fields JSON, one mailing list per language)"
     unsubscribe = "%unsubscribe_url%"
     web_version = "%recipient.web_version_url%"

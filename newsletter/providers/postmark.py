@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from newsletter.model.settings import Settings
 from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send, SendPlan, routing_table
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
 
 
 class Postmark(Provider):

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsletter.model.settings import Audience, Settings
+from newsletter.model.audience import Audience
+from newsletter.model.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,32 @@ unsubscribe link (https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-s
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
+from newsletter.model.audience import ProviderAudience, list_text, read_groups
+from newsletter.model.fieldspec import spec
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
+
+
+@dataclass(frozen=True)
+class SegmentsAudienceYaml:
+    """audience.sendgrid as written: a segment per locale and one for "other"."""
+
+    segments: dict[str, str] = field(metadata=spec("Locale (or other) → the SendGrid segment id."))
+
+    @staticmethod
+    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+        return read_groups(section, "segments", locales, list_text)
 
 
 class SendGrid(HandlebarsProvider):
     name = "sendgrid"
+    audience_yaml = SegmentsAudienceYaml  # audience.sendgrid in newsletter.yaml
     title = "SendGrid (Single Send + dynamic template JSON)"
     unsubscribe = "{{{unsubscribe}}}"
     web_version = "{{{web_version_url}}}"

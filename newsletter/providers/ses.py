@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from newsletter.model.settings import Settings
 from newsletter.providers.base import ExportFile, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
 from newsletter.providers.routing import Send, SendPlan, routing_table
 from newsletter.render import RenderedEmail
-from newsletter.model.settings import Settings
 
 
 class Ses(HandlebarsProvider):

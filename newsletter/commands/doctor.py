@@ -19,8 +19,11 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from newsletter.errors import NewsletterError
+from newsletter.model.settings import find_root
+
 LOCK_FILE = "requirements.lock"
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the checkout the package runs from
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the checkout the package runs from
 MJML_CLI = Path("tools/mjml/node_modules/.bin/mjml")
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
 
@@ -168,7 +171,17 @@ def checked_lines(root: Path) -> dict[str, list[Line]]:
     return {"tools the commands use": list(tool_lines(root)), "Python packages": packages}
 
 
-def run(root: Path) -> int:
+def run(args) -> int:
+    """`newsletter doctor`: the project's machine, or the current folder's outside a project."""
+    if args.project:
+        return report(Path(args.project).resolve())
+    try:
+        return report(find_root(Path.cwd()))
+    except NewsletterError:  # doctor answers outside a project too: the machine is what it looks at
+        return report(Path.cwd())
+
+
+def report(root: Path) -> int:
     """Print the report; exit 1 when anything is missing or differs from the lock."""
     sections = checked_lines(root)
     for title, lines in sections.items():

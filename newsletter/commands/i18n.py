@@ -1,4 +1,5 @@
-"""`newsletter i18n VERB`: each verb is one call into the workflow, status or checks."""
+"""`newsletter i18n VERB`: each verb is one call into the workflow, status or checks; screenshots are the
+preview's translator mode (newsletter/preview/screenshots.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from newsletter.commands import open_project
+from newsletter.dist import DIST
 from newsletter.i18n import workflow
 from newsletter.model.settings import Settings
+from newsletter.preview.screenshots import run_command as screenshots
 
 
 def _print_paths(settings: Settings, verb: str, paths) -> None:
@@ -15,7 +19,13 @@ def _print_paths(settings: Settings, verb: str, paths) -> None:
         print(f"{verb} {settings.relative(path)}", file=sys.stderr)
 
 
-def run(args, settings: Settings) -> int:
+def run(args) -> int:
+    if args.verb == "screenshots":  # renders the email in Chromium: the preview's translator mode, not the catalogs'
+        return screenshots(args, open_project(args))
+    return run_verb(args, open_project(args))
+
+
+def run_verb(args, settings: Settings) -> int:
     verb = args.verb
     if verb == "extract":
         _print_paths(settings, "wrote", [workflow.write_template(settings)])
@@ -40,7 +50,7 @@ def run(args, settings: Settings) -> int:
 def _export(args, settings: Settings) -> list:
     from newsletter.i18n.xliff import export_locale
 
-    out = Path(args.out) if args.out else settings.root / "dist" / "xliff"
+    out = Path(args.out) if args.out else settings.root / DIST / "xliff"
     return [export_locale(settings, locale, out) for locale in args.locale or settings.target_locales]
 
 
@@ -66,9 +76,9 @@ def _import(args, settings: Settings) -> int:
 
 
 def _status(args, settings: Settings) -> int:
-    from newsletter.model.content import find_issue
     from newsletter.i18n.gate import gate_issue
     from newsletter.i18n.status import project_status, status_table
+    from newsletter.model.content import find_issue
 
     if args.issue:
         find_issue(settings, args.issue)

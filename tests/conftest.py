@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.browsers"]  # one fixture per browser engine, for every test
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("newsletter.yaml", "babel.cfg", "issues", "locales", "templates")
 

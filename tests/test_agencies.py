@@ -9,12 +9,12 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from babel.messages.pofile import read_po
 from lxml import etree
 from translate.storage import factory
 
 from newsletter.i18n.catalogs import read_catalog
 from newsletter.i18n.workflow import catalog_bytes
+from tests.support.catalogs import catalog_path, read_po_file
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
@@ -23,18 +23,9 @@ HEADING = "      - heading: What Are Exosomes?\n"
 CHANGED_HEADING = "      - heading: What Exactly Are Exosomes?\n"
 
 
-def po(project, locale):
-    return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
-
-
-def read(path):
-    with open(path, "rb") as handle:
-        return read_po(handle)
-
-
 def entries(path):
     """(context, msgid) → (msgstr, fuzzy) of every live entry, as Babel reads the file."""
-    return {(m.context, m.id): (m.string, m.fuzzy) for m in read(path) if m.id}
+    return {(m.context, m.id): (m.string, m.fuzzy) for m in read_po_file(path) if m.id}
 
 
 def give_the_catalogs_every_kind_of_entry(project, cli):
@@ -45,7 +36,7 @@ def give_the_catalogs_every_kind_of_entry(project, cli):
     issue.write_text(text.replace("      - heading: Legality of Exosomes\n", "      - heading: Exosomes and the Law\n"))
     assert cli("i18n", "update", cwd=project).returncode == 0
     for locale in TARGETS:
-        path = po(project, locale)
+        path = catalog_path(project, locale)
         text = path.read_text(encoding="utf-8")
         comment = "# Keep it short: it is also the web page title.\n"
         text = text.replace('msgctxt "article title"', comment + 'msgctxt "article title"', 1)
@@ -72,12 +63,12 @@ def blank(path) -> bytes:
 def test_an_xliff_round_trip_leaves_every_catalog_byte_identical(project, cli):
     give_the_catalogs_every_kind_of_entry(project, cli)
     assert cli("i18n", "export", "--format", "xliff", cwd=project).returncode == 0
-    originals = {locale: blank(po(project, locale)) for locale in TARGETS}
+    originals = {locale: blank(catalog_path(project, locale)) for locale in TARGETS}
     files = [f"dist/xliff/{locale}.xlf" for locale in TARGETS]
     done = cli("i18n", "import", *files, cwd=project)
     assert done.returncode == 0, done.stderr
     for locale in TARGETS:
-        assert po(project, locale).read_bytes() == originals[locale], locale
+        assert catalog_path(project, locale).read_bytes() == originals[locale], locale
 
 
 def test_the_xliff_carries_contexts_comments_flags_limits_and_fuzzy_state(project, cli):
@@ -122,8 +113,9 @@ def test_an_agencys_reviewed_translation_comes_back_approved(project, cli):
     tree.write(str(xliff), xml_declaration=True, encoding="UTF-8")
     done = cli("i18n", "import", "dist/xliff/de.xlf", cwd=project)
     assert done.returncode == 0 and "1 entry changed" in done.stderr
-    assert entries(po(project, "de"))[("section heading", "What Exactly Are Exosomes?")] == ("Was genau sind Exosomen?", False)
-    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "de"))], capture_output=True, text=True)
+    german = catalog_path(project, "de")
+    assert entries(german)[("section heading", "What Exactly Are Exosomes?")] == ("Was genau sind Exosomen?", False)
+    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(german)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
 
 
@@ -133,12 +125,12 @@ def test_a_unit_the_catalog_does_not_have_is_refused_with_its_line(project, cli)
     text = xliff.read_text(encoding="utf-8")
     xliff.write_text(text.replace("<source>Unsubscribe</source>", "<source>Unsubscribe now</source>"), encoding="utf-8")
     line = next(n for n, row in enumerate(xliff.read_text().splitlines(), 1) if "Unsubscribe now" in row) - 1
-    before = po(project, "es").read_bytes()
+    before = catalog_path(project, "es").read_bytes()
     done = cli("i18n", "import", "dist/xliff/es.xlf", cwd=project)
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: dist/xliff/es.xlf:{line}: 'Unsubscribe now' is not in "
                                   "locales/es/LC_MESSAGES/newsletter.po")
-    assert po(project, "es").read_bytes() == before
+    assert catalog_path(project, "es").read_bytes() == before
 
 
 def test_an_agencys_lost_placeholder_and_added_markup_are_said_at_import(project, cli):
@@ -164,7 +156,7 @@ def test_a_compendium_fills_what_gnu_msgmerge_C_fills(project, cli, tmp_path):
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text().replace(
         "      - paragraphs:\n          - >-\n", f"      - paragraphs:\n          - {NEW_PARAGRAPH}\n          - >-\n", 1))
-    catalog = po(project, "de")
+    catalog = catalog_path(project, "de")
     catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "Kontakt"', 'msgstr ""'), encoding="utf-8")
     compendium = tmp_path / "clinic-de.po"
     compendium.write_text(
@@ -204,7 +196,7 @@ def test_the_weblate_component_in_the_docs_matches_the_project(project):
     assert component["file_format"] == "po"
     found = sorted(path.relative_to(project).as_posix() for path in project.glob(component["filemask"]))
     assert found == sorted(f"locales/{locale}/LC_MESSAGES/newsletter.po" for locale in TARGETS)
-    assert read(project / component["new_base"]).locale is None  # a template, not a translation
+    assert read_po_file(project / component["new_base"]).locale is None  # a template, not a translation
     assert component["template"] == ""  # bilingual: the English is each entry's msgid
     assert "md-text" in component["check_flags"]
     assert {addon["name"] for addon in component["addons"]} >= {"weblate.gettext.msgmerge"}
@@ -218,7 +210,7 @@ def test_weblates_msgmerge_add_on_keeps_what_the_project_needs(project, cli):
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
     assert cli("i18n", "extract", cwd=project).returncode == 0
-    before = {locale: entries(po(project, locale)) for locale in TARGETS}
+    before = {locale: entries(catalog_path(project, locale)) for locale in TARGETS}
     for path in project.glob(component["filemask"]):
         done = subprocess.run(["msgmerge", "-q", "--previous", "-o", str(path), str(path), str(project / component["new_base"])],
                               capture_output=True, text=True)
@@ -226,16 +218,16 @@ def test_weblates_msgmerge_add_on_keeps_what_the_project_needs(project, cli):
         check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
     for locale in TARGETS:
-        heading = next(m for m in read(po(project, locale)) if m.id == "What Exactly Are Exosomes?")
+        heading = next(m for m in read_po_file(catalog_path(project, locale)) if m.id == "What Exactly Are Exosomes?")
         assert heading.fuzzy and heading.string == before[locale][("section heading", "What Are Exosomes?")][0]
     assert cli("i18n", "check", cwd=project).returncode == 0
     # Limits hold even where msgmerge dropped the flag it does not know, and update writes the flags back.
-    german = po(project, "de")
+    german = catalog_path(project, "de")
     german.write_text(german.read_text(encoding="utf-8").replace(
         'msgstr "Beratungstermin vereinbaren"', 'msgstr "Vereinbaren Sie noch heute Ihren Beratungstermin"'), encoding="utf-8")
     done = cli("i18n", "check", "--locale", "de", cwd=project)
     assert done.returncode == 1 and "max-length: 48 columns wide, over the limit of 30" in done.stdout
     assert cli("i18n", "update", cwd=project).returncode == 0
     for locale in TARGETS:
-        subject = next(m for m in read(po(project, locale)) if m.context == "email subject")
+        subject = next(m for m in read_po_file(catalog_path(project, locale)) if m.context == "email subject")
         assert "max-length:60" in subject.flags

@@ -18,7 +18,7 @@ import pytest
 from babel import Locale
 from playwright.sync_api import expect
 
-from tests.test_preview import browser, page, screenshot, server  # noqa: F401 (fixtures)
+from tests.test_preview import page, screenshot, server  # noqa: F401 (fixtures)
 
 BASE = "https://www.example.com/newsletter/"
 LOCALES = {"en": "en", "es": "es", "fr": "fr", "de": "de", "ar": "ar", "zh_Hans": "zh-Hans"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
+from tests.support.catalogs import catalog_path, editing_catalog, read_po_file
+
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
 
 
@@ -99,14 +101,11 @@ def test_reading_time_is_counted_in_the_english_and_worded_by_each_catalog(proje
     """Chinese has no spaces between words: the minutes come from the source, the words from the catalog."""
     import gettext
 
-    from babel.messages.pofile import read_po
-
     assert cli("build", cwd=project).returncode == 0
     english = (project / "dist/2026-11/en/email.txt").read_text()
     minutes = int(english.split("Reading time: ")[1].split()[0])
     for locale in LOCALES[1:]:
-        with open(project / "locales" / locale / "LC_MESSAGES/newsletter.po", "rb") as handle:
-            catalog = read_po(handle)
+        catalog = read_po_file(catalog_path(project, locale))
         message = catalog.get(("Reading time: %(num)d minute", "Reading time: %(num)d minutes"))
         expected = message.string[gettext.c2py(catalog.plural_expr)(minutes)] % {"num": minutes}
         assert expected in (project / "dist/2026-11" / locale / "email.txt").read_text(), locale
@@ -114,15 +113,9 @@ def test_reading_time_is_counted_in_the_english_and_worded_by_each_catalog(proje
 
 def test_marks_and_non_breaking_spaces_in_attributes_reach_the_reader_intact(project, cli):
     """MRML would print a French subject's no-break space or an Arabic vowel mark as `\\u{a0}` in attributes."""
-    from babel.messages.pofile import read_po, write_po
-
-    path = project / "locales/ar/LC_MESSAGES/newsletter.po"
-    with open(path, "rb") as handle:
-        catalog = read_po(handle)
-    alt = catalog.get("Microscopic view of cells releasing exosomes", "image alt text")
-    alt.string = "مَنظرٌ\u00a0مجهري\u200c"  # vowel marks, a no-break space, a zero-width non-joiner
-    with open(path, "wb") as handle:
-        write_po(handle, catalog, width=76)
+    with editing_catalog(catalog_path(project, "ar")) as catalog:
+        alt = catalog.get("Microscopic view of cells releasing exosomes", "image alt text")
+        alt.string = "مَنظرٌ\u00a0مجهري\u200c"  # vowel marks, a no-break space, a zero-width non-joiner
     assert cli("build", "--locale", "ar", "--locale", "fr", cwd=project).returncode == 0
 
     class Alts(HTMLParser):

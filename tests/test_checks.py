@@ -19,7 +19,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 
 from newsletter.build import BuildReport, render_issue
 from newsletter.checks import checked_emails, run_checks
@@ -28,6 +27,7 @@ from newsletter.checks.mjml import official_cli
 from newsletter.model.content import load_issues
 from newsletter.project import load_settings
 from newsletter.providers.eml import build_message
+from tests.support.catalogs import catalog_path, editing_catalog
 
 DATA = Path(__file__).parent / "data" / "checks"
 ISSUE = "2026-11"
@@ -297,28 +297,24 @@ def test_a_preheader_below_visible_text_is_not_the_inbox_preview_line(project):
                                       "inboxes show 'View this email in your browser")
 
 
-def test_the_preheader_is_the_first_text_of_the_body_and_hidden_in_a_browser_engine(project, cli):
+def test_the_preheader_is_the_first_text_of_the_body_and_hidden_in_a_browser_engine(project, cli, browser):
     """What an inbox preview reads (the body's first text) and what a reader sees, in Chromium (Blink, like
     Gmail in Chrome and Outlook's new app): the hand-written preheader is first, not displayed, and takes no space."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_preview import CHROMIUM, CHROMIUM_ARGS, NOT_LOOPBACK
+    from tests.test_preview import NOT_LOOPBACK
 
     assert cli("build", ISSUE, "--locale", "en", "--locale", "ar", cwd=project).returncode == 0
     entries = json.loads((project / "dist" / ISSUE / "manifest.json").read_text(encoding="utf-8"))["locales"]
     first_text = "document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {acceptNode: node => " \
                  "node.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP}).nextNode().data"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route(NOT_LOOPBACK, lambda route: route.abort())  # the images live on the clinic's website
-        for entry in entries:
-            page.set_content((project / "dist" / ISSUE / entry["html"]).read_text(encoding="utf-8"))
-            assert page.evaluate(first_text).strip() == entry["preheader"]
-            preheader = page.get_by_text(entry["preheader"], exact=True)
-            assert preheader.count() == 1 and not preheader.is_visible() and preheader.bounding_box() is None
-            assert entry["preheader"] not in page.inner_text("body")
-        browser.close()
+    page = browser.new_page()
+    page.route(NOT_LOOPBACK, lambda route: route.abort())  # the images live on the clinic's website
+    for entry in entries:
+        page.set_content((project / "dist" / ISSUE / entry["html"]).read_text(encoding="utf-8"))
+        assert page.evaluate(first_text).strip() == entry["preheader"]
+        preheader = page.get_by_text(entry["preheader"], exact=True)
+        assert preheader.count() == 1 and not preheader.is_visible() and preheader.bounding_box() is None
+        assert entry["preheader"] not in page.inner_text("body")
+    page.close()
 
 
 def test_a_leftover_placeholder_is_quoted_where_it_is_not_the_greeting(project):
@@ -430,13 +426,9 @@ def test_the_spam_message_is_the_one_the_export_writes(project):
 
 def _drop_translation(project: Path, locale: str, english_start: str) -> None:
     """Empty the translation of one entry, as a translator's slip would."""
-    catalog_path = project / f"locales/{locale}/LC_MESSAGES/newsletter.po"
-    with catalog_path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
-    entry = next(m for m in catalog if isinstance(m.id, str) and m.id.startswith(english_start))
-    entry.string = ""
-    with catalog_path.open("wb") as handle:
-        write_po(handle, catalog, width=76)
+    with editing_catalog(catalog_path(project, locale), locale) as catalog:
+        entry = next(m for m in catalog if isinstance(m.id, str) and m.id.startswith(english_start))
+        entry.string = ""
 
 
 def _line_of(path: Path, needle: str) -> int:

@@ -16,13 +16,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 
 from newsletter.build import BuildReport, render_issue
 from newsletter.checks import checked_emails
 from newsletter.checks.spam import message_bytes, parse_report
 from newsletter.model.content import load_issues
 from newsletter.project import load_settings
+from tests.support.catalogs import catalog_path, editing_catalog
 
 ISSUE = "2026-11"
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
@@ -107,9 +107,5 @@ def test_spamd_gives_the_score_and_rules_of_a_plain_spamassassin_run(project):
 
 
 def _retranslate_button(project: Path, locale: str, text: str) -> None:
-    path = project / f"locales/{locale}/LC_MESSAGES/newsletter.po"
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
-    catalog.get("Schedule a Consultation", "button").string = text
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=76)
+    with editing_catalog(catalog_path(project, locale), locale) as catalog:
+        catalog.get("Schedule a Consultation", "button").string = text

@@ -4,18 +4,15 @@ checked by `newsletter i18n check` whatever the words' endings, and named to tra
 from __future__ import annotations
 
 import pytest
-from babel.messages.pofile import read_po
 from defusedxml.ElementTree import parse
+
+from tests.support.catalogs import catalog_path, read_po_file
 
 TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
 CONCEPTS = ["exosome", "stem-cell", "stromal-vascular-fraction", "fat-transfer", "regenerative-medicine", "fda",
             "clinic-name"]
 PREHEADER = "Our surgeons answer your questions about exosomes, stem cells and the FDA."
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def po(project, locale):
-    return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
 
 
 def edit(path, old: str, new: str) -> None:
@@ -52,9 +49,9 @@ def test_translate_toolkit_reads_the_glossary_as_weblate_does(project):
 
 
 def test_the_sample_translations_use_the_approved_terms_in_every_inflection(project, cli):
-    german = po(project, "de").read_text(encoding="utf-8")
+    german = catalog_path(project, "de").read_text(encoding="utf-8")
     assert "Stammzellen" in german and "Stammzelle " not in german  # only the plural: the term is singular
-    assert "células madre" in po(project, "es").read_text(encoding="utf-8")
+    assert "células madre" in catalog_path(project, "es").read_text(encoding="utf-8")
     done = cli("i18n", "check", cwd=project)
     assert done.returncode == 0, done.stdout
 
@@ -64,7 +61,7 @@ def test_the_sample_translations_use_the_approved_terms_in_every_inflection(proj
     ("es", "células madre y la FDA.", "células tallo y la FDA.", "célula tallo"),
 ])
 def test_a_forbidden_term_is_reported_with_file_and_line(project, cli, locale, old, new, term):
-    path = po(project, locale)
+    path = catalog_path(project, locale)
     edit(path, old, new)
     done = cli("i18n", "check", "--locale", locale, cwd=project)
     assert done.returncode == 1
@@ -77,7 +74,7 @@ def test_a_forbidden_term_is_reported_with_file_and_line(project, cli, locale, o
     ("es", "células madre y la FDA.", "células progenitoras y la FDA.", "'célula madre' or 'célula troncal'"),
 ])
 def test_a_missing_approved_term_is_reported_with_file_and_line(project, cli, locale, old, new, approved):
-    path = po(project, locale)
+    path = catalog_path(project, locale)
     edit(path, old, new)
     done = cli("i18n", "check", "--locale", locale, cwd=project)
     assert done.returncode == 1
@@ -86,24 +83,23 @@ def test_a_missing_approved_term_is_reported_with_file_and_line(project, cli, lo
 
 
 def comments_of(path, msgid: str) -> list[str]:
-    with open(path, "rb") as handle:
-        return next(m for m in read_po(handle) if m.id == msgid).auto_comments
+    return next(m for m in read_po_file(path) if m.id == msgid).auto_comments
 
 
 def test_extraction_and_update_name_the_terms_an_entry_uses(project, cli):
     assert cli("i18n", "update", cwd=project).returncode == 0
     template = " ".join(comments_of(project / "locales/newsletter.pot", PREHEADER))
     assert "Terms (locales/glossary.tbx): exosome, stem cell, FDA" in template
-    german = " ".join(comments_of(po(project, "de"), PREHEADER))
+    german = " ".join(comments_of(catalog_path(project, "de"), PREHEADER))
     assert "stem cell = Stammzelle, not Stemzelle" in german
-    assert "Terms" not in " ".join(comments_of(po(project, "de"), "Unsubscribe"))
+    assert "Terms" not in " ".join(comments_of(catalog_path(project, "de"), "Unsubscribe"))
 
 
 def test_update_is_byte_identical_when_run_twice(project, cli):
     cli("i18n", "update", cwd=project)
-    first = {locale: po(project, locale).read_bytes() for locale in TARGETS}
+    first = {locale: catalog_path(project, locale).read_bytes() for locale in TARGETS}
     cli("i18n", "update", cwd=project)
-    assert {locale: po(project, locale).read_bytes() for locale in TARGETS} == first
+    assert {locale: catalog_path(project, locale).read_bytes() for locale in TARGETS} == first
 
 
 def test_a_broken_glossary_is_one_located_line(project, cli):

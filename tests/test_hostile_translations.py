@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.catalogs import catalog_path
+
 SPANISH = "locales/es/LC_MESSAGES/newsletter.po"
-
-
-def catalog(project: Path) -> Path:
-    return project / SPANISH
 
 
 def translate(project: Path, msgid: str, msgstr: str) -> int:
     """Set the Spanish msgstr of a one-line msgid entry; returns the entry's line (its msgid's, as msgfmt counts)."""
-    path = catalog(project)
+    path = catalog_path(project, "es")
     lines = path.read_text(encoding="utf-8").split("\n")
     index = lines.index(f'msgid "{msgid}"') + 1
     while lines[index + 1].startswith('"'):  # a msgstr continued over several lines
@@ -42,7 +40,7 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
 
 
 def test_a_catalog_saved_with_a_byte_order_mark_is_read(project, cli):
-    path = catalog(project)
+    path = catalog_path(project, "es")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # Notepad's UTF-8
     assert cli("i18n", "check", "--locale", "es", cwd=project).returncode == 0
     build = cli("build", "--locale", "es", cwd=project)
@@ -51,7 +49,7 @@ def test_a_catalog_saved_with_a_byte_order_mark_is_read(project, cli):
 
 
 def test_an_unclosed_quote_is_reported_where_it_opens(project, cli):
-    path = catalog(project)
+    path = catalog_path(project, "es")
     lines = path.read_text(encoding="utf-8").split("\n")
     index = lines.index('msgid "Unsubscribe"') + 1
     lines[index] = '  msgstr "Cancelar la suscripción'
@@ -120,7 +118,7 @@ def add_template_string(project: Path, english: str, spanish: str) -> int:
     footer.write_text(footer.read_text(encoding="utf-8").replace(
         "{{ brand.name }} · {{ postal_address }}", "{{ brand.name }} · {{ postal_address }} · {{ _(" + repr(english) + ") }}"),
         encoding="utf-8")
-    path = catalog(project)
+    path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8")
     path.write_text(text + f"\n#: templates/partials/footer.mjml.j2:3\nmsgid {po_quoted(english)}\n"
                     f"msgstr {po_quoted(spanish)}\n", encoding="utf-8")
@@ -244,7 +242,7 @@ def test_a_percent_sign_written_as_the_english_would_write_it_is_shipped(project
     ("nplurals=two; plural=(n != 1);", "Plural-Forms: nplurals must be a number"),
 ], ids=["unbalanced", "out-of-range", "division-by-zero", "not-a-number"])
 def test_a_broken_plural_header_is_reported_at_its_line(project, cli, header, problem):
-    path = catalog(project)
+    path = catalog_path(project, "es")
     lines = path.read_text(encoding="utf-8").split("\n")
     line = next(number for number, text in enumerate(lines, start=1) if text.startswith('"Plural-Forms:'))
     lines[line - 1] = f'"Plural-Forms: {header}\\n"'
@@ -257,7 +255,7 @@ def test_a_broken_plural_header_is_reported_at_its_line(project, cli, header, pr
 
 
 def test_a_plural_entry_missing_a_form_is_reported_as_such_not_as_untranslated(project, cli):
-    path = catalog(project)
+    path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('msgstr[1] "Tiempo de lectura: %(num)d minutos"', 'msgstr[1] ""'), encoding="utf-8")
     line = text.split("\n").index('msgid "Reading time: %(num)d minute"') + 1

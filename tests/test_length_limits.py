@@ -7,21 +7,13 @@ import subprocess
 import unicodedata
 
 import pytest
-from babel.messages.pofile import read_po
+
+from tests.support.catalogs import catalog_path, read_po_file
 
 TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
 SUBJECT = "Exosomes in plastic surgery: what they are and what is legal"
 LENGTH_BOUND = {("email subject", SUBJECT): 60, ("button", "Schedule a Consultation"): 30, ("button", "FAQs"): 30,
                 ("button", "Contact Us"): 30}
-
-
-def po(project, locale):
-    return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
-
-
-def read(path):
-    with open(path, "rb") as handle:
-        return read_po(handle)
 
 
 def limits(catalog):
@@ -47,8 +39,8 @@ def columns(text: str) -> int:
 
 def test_extraction_and_update_write_the_limit_in_the_template_and_every_catalog(project, cli):
     assert cli("i18n", "update", cwd=project).returncode == 0
-    for path in [project / "locales/newsletter.pot"] + [po(project, locale) for locale in TARGETS]:
-        found = limits(read(path))
+    for path in [project / "locales/newsletter.pot"] + [catalog_path(project, locale) for locale in TARGETS]:
+        found = limits(read_po_file(path))
         for key, limit in LENGTH_BOUND.items():
             assert found[key] == [f"max-length:{limit}"], (path, key)
         assert found[("link inside a sentence", "schedule a consultation")] == []
@@ -57,16 +49,16 @@ def test_extraction_and_update_write_the_limit_in_the_template_and_every_catalog
 
 
 def test_update_replaces_a_stale_limit_with_the_templates(project, cli):
-    path = po(project, "de")
+    path = catalog_path(project, "de")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("#, max-length:60\n", "#, max-length:20\n", 1), encoding="utf-8")
     assert "max-length:20" in path.read_text(encoding="utf-8")
     assert cli("i18n", "update", "--locale", "de", cwd=project).returncode == 0
-    assert limits(read(path))[("email subject", SUBJECT)] == ["max-length:60"]
+    assert limits(read_po_file(path))[("email subject", SUBJECT)] == ["max-length:60"]
 
 
 def test_gnu_msgfmt_accepts_the_flag_without_a_word(project):
-    for path in [po(project, locale) for locale in TARGETS]:
+    for path in [catalog_path(project, locale) for locale in TARGETS]:
         assert "#, max-length:" in path.read_text(encoding="utf-8")
         done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert done.returncode == 0 and done.stderr == "", (path, done.stderr)
@@ -79,7 +71,7 @@ def test_gnu_msgfmt_accepts_the_flag_without_a_word(project):
     ("zh_Hans", SUBJECT, "整形外科中的外泌体：它们究竟是什么，哪些用法在美国目前是合法的呢？"),
 ])
 def test_a_translation_over_its_limit_is_reported_with_file_and_line(project, cli, locale, msgid, translation):
-    path = po(project, locale)
+    path = catalog_path(project, locale)
     replace_translation(path, msgid, translation)
     done = cli("i18n", "check", "--locale", locale, cwd=project)
     assert done.returncode == 1
@@ -92,6 +84,6 @@ def test_a_translation_over_its_limit_is_reported_with_file_and_line(project, cl
 def test_cjk_within_the_limit_in_columns_passes(project, cli):
     translation = "整形外科中的外泌体：它们是什么，哪些用法合法？"
     assert columns(translation) <= 60
-    replace_translation(po(project, "zh_Hans"), SUBJECT, translation)
+    replace_translation(catalog_path(project, "zh_Hans"), SUBJECT, translation)
     done = cli("i18n", "check", "--locale", "zh_Hans", cwd=project)
     assert done.returncode == 0, done.stdout

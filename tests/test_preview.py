@@ -21,14 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.conftest import REPO
 
 OUTPUT = REPO / "test-output"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 ES_CATALOG = "locales/es/LC_MESSAGES/newsletter.po"
 ISSUE = "issues/2026-11.yaml"
@@ -79,14 +76,6 @@ def server(project: Path):
     preview = start_preview(project)
     yield preview
     stop_preview(preview)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 # The email's images live on the clinic's website; tests send traffic to loopback only.

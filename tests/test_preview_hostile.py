@@ -9,7 +9,7 @@ from newsletter.preview import allowed_host_headers
 from tests import test_preview
 from tests.test_preview import get, open_preview, start_preview, stop_preview
 
-browser, page = test_preview.browser, test_preview.page  # the same headless Chromium fixtures
+page = test_preview.page  # the same page, in the Chromium of tests/support/browsers.py
 
 
 def test_listening_on_every_address_still_answers_only_loopback_names(project):

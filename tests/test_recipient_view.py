@@ -21,10 +21,9 @@ import shutil
 import unicodedata
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import PROJECT_FILES, REPO, run_newsletter
-from tests.test_preview import CHROMIUM, CHROMIUM_ARGS, OUTPUT, loopback_only
+from tests.test_preview import OUTPUT, loopback_only
 
 ISSUE = "2026-11"
 PSEUDO_RTL = "ar_XB"
@@ -60,14 +59,6 @@ def built(tmp_path_factory) -> dict[str, dict]:
     return {entry["locale"]: {**entry, "source": (folder / entry["html"]).read_text(encoding="utf-8"),
                               "text_part": (folder / entry["text"]).read_text(encoding="utf-8")}
             for entry in manifest["locales"]}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_email(browser, html: str, *, width: int = 1000, height: int = 900, dark: bool = False):

@@ -11,14 +11,10 @@ import struct
 
 import pytest
 from babel.messages.pofile import read_po
-from playwright.sync_api import sync_playwright
 
 from newsletter.preview.screenshots import HIGHLIGHT, context_sheet
 from newsletter.project import load_settings
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\]\([^)]*\)")
 
@@ -57,14 +53,6 @@ def pictured(tmp_path_factory):
     assert done.returncode == 0, done.stderr
     index = json.loads((root / "dist/screenshots/2026-11/screenshots.json").read_text(encoding="utf-8"))
     return root, index
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_every_entry_of_the_sample_has_a_picture_in_every_locale(pictured):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.blocks import (
+from newsletter.model.blocks import (
     BulletList, Code, Divider, Figure, NumberedList, Paragraph, Quote, Subheading, Table,
 )
-from newsletter.content import parse_issue
+from newsletter.model.content import parse_issue
 from newsletter.errors import NewsletterError
-from newsletter.yamlsource import compose, compose_text
+from newsletter.model.yamlsource import compose, compose_text
 
 DATA = Path(__file__).parent / "data"
 BLOCKS_ISSUE = DATA / "good-blocks.yaml"
@@ -152,7 +152,7 @@ def test_the_schema_accepts_every_block_and_refuses_a_section_with_both_forms():
     2020-12: https://github.com/redhat-developer/yaml-language-server#language-server-settings)."""
     from test_schema import read_as_editor, validator
 
-    from newsletter.schema import issue_schema
+    from newsletter.model.schema import issue_schema
 
     check = validator(issue_schema())
     document = read_as_editor(BLOCKS_ISSUE)

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
-from newsletter.inline import INVISIBLE_HINT, character_name, invisible_character, url_problem
+from newsletter.model.inline import INVISIBLE_HINT, character_name, invisible_character, url_problem
 
 # libyaml's loader is about ten times faster and keeps the same line/column marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

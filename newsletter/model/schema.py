@@ -1,7 +1,7 @@
 """JSON Schema for issue files and newsletter.yaml, generated from the models.
 
 The schema follows the dataclasses' type hints and the `FieldSpec` metadata beside each field
-(newsletter.fieldspec), the same metadata the readers take their known keys and limits from, so
+(newsletter.model.fieldspec), the same metadata the readers take their known keys and limits from, so
 it cannot drift from what the build accepts. Editors read it through the first line of each file,
 `# yaml-language-server: $schema=...` (VS Code's YAML extension, JetBrains IDEs), and complete and
 check fields while marketing types. The schema judges shape; what it cannot express (inline
@@ -17,10 +17,10 @@ import typing
 from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 
-from newsletter.content import Issue, Text
-from newsletter.fieldspec import FieldSpec, field_spec, model_field
+from newsletter.model.content import Issue, Text
+from newsletter.model.fieldspec import FieldSpec, field_spec, model_field
 from newsletter.output import write_file_atomic
-from newsletter.settings import SETTINGS_FILE, Settings
+from newsletter.model.settings import SETTINGS_FILE, Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schema"

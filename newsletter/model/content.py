@@ -17,14 +17,14 @@ from stat import S_ISDIR, S_ISREG
 
 import yaml
 
-from newsletter.blocks import (
+from newsletter.model.blocks import (
     INLINE_HINT, INLINE_RULE, MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, Block, Paragraph, Place, Text, read_blocks, read_text,
 )
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
-from newsletter.fieldspec import derived, spec, yaml_keys
-from newsletter.inline import URL_PATTERN, inline_problems
-from newsletter.settings import Settings
-from newsletter.yamlsource import Fields, compose
+from newsletter.model.fieldspec import derived, spec, yaml_keys
+from newsletter.model.inline import URL_PATTERN, inline_problems
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields, compose
 
 ISSUE_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -17,9 +17,9 @@ from typing import ClassVar
 import yaml
 
 from newsletter.errors import Location, quoted
-from newsletter.fieldspec import spec, yaml_keys
-from newsletter.inline import URL_PATTERN, inline_problems
-from newsletter.yamlsource import Fields, describe
+from newsletter.model.fieldspec import spec, yaml_keys
+from newsletter.model.inline import URL_PATTERN, inline_problems
+from newsletter.model.yamlsource import Fields, describe
 
 MAX_IMAGE_WIDTH = 600  # the email's content width: a wider image is scaled down by every mail client
 MAX_IMAGE_HEIGHT = 2000

@@ -280,10 +280,11 @@ def _add_import(sub) -> None:
 
 def cmd_archive(args) -> int:
     from newsletter.archive import write_archive
+    from newsletter.dist import archive_folder
     from newsletter.report import BuildReport
 
     settings = _settings(args)
-    out = Path(args.out) if args.out else settings.root / "dist" / "archive"
+    out = archive_folder(settings, args.out)
     with writing_to(out):
         write_archive(settings, out, BuildReport(on_line=report_printer(args.quiet)))
     return 0

@@ -14,10 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.build import issue_files, render_checked, select_locales
+from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
 from newsletter.content import load_issues
+from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.gate import gate_export
 from newsletter.output import replace_folder
@@ -64,7 +65,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
     made = locale_exports(built, provider, settings, plan)
     files = export_files(built, provider, settings, [*made, *kept], plan)
-    everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
+    everything = {**issue_files(built, settings, folder), **other_exports(folder, provider.name, PROVIDERS),
                   **{f"{provider.name}/{name}": data for name, data in files.items()}}
     replace_folder(folder, everything)
     return Export(built, provider.name, folder / provider.name, files)
@@ -199,16 +200,6 @@ def _earlier_export(export: Path, manifest: dict, locale: str, inputs: str) -> L
                 return None
             files[path.name] = data
     return LocaleExport(locale, inputs, files) if files else None
-
-
-def _other_exports(folder: Path, replaced: str) -> dict[str, bytes]:
-    """Other providers' earlier exports in the issue folder, kept as they are."""
-    kept = {}
-    for name in PROVIDERS:
-        export = folder / name
-        if name != replaced and export.is_dir():
-            kept.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in export.rglob("*") if p.is_file()})
-    return kept
 
 
 def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport, external: bool,

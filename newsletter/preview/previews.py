@@ -17,6 +17,7 @@ from babel import Locale
 from newsletter.build import render_issue
 from newsletter.cache import RenderCache
 from newsletter.content import Issue, issue_paths, load_issue
+from newsletter.dist import screenshots_folder
 from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
 from newsletter.i18n.catalogs import translator_for
@@ -53,7 +54,7 @@ def locale_name(locale: str) -> str:
 
 def screenshot_path(settings: Settings, issue_id: str, locale: str, name: str) -> Path:
     """Where `newsletter i18n screenshots` writes a picture (its default output folder)."""
-    return settings.root / "dist" / "screenshots" / issue_id / locale / name
+    return screenshots_folder(settings) / issue_id / locale / name
 
 
 def _with_picture(message: MarkedMessage, settings: Settings, issue_id: str, locale: str) -> MarkedMessage:

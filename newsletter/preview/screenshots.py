@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from newsletter.content import find_issue, load_issue
+from newsletter.dist import screenshots_folder
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
 from newsletter.output import write_file_atomic
@@ -218,7 +219,7 @@ def run_command(args, settings: Settings) -> int:
     issue_id = args.issue or (issue_paths(settings)[-1].stem if issue_paths(settings) else None)
     if issue_id is None:
         raise NewsletterError(Problem(Location("issues/"), "no issue to picture", "write one first"))
-    out = Path(args.out) if args.out else settings.root / "dist" / "screenshots"
+    out = screenshots_folder(settings, args.out)
     taken = take_screenshots(settings, issue_id, args.locale, out)
     locales = sorted({shot.language_code for shot in taken})
     print(f"wrote {len(taken)} pictures for {len(locales)} locales and {settings.relative(out / issue_id / INDEX)}",

@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import uuid
 
-from api_harness import Answer, StandIn
+from tests.api_harness import Answer, StandIn
 
 KEY = "SG.standin-key.0123456789abcdefghijklmnopqrstuvwxyz"
 SENDER_EMAIL = "newsletter@example.com"  # the sample project's sender.email

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsletter.cli import main
 from newsletter.errors import NewsletterError
-from newsletter.settings import find_root
+from newsletter.model.settings import find_root
 
 PROJECT = Path(__file__).resolve().parent  # send.py sits at the project's root, beside newsletter.yaml
 

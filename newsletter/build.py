@@ -12,13 +12,13 @@ from pathlib import Path
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding
 from newsletter.checks.content import REFUSED_TRANSLATION
-from newsletter.content import Issue, read_issues
+from newsletter.model.content import Issue, read_issues
 from newsletter.dist import compared_files, holding, issue_files, write_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.render import IssueBuild, RenderedEmail
 from newsletter.render_pool import RenderPool, render_locale
 from newsletter.report import BuildReport
-from newsletter.settings import PSEUDO_LOCALES, Settings
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
 
 
 def select_locales(settings: Settings, wanted: list[str] | None) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ def _print_error(error) -> int:
 
 
 def _settings(args):
-    from newsletter.settings import load_settings
+    from newsletter.model.settings import load_settings
 
     return load_settings(Path(args.project).resolve() if args.project else None)
 
@@ -116,7 +116,7 @@ def cmd_preview(args) -> int:
 
 def cmd_doctor(args) -> int:
     from newsletter.doctor import run
-    from newsletter.settings import find_root
+    from newsletter.model.settings import find_root
 
     if args.project:
         return run(Path(args.project).resolve())
@@ -238,7 +238,7 @@ def _add_preview(sub) -> None:
 
 
 def cmd_new(args) -> int:
-    from newsletter.scaffold import create_issue, next_steps
+    from newsletter.authoring.scaffold import create_issue, next_steps
 
     created = create_issue(_settings(args), args.issue, Path(args.source) if args.source else None)
     print(next_steps(created))
@@ -246,7 +246,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from newsletter.schema import schema_report, write_schemas
+    from newsletter.model.schema import schema_report, write_schemas
 
     settings = _settings(args)
     print(schema_report(settings, write_schemas(settings.root)))
@@ -259,7 +259,7 @@ def _add_schema(sub) -> None:
 
 
 def cmd_import(args) -> int:
-    from newsletter.blogimport import run_import
+    from newsletter.authoring.blogimport import run_import
 
     source = Path(args.file)
     output, notes = run_import(_settings(args), source, _shown(source), args.issue, args.url)

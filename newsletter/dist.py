@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from newsletter.content import Issue
+from newsletter.model.content import Issue
 from newsletter.output import replace_folder, writing
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
-from newsletter.settings import PSEUDO_LOCALES, Settings
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
 
 DIST = "dist"
 

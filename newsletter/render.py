@@ -20,12 +20,13 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from newsletter import bidi, inline
-from newsletter.content import Issue
+from newsletter import bidi
+from newsletter.model import inline
+from newsletter.model.content import Issue
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import Fallback, Translator, check_all, translator_for
 from newsletter.i18n.markup import as_html
-from newsletter.settings import Settings, babel_locale
+from newsletter.model.settings import Settings, babel_locale
 
 TEXT_WIDTH = 72
 

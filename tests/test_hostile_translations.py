@@ -158,10 +158,10 @@ def test_a_translation_that_changes_the_englishs_markup_is_refused(project, cli,
 def test_a_translation_that_escaped_the_checks_would_still_reach_the_email_as_text(project, monkeypatch):
     """Defence in depth: were a check ever to miss markup, the template still escapes it (Jinja alone would
     mark the whole translation safe)."""
-    from newsletter.content import find_issue, load_issue
+    from newsletter.model.content import find_issue, load_issue
     from newsletter.i18n import catalogs
     from newsletter.render import render_email
-    from newsletter.settings import load_settings
+    from newsletter.model.settings import load_settings
 
     add_template_string(project, MARKED_UP, 'Llámenos <b>hoy</b> <svg/onload=alert(1)> al '
                                             '<a href="tel:+15550100">555-0100</a> <i>ya</i>')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsletter.scaffold import MAX_SOURCE_BYTES
+from newsletter.authoring.scaffold import MAX_SOURCE_BYTES
 
 
 def test_a_new_issue_from_the_skeleton_builds_and_says_what_to_do_next(project, cli):

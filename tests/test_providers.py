@@ -18,11 +18,11 @@ from botocore.stub import Stubber
 
 from newsletter.build import BuildReport
 from newsletter.errors import NewsletterError
-from newsletter.export import build_for_send
+from newsletter.delivery.export import build_for_send
 from newsletter.providers import PROVIDERS as ALL_PROVIDERS
 from newsletter.providers import provider_named
 from newsletter.providers.routing import plan_sends
-from newsletter.settings import load_settings
+from newsletter.model.settings import load_settings
 
 LOCALES = ("en", "es", "fr", "de", "ar", "zh_Hans")
 LEFTOVER = re.compile(r"\[\[[^\]]*\]\]")

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from newsletter.providers.routing import plan_sends
-from newsletter.settings import load_settings
+from newsletter.model.settings import load_settings
 
 PROVIDERS = ("eml", "mailchimp", "ses", "sendgrid", "postmark", "mailgun", "brevo", "listmonk")
 LIST_KEYS = {"brevo": "lists", "sendgrid": "segments", "listmonk": "lists", "mailgun": "lists"}

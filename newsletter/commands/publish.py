@@ -8,13 +8,13 @@ import sys
 
 from newsletter.commands import output_folder
 from newsletter.errors import Location, Problem, UsageError
-from newsletter.publish.engine import apply, make_plan
-from newsletter.publish.exported import read_export
-from newsletter.publish.http import ApiClient, account_from_environment
-from newsletter.publish.ledger import LEDGER, Ledger
-from newsletter.publish.plan import Options
-from newsletter.publish.registry import PUBLISHERS
-from newsletter.settings import Settings
+from newsletter.delivery.publish.engine import apply, make_plan
+from newsletter.delivery.publish.exported import read_export
+from newsletter.delivery.publish.http import ApiClient, account_from_environment
+from newsletter.delivery.publish.ledger import LEDGER, Ledger
+from newsletter.delivery.publish.plan import Options
+from newsletter.delivery.publish.registry import PUBLISHERS
+from newsletter.model.settings import Settings
 
 
 def run_command(args, settings: Settings) -> int:

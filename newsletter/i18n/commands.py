@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from newsletter.i18n import workflow
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 def _print_paths(settings: Settings, verb: str, paths) -> None:
@@ -66,7 +66,7 @@ def _import(args, settings: Settings) -> int:
 
 
 def _status(args, settings: Settings) -> int:
-    from newsletter.content import find_issue
+    from newsletter.model.content import find_issue
     from newsletter.i18n.gate import gate_issue
     from newsletter.i18n.status import project_status, status_table
 

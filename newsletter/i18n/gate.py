@@ -15,7 +15,7 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import load_catalog
 from newsletter.i18n.review import review_catalogs
 from newsletter.i18n.status import belongs_to_issue, catalog_status
-from newsletter.settings import GateRule, Settings
+from newsletter.model.settings import GateRule, Settings
 
 
 @dataclass(frozen=True)

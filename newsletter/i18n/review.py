@@ -16,7 +16,7 @@ from newsletter.i18n.catalog_qa import CatalogFinding, check_catalogs
 from newsletter.i18n.catalogs import load_catalog, po_path
 from newsletter.i18n.glossary import check_approved_terms, check_forbidden_terms, glossary_path, load_glossary
 from newsletter.i18n.limits import check_max_length
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 EntryCheck = Callable[[Message], str | None]
 

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.providers.routing import Send, SendPlan, campaign_name
 from newsletter.render import MergeTags, RenderedEmail
-from newsletter.settings import SETTINGS_FILE, ProviderAudience, Settings
+from newsletter.model.settings import SETTINGS_FILE, ProviderAudience, Settings
 
 # `[[name]]` or `[[name|fallback]]`; the fallback is everything up to the closing brackets.
 PLACEHOLDER = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")

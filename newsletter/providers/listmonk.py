@@ -27,7 +27,7 @@ from newsletter.providers.base import ExportFile, Provider, json_file
 from newsletter.providers.handlebars import unescaped
 from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CONTENT_ONLY_TEMPLATE = '{{ template "content" . }}'

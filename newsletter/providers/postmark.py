@@ -21,7 +21,7 @@ import datetime as dt
 from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send, SendPlan, routing_table
 from newsletter.render import RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 class Postmark(Provider):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsletter.settings import Audience, Settings
+from newsletter.model.settings import Audience, Settings
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from newsletter.providers.base import ExportFile, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 class SendGrid(HandlebarsProvider):

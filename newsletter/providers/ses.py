@@ -22,7 +22,7 @@ from newsletter.providers.base import ExportFile, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
 from newsletter.providers.routing import Send, SendPlan, routing_table
 from newsletter.render import RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 class Ses(HandlebarsProvider):

@@ -11,33 +11,25 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import ClassVar
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
 import yaml
 
+from newsletter.model.blocks import (
+    INLINE_HINT, INLINE_RULE, MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, Block, Paragraph, Place, Text, read_blocks, read_text,
+)
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
-from newsletter.fieldspec import derived, spec, yaml_keys
-from newsletter.inline import URL_PATTERN, inline_problems
-from newsletter.settings import Settings
-from newsletter.yamlsource import Fields, compose
+from newsletter.model.fieldspec import derived, spec, yaml_keys
+from newsletter.model.inline import URL_PATTERN, inline_problems
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields, compose
 
 ISSUE_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WORDS_PER_MINUTE = 200
-MAX_IMAGE_WIDTH = 600  # the email's content width: a wider image is scaled down by every mail client
-MAX_IMAGE_HEIGHT = 2000
-INLINE_RULE = "Only **bold**, *italic* and [text](https://...) links; no HTML."
 
-
-@dataclass(frozen=True)
-class Text:
-    """A translatable string: its English text, where it stands, and what it is for translators."""
-
-    value: str
-    line: int
-    context: str | None = None  # gettext msgctxt, for short strings whose role changes the translation
-    comment: str = ""  # shown to translators: where the text appears in the email
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,27 @@ class Image:
 @dataclass(frozen=True)
 class Section:
     heading: Text | None = field(metadata=spec("The section's heading; leave it out for the opening paragraphs."))
-    paragraphs: tuple[Text, ...] = field(metadata=spec(f"The section's paragraphs. {INLINE_RULE}"))
+    paragraphs: tuple[Text, ...] = field(default=(), metadata=spec(
+        f"The section's paragraphs, when it holds nothing else (or use blocks). {INLINE_RULE}"))
+    blocks: tuple[Block, ...] = field(default=(), metadata=spec(
+        "What the section holds, in order: paragraph, bullets, numbered, quote, image, subheading, table, code "
+        "and divider blocks."))
+    yaml_one_of: ClassVar[tuple[str, ...]] = ("paragraphs", "blocks")
+
+    @property
+    def content(self) -> tuple[Block, ...]:
+        """The section's blocks in order; a section written with `paragraphs:` holds paragraphs only."""
+        return self.blocks or tuple(Paragraph(p) for p in self.paragraphs)
+
+    def texts(self) -> Iterator[Text]:
+        if self.heading:
+            yield self.heading
+        for block in self.content:
+            yield from block.texts()
+
+    def map_texts(self, change: Callable[[Text], Text]) -> Section:
+        return Section(change(self.heading) if self.heading else None, tuple(change(p) for p in self.paragraphs),
+                       tuple(b.map_texts(change) for b in self.blocks))
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,7 @@ class Article:
 
 
 def reading_minutes(sections: tuple[Section, ...]) -> int:
-    words = sum(len(p.value.split()) for s in sections for p in s.paragraphs)
+    words = sum(len(text.value.split()) for s in sections for block in s.content for text in block.texts())
     return max(1, round(words / WORDS_PER_MINUTE))
 
 
@@ -92,9 +104,7 @@ class Issue:
             if article.image:
                 yield article.image.alt
             for section in article.sections:
-                if section.heading:
-                    yield section.heading
-                yield from section.paragraphs
+                yield from section.texts()
 
     def map_texts(self, change: Callable[[Text], Text]) -> Issue:
         """The same issue with every translatable string passed through `change` (localization)."""
@@ -109,10 +119,7 @@ class Issue:
 
 def _map_article(article: Article, change: Callable[[Text], Text]) -> Article:
     image = replace(article.image, alt=change(article.image.alt)) if article.image else None
-    sections = tuple(
-        Section(change(s.heading) if s.heading else None, tuple(change(p) for p in s.paragraphs))
-        for s in article.sections
-    )
+    sections = tuple(section.map_texts(change) for section in article.sections)
     return replace(article, title=change(article.title), image=image, sections=sections)
 
 
@@ -183,26 +190,16 @@ def _read_issue(top: Fields, display: str, stem: str) -> Issue | None:
         top.problems.add(top.location("id"), f"the id {quoted(issue_id)} does not match the file name",
                          f"rename the file to issues/{issue_id}.yaml or set id: {stem}")
     where = f"Issue {issue_id}"
-    subject = _text(top, "subject", "email subject", f"{where}: subject line of the email")
-    preheader = _text(top, "preheader", "email preheader",
+    subject = read_text(top, "subject", "email subject", f"{where}: subject line of the email")
+    preheader = read_text(top, "preheader", "email preheader",
                       f"{where}: preheader, the preview line shown after the subject in the inbox")
-    intro = _text(top, "intro", None, f"{where}: introduction at the top of the email")
+    intro = read_text(top, "intro", None, f"{where}: introduction at the top of the email")
     date = top.date("date")
     articles = tuple(_read_article(node, path, top, where) for node, path in top.sequence("articles"))
     _check_unique_slugs(articles, top)
     if None in (issue_id, date, subject, preheader, intro) or None in articles:
         return None
     return Issue(issue_id, date, subject, preheader, intro, articles, display)
-
-
-def _text(fields: Fields, key: str, context: str | None, comment: str, required: bool = True) -> Text | None:
-    value = fields.text(key, required=required)
-    if value is None:
-        return None
-    for message in inline_problems(value):
-        fields.problems.add(fields.location(key), message,
-                            "only **bold**, *italic* and [text](https://...) links are allowed")
-    return Text(value, fields.line(key), context, comment)
 
 
 def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
@@ -212,7 +209,7 @@ def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
         fields.problems.add(fields.location("slug"), f"expected a slug like 'exosomes-in-plastic-surgery', got {quoted(slug)}",
                             "use lowercase letters, digits and hyphens")
         slug = None
-    title = _text(fields, "title", "article title", f"{where}: title of article '{slug}'")
+    title = read_text(fields, "title", "article title", f"{where}: title of article '{slug}'")
     label = title.value if title else slug
     image = _read_image(fields, f"{where}: description of the image of article '{label}' (alt text)")
     sections = tuple(_read_section(n, p, fields, where, label, i)
@@ -228,7 +225,7 @@ def _read_image(article: Fields, comment: str) -> Image | None | bool:
     fields = article.mapping("image", yaml_keys(Image), required=False)
     if fields is None:
         return None
-    src, alt = fields.url("src"), _text(fields, "alt", "image alt text", comment)
+    src, alt = fields.url("src"), read_text(fields, "alt", "image alt text", comment)
     width = fields.integer("width", required=True, maximum=MAX_IMAGE_WIDTH)
     height = fields.integer("height", maximum=MAX_IMAGE_HEIGHT)
     if None in (src, alt, width):
@@ -238,17 +235,28 @@ def _read_image(article: Fields, comment: str) -> Image | None | bool:
 
 def _read_section(node, path: str, article: Fields, where: str, title: str | None, index: int) -> Section | None:
     fields = Fields(node, article.file, path, article.problems, yaml_keys(Section))
-    heading = _text(fields, "heading", "section heading",
-                    f"{where}: heading of section {index + 1} of article '{title}'", required=False)
-    name = f"'{heading.value}'" if heading else f"the opening of article '{title}'"
+    heading = read_text(fields, "heading", "section heading",
+                        f"{where}: heading of section {index + 1} of article '{title}'", required=False)
+    place = Place(where, f"'{heading.value}'" if heading else f"the opening of article '{title}'")
+    if "blocks" in fields.values:
+        if "paragraphs" in fields.values:
+            fields.problems.add(fields.location("paragraphs"), "a section holds either 'paragraphs:' or 'blocks:'",
+                                "write each paragraph as a '- paragraph: …' block")
+        blocks, paragraphs = read_blocks(fields, place), ()
+    else:
+        blocks, paragraphs = (), _read_paragraphs(fields, place)
+    if (fields.values.get("heading") is not None and heading is None) or blocks is None:
+        return None
+    return Section(heading, paragraphs, blocks)
+
+
+def _read_paragraphs(fields: Fields, place: Place) -> tuple[Text, ...]:
     paragraphs = []
     for number, (value, location) in enumerate(fields.text_list("paragraphs"), start=1):
         for message in inline_problems(value):
-            fields.problems.add(location, message, "only **bold**, *italic* and [text](https://...) links are allowed")
-        paragraphs.append(Text(value, location.line, None, f"{where}: paragraph {number} of {name}"))
-    if fields.values.get("heading") is not None and heading is None:
-        return None
-    return Section(heading, tuple(paragraphs))
+            fields.problems.add(location, message, INLINE_HINT)
+        paragraphs.append(Text(value, location.line, None, place.comment(f"paragraph {number}")))
+    return tuple(paragraphs)
 
 
 def _check_unique_slugs(articles: tuple[Article | None, ...], top: Fields) -> None:

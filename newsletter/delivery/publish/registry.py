@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsletter.publish.engine import Publisher
-from newsletter.publish.sendgrid import SendGridPublisher
+from newsletter.delivery.publish.engine import Publisher
+from newsletter.delivery.publish.sendgrid import SendGridPublisher
 
 PUBLISHERS: dict[str, type[Publisher]] = {p.name: p for p in (SendGridPublisher,)}

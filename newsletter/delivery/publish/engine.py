@@ -14,11 +14,11 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.publish.exported import ExportedIssue, ExportedSend
-from newsletter.publish.http import ApiClient, Uncertain
-from newsletter.publish.ledger import Ledger
-from newsletter.publish.plan import Options, Plan, PlanStep, RemoteObject, Results
-from newsletter.settings import Settings
+from newsletter.delivery.publish.exported import ExportedIssue, ExportedSend
+from newsletter.delivery.publish.http import ApiClient, Uncertain
+from newsletter.delivery.publish.ledger import Ledger
+from newsletter.delivery.publish.plan import Options, Plan, PlanStep, RemoteObject, Results
+from newsletter.model.settings import Settings
 
 CREATE_ATTEMPTS = 3  # a create tried again after a look-up found nothing, at most this often
 

@@ -26,8 +26,8 @@ from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.providers.base import sample_values
 from newsletter.providers.eml import build_message
 from newsletter.render import IssueBuild
-from newsletter.settings import PSEUDO_LOCALES, Settings
-from newsletter.webversion import with_web_version
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
+from newsletter.delivery.webversion import with_web_version
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 TIMEOUT_SECONDS = 20

@@ -17,7 +17,7 @@ from pathlib import Path
 from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.content import load_issues
+from newsletter.model.content import load_issues
 from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.gate import gate_export
@@ -27,8 +27,8 @@ from newsletter.providers.base import Provider
 from newsletter.providers.routing import SendPlan, plan_sends
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
-from newsletter.settings import PSEUDO_LOCALES, Settings
-from newsletter.webversion import with_web_version
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
+from newsletter.delivery.webversion import with_web_version
 
 MANIFEST = "manifest.json"
 

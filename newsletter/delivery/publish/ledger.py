@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from newsletter.output import write_file_atomic
-from newsletter.publish.plan import PlanStep, RemoteObject
+from newsletter.delivery.publish.plan import PlanStep, RemoteObject
 
 LEDGER = "publish.json"
 MAX_BYTES = 4 * 1024 * 1024  # a ledger is a few kB; a larger file is not one this program wrote

@@ -18,11 +18,11 @@ from urllib.parse import urljoin
 
 import yaml
 
-from newsletter.content import ISSUE_ID, parse_issue
+from newsletter.model.content import ISSUE_ID, parse_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.schema import ISSUE_SCHEMA_LINE
-from newsletter.settings import Settings
-from newsletter.yamlsource import compose_text
+from newsletter.model.schema import ISSUE_SCHEMA_LINE
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import compose_text
 
 # An issue is a few kilobytes of text; a --from file far larger is a wrong file, not an issue.
 MAX_SOURCE_BYTES = 1_000_000

@@ -15,10 +15,10 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from newsletter.errors import QUOTE_LIMIT, quoted, shortened
-from newsletter.publish.engine import Publisher
-from newsletter.publish.exported import ExportedSend
-from newsletter.publish.ledger import Ledger
-from newsletter.publish.plan import Options, PlanStep, RemoteObject
+from newsletter.delivery.publish.engine import Publisher
+from newsletter.delivery.publish.exported import ExportedSend
+from newsletter.delivery.publish.ledger import Ledger
+from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject
 
 KIND = "Single Send"
 PAGE_SIZE = 100

@@ -12,10 +12,10 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
-from newsletter.fieldspec import FieldSpec, derived, field_spec, flattened, model_field, spec, yaml_keys
-from newsletter.inline import URL_PATTERN
-from newsletter.palette import COLOR_KEYS, DarkPalette, color_spec, derive_dark, read_color, read_dark
-from newsletter.yamlsource import Fields, compose
+from newsletter.model.fieldspec import FieldSpec, derived, field_spec, flattened, model_field, spec, yaml_keys
+from newsletter.model.inline import URL_PATTERN
+from newsletter.model.palette import COLOR_KEYS, DarkPalette, color_spec, derive_dark, read_color, read_dark
+from newsletter.model.yamlsource import Fields, compose
 
 SETTINGS_FILE = "newsletter.yaml"
 DOMAIN = "newsletter"

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import wcag_contrast_ratio
 
 from newsletter.errors import quoted
-from newsletter.fieldspec import spec, yaml_keys
-from newsletter.yamlsource import Fields
+from newsletter.model.fieldspec import spec, yaml_keys
+from newsletter.model.yamlsource import Fields
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

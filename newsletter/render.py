@@ -342,6 +342,30 @@ def _fill_wide(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def prefixed(value: str, first: str, rest: str) -> str:
+    """The text wrapped after a prefix: `first` on its first line ("- ", "1. ", "> "), `rest` on the others."""
+    lines = fill(str(value), TEXT_WIDTH - display_width(first)).split("\n")
+    return "\n".join([first + lines[0], *(rest + line for line in lines[1:])])
+
+
+TABLE_GAP = "  "
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """A table as aligned columns, its header underlined; a table too wide for the text's width is written
+    row by row instead, each cell after its column's header."""
+    header, body = rows[0], rows[1:]
+    widths = [max(display_width(row[column]) for row in rows) for column in range(len(header))]
+    if sum(widths) + len(TABLE_GAP) * (len(widths) - 1) > TEXT_WIDTH:
+        return "\n\n".join("\n".join(prefixed(cell, f"{name}: " if name else "", "  ") for name, cell in zip(header, row)
+                                      if cell) for row in body)
+
+    def line(cells: list[str]) -> str:
+        return TABLE_GAP.join(cell + " " * (width - display_width(cell)) for cell, width in zip(cells, widths))
+
+    return "\n".join([line(header), line(["-" * width for width in widths]), *(line(row) for row in body)])
+
+
 def render_text(issue: Issue, settings: Settings, locale: str, translator: Translator) -> str:
     context = _common_context(issue, settings, locale)
     track, notes = context["track"], []
@@ -358,6 +382,9 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
         link=lambda url, label: f"{label} [{note(url)}]",
         wrap=lambda value: fill(str(value)),
         heading=lambda value, rule: f"{value}\n{rule * min(display_width(value), TEXT_WIDTH)}",
+        prefixed=prefixed,
+        indented=lambda value, indent: "\n".join(indent + line if line.strip() else "" for line in value.split("\n")),
+        table_text=lambda rows: table_text([[inline.to_text(c.value, note) if c else "" for c in row] for row in rows]),
     )
     text = _render(project_environment(settings), "email.txt.j2", translator, context)
     lines = "\n".join(line.rstrip() for line in text.strip().splitlines())

@@ -115,6 +115,12 @@ class Issue:
             for section in article.sections:
                 yield from section.texts()
 
+    def block_kinds(self) -> frozenset[str]:
+        """The kinds of block the issue's articles hold (paragraph, list, quote, …): the email's styles for a
+        kind are written only when some article uses it."""
+        return frozenset(block.kind for article in self.articles for section in article.sections
+                         for block in section.content)
+
     def map_texts(self, change: Callable[[Text], Text]) -> Issue:
         """The same issue with every translatable string passed through `change` (localization)."""
         return replace(

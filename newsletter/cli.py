@@ -38,6 +38,12 @@ def _export(args) -> int:
     return export.run(args)
 
 
+def _publish(args) -> int:
+    from newsletter.commands import publish
+
+    return publish.run(args)
+
+
 def _preview(args) -> int:
     from newsletter.commands import preview
 
@@ -156,12 +162,6 @@ def _add_export(sub) -> None:
     parser.set_defaults(run=_export)
 
 
-def cmd_publish(args) -> int:
-    from newsletter.commands.publish import run_command
-
-    return run_command(args, _settings(args))
-
-
 def _add_publish(sub) -> None:
     parser = sub.add_parser("publish", help="carry an export into the provider's account through its API: the plan, "
                             "then --apply")
@@ -176,7 +176,7 @@ def _add_publish(sub) -> None:
     parser.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company proxy's")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for each answer (default 30)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the plan and errors")
-    parser.set_defaults(run=cmd_publish)
+    parser.set_defaults(run=_publish)
 
 
 def _add_check(sub) -> None:

@@ -29,8 +29,13 @@ import lxml.html
 import pytest
 
 from tests.conftest import PROJECT_FILES, REPO, run_newsletter
-from tests.test_recipient_view import (  # noqa: F401 (browser is a fixture)
-    CONTRASTS, browser, built_emails, low_contrast, open_email, screenshot,
+from tests.support.catalogs import read_po_file
+from tests.test_recipient_view import (
+    CONTRASTS,
+    built_emails,
+    low_contrast,
+    open_email,
+    screenshot,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -238,10 +243,7 @@ def test_every_plain_text_line_of_an_rtl_email_starts_with_a_right_to_left_mark(
 # ---- the catalogs
 
 def test_extraction_gives_one_entry_per_piece_with_its_context(project):
-    from babel.messages.pofile import read_po
-
-    with (project / "locales" / "newsletter.pot").open("rb") as handle:
-        template = read_po(handle)
+    template = read_po_file(project / "locales" / "newsletter.pot")
     contexts = {}
     for message in template:
         if message.id and any(f"issues/{ISSUE}.yaml" in where for where, _ in message.locations):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.api_harness import Fault, Harness
 from tests.conftest import REPO, Result, copy_project, run_newsletter
 from tests.standin_sendgrid import KEY, SendGridStandIn

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from test_preview import browser, get, open_preview, page, start_preview, stop_preview  # noqa: F401 (fixtures)
+from test_preview import get, open_preview, page, start_preview, stop_preview  # noqa: F401 (fixtures)
 
 from newsletter.i18n.catalogs import read_catalog
 from newsletter.i18n.workflow import catalog_bytes

@@ -10,19 +10,18 @@ import re
 import struct
 
 import pytest
-from babel.messages.pofile import read_po
 
 from newsletter.preview.screenshots import HIGHLIGHT, context_sheet
 from newsletter.project import load_settings
+from tests.support.catalogs import catalog_path, read_po_file
 
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\]\([^)]*\)")
 
 
 def entries(project, locale):
-    path = project / ("locales/newsletter.pot" if locale == "en" else f"locales/{locale}/LC_MESSAGES/newsletter.po")
-    with open(path, "rb") as handle:
-        return {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id): m for m in read_po(handle) if m.id}
+    path = project / "locales/newsletter.pot" if locale == "en" else catalog_path(project, locale)
+    return {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id): m for m in read_po_file(path) if m.id}
 
 
 def first_words(message, locale: str) -> set[str]:

@@ -9,15 +9,11 @@ import subprocess
 
 import pytest
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
+
+from tests.support.catalogs import catalog_path, read_po_file
 
 TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
 SEED_PARAGRAPH = "Stem cells are all the rave right now in plastic surgery"
-
-
-def read_catalog(path):
-    with open(path, "rb") as handle:
-        return read_po(handle)
 
 
 def messages(catalog):
@@ -28,11 +24,7 @@ def newsletter_catalog(project, locale):
     """The catalog as the project reads it (Babel's reader, plus the `#|` previous msgid)."""
     from newsletter.i18n.catalogs import read_catalog as read_project_catalog
 
-    return read_project_catalog(po(project, locale), locale, locale)
-
-
-def po(project, locale):
-    return project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
+    return read_project_catalog(catalog_path(project, locale), locale, locale)
 
 
 def test_pybabel_and_newsletter_extract_the_same_messages(project, cli):
@@ -40,7 +32,7 @@ def test_pybabel_and_newsletter_extract_the_same_messages(project, cli):
                           cwd=project, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert cli("i18n", "extract", cwd=project).returncode == 0
-    ours, theirs = read_catalog(project / "locales/newsletter.pot"), read_catalog(project / "pybabel.pot")
+    ours, theirs = read_po_file(project / "locales/newsletter.pot"), read_po_file(project / "pybabel.pot")
     assert messages(ours) == messages(theirs)
     paragraph = next(m for m in ours if isinstance(m.id, str) and m.id.startswith(SEED_PARAGRAPH))
     assert paragraph.locations == [("issues/2026-11.yaml", 62)]
@@ -60,13 +52,13 @@ def test_extraction_is_deterministic(project, cli):
 
 def test_every_catalog_passes_msgfmt_check(project):
     for locale in TARGETS:
-        done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, locale))],
+        done = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog_path(project, locale))],
                               capture_output=True, text=True)
         assert done.returncode == 0, f"{locale}: {done.stderr}"
 
 
 def test_arabic_has_six_plural_forms_all_filled(project):
-    catalog = read_catalog(po(project, "ar"))
+    catalog = read_po_file(catalog_path(project, "ar"))
     assert catalog.num_plurals == 6
     plural = next(m for m in catalog if isinstance(m.id, tuple))
     assert len(plural.string) == 6 and all(plural.string)
@@ -87,15 +79,15 @@ def test_changed_english_paragraph_turns_fuzzy_and_the_email_falls_back(project,
     issue.write_text(issue.read_text().replace("Stem cells are all the rave right now", "Stem cells are all the rage right now"))
     assert cli("i18n", "update", cwd=project).returncode == 0
     for locale in TARGETS:
-        fuzzy = [m for m in read_catalog(po(project, locale)) if m.fuzzy and m.id]
+        fuzzy = [m for m in read_po_file(catalog_path(project, locale)) if m.fuzzy and m.id]
         assert [m.id[:40] for m in fuzzy] == ["Stem cells are all the rage right now in"], locale
         # the English it was translated from, as msgmerge writes it and Poedit shows it as a diff
-        assert '#| msgid ""\n#| "Stem cells are all the rave right now in' in po(project, locale).read_text()
+        assert '#| msgid ""\n#| "Stem cells are all the rave right now in' in catalog_path(project, locale).read_text()
     assert cli("i18n", "update", cwd=project).returncode == 0  # a second update keeps it, not as a comment
     catalog = newsletter_catalog(project, "de")
     fuzzy = next(m for m in catalog if m.fuzzy and m.id)
     assert fuzzy.previous_id[0].startswith("Stem cells are all the rave right now") and not fuzzy.user_comments
-    assert "# |" not in po(project, "de").read_text()
+    assert "# |" not in catalog_path(project, "de").read_text()
     status = json.loads(cli("i18n", "status", "2026-11", "--format", "json", cwd=project).stdout)
     assert {row["locale"]: row["fuzzy"] for row in status} == dict.fromkeys(TARGETS, 1)
     build = cli("build", "--locale", "de", cwd=project)
@@ -107,25 +99,25 @@ def test_changed_english_paragraph_turns_fuzzy_and_the_email_falls_back(project,
 
 
 def test_update_keeps_translator_comments_and_obsolete_entries(project, cli):
-    catalog_path = po(project, "fr")
-    text = catalog_path.read_text()
+    french_po = catalog_path(project, "fr")
+    text = french_po.read_text()
     comment = "# Terme validé par le Dr Martin\n"
-    catalog_path.write_text(text.replace('msgctxt "article title"', comment + 'msgctxt "article title"', 1))
+    french_po.write_text(text.replace('msgctxt "article title"', comment + 'msgctxt "article title"', 1))
     issue = project / "issues/2026-11.yaml"
     heading = "      - heading: Legality of Exosomes\n"
     issue.write_text(issue.read_text().replace(heading, "      - heading: Exosomes and the Law\n"))
     assert cli("i18n", "update", cwd=project).returncode == 0
-    updated = catalog_path.read_text()
+    updated = french_po.read_text()
     assert "# Terme validé par le Dr Martin" in updated
     assert '#~ msgctxt "section heading"\n#~ msgid "Legality of Exosomes"' in updated
 
 
 def test_a_translator_comment_starting_with_a_bar_is_kept(project, cli):
-    catalog_path = po(project, "fr")
+    french_po = catalog_path(project, "fr")
     comments = '# | vertical bar note: « | » sépare les rubriques\n# | "Dr" reste tel quel\n'
-    catalog_path.write_text(catalog_path.read_text().replace('msgctxt "article title"', comments + 'msgctxt "article title"', 1))
+    french_po.write_text(french_po.read_text().replace('msgctxt "article title"', comments + 'msgctxt "article title"', 1))
     assert cli("i18n", "update", cwd=project).returncode == 0
-    assert comments in catalog_path.read_text()
+    assert comments in french_po.read_text()
     assert cli("i18n", "check", "--locale", "fr", cwd=project).returncode == 0
 
 
@@ -136,16 +128,16 @@ PREVIOUS_WITH_CONTEXT = ('#| msgctxt "section heading"\n#| msgid "Legality of Ex
 
 def test_a_changed_heading_keeps_its_previous_context_as_msgmerge_writes_it(project, cli):
     before = project / "fr-before.po"
-    shutil.copy(po(project, "fr"), before)
+    shutil.copy(catalog_path(project, "fr"), before)
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
     assert cli("i18n", "update", cwd=project).returncode == 0
     gnu = subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", str(before), "locales/newsletter.pot"],
                          cwd=project, capture_output=True, text=True)
     assert PREVIOUS_WITH_CONTEXT in gnu.stdout, gnu.stderr
-    assert PREVIOUS_WITH_CONTEXT in po(project, "fr").read_text()
+    assert PREVIOUS_WITH_CONTEXT in catalog_path(project, "fr").read_text()
     assert cli("i18n", "update", cwd=project).returncode == 0  # kept while the entry is still fuzzy
-    assert PREVIOUS_WITH_CONTEXT in po(project, "fr").read_text()
+    assert PREVIOUS_WITH_CONTEXT in catalog_path(project, "fr").read_text()
 
 
 OBSOLETE_WITH_PREVIOUS = ('#~| msgctxt "section heading"\n#~| msgid "Legality of Exosomes"\n'
@@ -157,7 +149,7 @@ def make_the_changed_heading_obsolete(project, cli) -> None:
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text().replace(HEADING, CHANGED_HEADING))
     assert cli("i18n", "update", cwd=project).returncode == 0
-    shutil.copy(po(project, "fr"), project / "fr-fuzzy.po")
+    shutil.copy(catalog_path(project, "fr"), project / "fr-fuzzy.po")
     issue.write_text(issue.read_text().replace(CHANGED_HEADING, "      - heading: Exosomes and the Law\n"))
 
 
@@ -167,22 +159,23 @@ def test_an_obsolete_fuzzy_entry_keeps_its_previous_english_as_msgmerge_writes_i
     gnu = subprocess.run(["msgmerge", "--previous", "--quiet", "--no-fuzzy-matching", "-o", "-", "fr-fuzzy.po",
                           "locales/newsletter.pot"], cwd=project, capture_output=True, text=True)
     assert OBSOLETE_WITH_PREVIOUS in gnu.stdout, gnu.stderr
-    assert OBSOLETE_WITH_PREVIOUS in po(project, "fr").read_text()
-    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "fr"))]).returncode == 0
+    assert OBSOLETE_WITH_PREVIOUS in catalog_path(project, "fr").read_text()
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog_path(project, "fr"))]).returncode == 0
 
 
 def test_an_obsolete_entry_with_its_previous_english_from_gnu_tools_is_read(project, cli):
     """msgmerge --previous (and Poedit) write `#~| msgid` when a fuzzy entry becomes obsolete."""
     make_the_changed_heading_obsolete(project, cli)
     assert cli("i18n", "extract", cwd=project).returncode == 0
+    french_po = catalog_path(project, "fr")
     merged = subprocess.run(["msgmerge", "--previous", "--quiet", "--no-fuzzy-matching", "-U", "--backup=off",
-                             str(po(project, "fr")), "locales/newsletter.pot"], cwd=project, capture_output=True, text=True)
+                             str(french_po), "locales/newsletter.pot"], cwd=project, capture_output=True, text=True)
     assert merged.returncode == 0, merged.stderr
-    assert OBSOLETE_WITH_PREVIOUS in po(project, "fr").read_text()
+    assert OBSOLETE_WITH_PREVIOUS in catalog_path(project, "fr").read_text()
     check = cli("i18n", "check", "--locale", "fr", cwd=project)
     assert check.returncode == 0 and "Traceback" not in check.stderr, check.stderr
     assert cli("i18n", "update", "--locale", "fr", cwd=project).returncode == 0
-    assert OBSOLETE_WITH_PREVIOUS in po(project, "fr").read_text()
+    assert OBSOLETE_WITH_PREVIOUS in catalog_path(project, "fr").read_text()
 
 
 LINKED = "Read [our FAQ](https://www.example.com/faq/) before your visit."
@@ -192,7 +185,7 @@ def add_linked_paragraph(project, translation: str) -> int:
     """An article paragraph with a link, and a German translation of it; returns its PO line."""
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text() + f"          - \"{LINKED}\"\n")
-    catalog = po(project, "de")
+    catalog = catalog_path(project, "de")
     before = catalog.read_text()
     catalog.write_text(before + f'\nmsgid "{LINKED}"\nmsgstr "{translation}"\n')
     return before.count("\n") + 2
@@ -244,7 +237,7 @@ def test_joiners_and_no_break_spaces_pass_the_control_chars_check(project, cli):
 
 
 def test_placeholder_change_is_refused(project, cli):
-    catalog = po(project, "es")
+    catalog = catalog_path(project, "es")
     text = catalog.read_text()
     start = text.index('msgid "Hello %(first_name)s,"')
     end = text.index("\n\n", start)
@@ -256,8 +249,8 @@ def test_placeholder_change_is_refused(project, cli):
 
 
 def test_status_table_and_min_coverage_gate(project, cli):
-    shutil.copy(project / "locales/newsletter.pot", po(project, "fr"))
-    catalog = po(project, "fr")
+    shutil.copy(project / "locales/newsletter.pot", catalog_path(project, "fr"))
+    catalog = catalog_path(project, "fr")
     catalog.write_text(catalog.read_text().replace('"Content-Type', '"Language: fr\\n"\n"Content-Type', 1))
     table = cli("i18n", "status", cwd=project)
     assert table.returncode == 0
@@ -271,7 +264,7 @@ def test_init_creates_a_catalog_gettext_accepts(project, cli):
     result = cli("i18n", "init", "it", cwd=project)
     assert result.returncode == 0
     assert "note: add 'it' to target_locales in newsletter.yaml" in result.stderr
-    path = po(project, "it")
+    path = catalog_path(project, "it")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
     header = path.read_text()
     # The number of forms is CLDR's, as the installed Babel reads it (it changed from 2 to 3 in Babel 2.19).
@@ -280,12 +273,12 @@ def test_init_creates_a_catalog_gettext_accepts(project, cli):
 
 
 def test_init_refuses_to_overwrite_a_finished_catalog(project, cli):
-    before = po(project, "es").read_bytes()
+    before = catalog_path(project, "es").read_bytes()
     result = cli("i18n", "init", "es", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr == ("error: locales/es/LC_MESSAGES/newsletter.po: already exists — "
                              "use newsletter i18n update to merge new strings into it\n")
-    assert po(project, "es").read_bytes() == before
+    assert catalog_path(project, "es").read_bytes() == before
 
 
 @pytest.mark.parametrize("locale", ["klingon", "xx-YY"])
@@ -311,7 +304,7 @@ def test_init_of_a_pseudo_locale_or_the_source_language_is_a_usage_error(project
 
 
 def test_init_of_a_target_locale_needs_no_note(project, cli):
-    po(project, "fr").unlink()
+    catalog_path(project, "fr").unlink()
     result = cli("i18n", "init", "fr", cwd=project)
     assert result.returncode == 0 and "note:" not in result.stderr
 
@@ -338,11 +331,10 @@ def test_pseudo_locales_build_with_links_and_placeholders_intact(project, cli, l
 
 def test_a_new_arabic_catalog_gets_the_cldr_plural_rule(project, cli):
     """Eleven minutes is 'many' in Arabic (دقيقة), not 'other': Babel's own table says otherwise."""
-    po(project, "ar").unlink()
+    catalog_path(project, "ar").unlink()
     assert cli("i18n", "init", "ar", cwd=project).returncode == 0
-    with open(po(project, "ar"), "rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_po_file(catalog_path(project, "ar"))
     rule = gettext.c2py(catalog.plural_expr)
     assert catalog.num_plurals == 6
     assert [rule(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 111)] == [0, 1, 2, 3, 3, 4, 4, 5, 5, 4]
-    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "ar"))]).returncode == 0
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog_path(project, "ar"))]).returncode == 0

@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from newsletter.commands import output_folder
-from newsletter.errors import Location, Problem, UsageError
+from newsletter.commands import open_project, output_folder
 from newsletter.delivery.publish.engine import apply, make_plan
 from newsletter.delivery.publish.exported import read_export
 from newsletter.delivery.publish.http import ApiClient, account_from_environment
 from newsletter.delivery.publish.ledger import LEDGER, Ledger
 from newsletter.delivery.publish.plan import Options
 from newsletter.delivery.publish.registry import PUBLISHERS
+from newsletter.errors import Location, Problem, UsageError
 from newsletter.model.settings import Settings
+
+
+def run(args) -> int:
+    return run_command(args, open_project(args))
 
 
 def run_command(args, settings: Settings) -> int:

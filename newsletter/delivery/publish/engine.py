@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.delivery.publish.exported import ExportedIssue, ExportedSend
 from newsletter.delivery.publish.http import ApiClient, Uncertain
 from newsletter.delivery.publish.ledger import Ledger
 from newsletter.delivery.publish.plan import Options, Plan, PlanStep, RemoteObject, Results
+from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.model.settings import Settings
 
 CREATE_ATTEMPTS = 3  # a create tried again after a look-up found nothing, at most this often

@@ -10,8 +10,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from newsletter.output import write_file_atomic
 from newsletter.delivery.publish.plan import PlanStep, RemoteObject
+from newsletter.output import write_file_atomic
 
 LEDGER = "publish.json"
 MAX_BYTES = 4 * 1024 * 1024  # a ledger is a few kB; a larger file is not one this program wrote

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
-from newsletter.errors import QUOTE_LIMIT, quoted, shortened
 from newsletter.delivery.publish.engine import Publisher
 from newsletter.delivery.publish.exported import ExportedSend
 from newsletter.delivery.publish.ledger import Ledger
 from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject
+from newsletter.errors import QUOTE_LIMIT, quoted, shortened
 
 KIND = "Single Send"
 PAGE_SIZE = 100

@@ -7,9 +7,11 @@ run on a copy of the package with one upward import added, fails and names that 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from conftest import REPO
@@ -42,3 +44,29 @@ def test_an_upward_import_that_closes_a_circle_breaks_the_contracts(tmp_path: Pa
     assert result.returncode == 1, result.stdout + result.stderr
     assert "newsletter.render is not allowed to import newsletter.build" in result.stdout
     assert "No cycles are allowed in newsletter." in result.stdout
+
+
+def test_the_document_names_every_room_of_the_tree_and_of_each_layers_contract():
+    """docs/architecture.md is the map newcomers read: its diagram names every module and package at the
+    package's top and every layer of the top-level contract; every layer of each package's own contract is
+    named in the document; and every path under newsletter/ it names exists. A room added, moved or
+    renamed without the map fails here."""
+    document = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    diagram = document.split("```")[1]
+    contracts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+
+    def named(name: str, text: str) -> bool:
+        return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
+
+    package = REPO / "newsletter"
+    rooms = {path.stem for path in package.glob("*.py") if path.stem != "__init__"} | \
+            {path.name for path in package.iterdir() if (path / "__init__.py").is_file()}
+    assert [room for room in sorted(rooms) if not named(room, diagram)] == []
+    for contract in contracts:
+        if contract["type"] != "layers":
+            continue
+        where = diagram if contract["containers"] == ["newsletter"] else document
+        layers = [name.strip() for layer in contract["layers"] for name in layer.split("|")]
+        assert [name for name in layers if not named(name, where)] == [], contract["id"]
+    paths = set(re.findall(r"`(newsletter/[\w/]+(?:\.py|/))", document))
+    assert [path for path in sorted(paths) if not (REPO / path).exists()] == []

@@ -18,7 +18,7 @@ import pytest
 
 from newsletter.model.content import CHARACTERS_PER_MINUTE, WORDS_PER_MINUTE, parse_issue
 from newsletter.model.yamlsource import compose_text
-from tests.conftest import PROJECT_FILES, REPO
+from tests.conftest import copy_project
 from tests.test_recipient_view import browser, built_emails, open_email  # noqa: F401 (browser is a fixture)
 
 DATA = Path(__file__).parent / "data"
@@ -28,11 +28,7 @@ SHOWN = f"issues/{ISSUE}.yaml"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, dict]:
-    root = tmp_path_factory.mktemp("digest") / "project"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy2
-        copy(REPO / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("digest") / "project")
     shutil.copy(DATA / "good-digest.yaml", root / "issues" / f"{ISSUE}.yaml")
     return built_emails(root, ISSUE, ("en", "ar", "zh_Hans"))
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.conftest import PROJECT_FILES, REPO, run_newsletter
+from tests.conftest import copy_project, run_newsletter
 from tests.test_recipient_view import (  # noqa: F401 (browser is a fixture)
     CONTRASTS, browser, built_emails, low_contrast, open_email, screenshot,
 )
@@ -41,11 +41,7 @@ WIDTHS = (600, 320)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("blocks") / "project"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy2
-        copy(REPO / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("blocks") / "project")
     shutil.copy(DATA / "good-blocks.yaml", root / "issues" / f"{ISSUE}.yaml")
     for locale in LOCALES[1:]:
         result = run_newsletter("i18n", "update", "--locale", locale, "--compendium",

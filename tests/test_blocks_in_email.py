@@ -78,7 +78,9 @@ def test_every_block_is_in_the_html_with_its_markup(built, locale):
     assert all(f"border-{start}: 4px solid" in q.getparent().get("style") for q in quotes)
     assert [h.tag for h in page.xpath("//h3 | //h4")] == ["h3", "h4"]
     images = page.xpath("//img[@height]")
-    assert [(i.get("width"), i.get("height")) for i in images] == [("560", "320"), ("300", "200")]
+    # Outlook for Windows sizes an image by its attributes alone (no max-width: caniemail css-max-width): both
+    # within the 552px text column, the 1120x640 one scaled down with its proportions
+    assert [(i.get("width"), i.get("height")) for i in images] == [("552", "315"), ("300", "200")]
     assert all("width: 100%" in i.get("style") and "height: auto" in i.get("style") for i in images)
     assert images[0].getparent().tag == "a" and "clinic/rooms" in images[0].getparent().get("href")
     table = page.xpath("//table[thead]")[0]
@@ -266,3 +268,27 @@ def test_the_updated_catalogs_pass_msgfmt_check(project):
 def test_the_translations_check_passes_on_every_piece(project):
     result = run_newsletter("i18n", "check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- the preview's translator mode
+
+@pytest.mark.parametrize("locale", ["ar", "en_XA"])
+def test_translator_mode_makes_every_piece_clickable(project, locale):
+    """Every list item, quote, attribution, caption, table cell and sub-heading is a <span data-msg> in the
+    preview's translator mode, and each image its data-msg-attr (its alt text), each naming its catalog entry."""
+    from newsletter.model.settings import load_settings
+    from newsletter.preview.previews import Previews
+
+    html, messages = Previews(load_settings(project)).translator_view(ISSUE, locale)
+    page = lxml.html.fromstring(html)
+    marked = {(messages[int(node.get("data-msg"))].context, messages[int(node.get("data-msg"))].msgid)
+              for node in page.xpath("//span[@data-msg]")}
+    marked |= {(messages[int(img.get("data-msg-attr"))].context, messages[int(img.get("data-msg-attr"))].msgid)
+               for img in page.xpath("//img[@data-msg-attr]")}
+    from tests.test_article_model import read
+
+    pieces = {(text.context, text.value) for text in read().texts()
+              if text.context not in ("email subject", "email preheader")}
+    assert pieces - marked == set()
+    assert {"list item", "block quote", "quote attribution", "image caption", "image alt text", "table header",
+            "table cell", "sub-heading"} <= {context for context, _ in pieces}

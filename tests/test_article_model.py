@@ -163,3 +163,23 @@ def test_the_schema_accepts_every_block_and_refuses_a_section_with_both_forms():
     del section["paragraphs"]
     section["blocks"].append({"quote": "Words", "author": "Someone"})
     assert not check.is_valid(document)
+
+
+def test_an_image_in_the_text_keeps_its_no_break_spaces_and_vowel_marks_in_the_html():
+    """MRML prints such characters in the attributes of HTML inside <mj-text> as Rust escapes (\\u{a0}):
+    they must reach the reader as the characters themselves (a French '\u00a0:', an Arabic tanwin)."""
+    import lxml.html
+
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.model.settings import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    alt = "Salle de réveil\u00a0: vue sur le jardin, كاملًا"
+    source = with_blocks(f'- image:\n    src: https://www.example.com/a.jpg\n    alt: "{alt}"\n    width: 300\n'
+                         f'    height: 200\n')
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    assert "\\u{" not in email.html
+    assert lxml.html.fromstring(email.html).xpath("//img[@height='200']/@alt") == [alt]

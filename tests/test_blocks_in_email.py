@@ -28,7 +28,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.conftest import PROJECT_FILES, REPO, run_newsletter
+from tests.conftest import copy_project, run_newsletter
 from tests.test_recipient_view import (  # noqa: F401 (browser is a fixture)
     CONTRASTS, browser, built_emails, low_contrast, open_email, screenshot,
 )
@@ -41,11 +41,7 @@ WIDTHS = (600, 320)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("blocks") / "project"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy2
-        copy(REPO / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("blocks") / "project")
     shutil.copy(DATA / "good-blocks.yaml", root / "issues" / f"{ISSUE}.yaml")
     for locale in LOCALES[1:]:
         result = run_newsletter("i18n", "update", "--locale", locale, "--compendium",
@@ -270,3 +266,27 @@ def test_the_updated_catalogs_pass_msgfmt_check(project):
 def test_the_translations_check_passes_on_every_piece(project):
     result = run_newsletter("i18n", "check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- the preview's translator mode
+
+@pytest.mark.parametrize("locale", ["ar", "en_XA"])
+def test_translator_mode_makes_every_piece_clickable(project, locale):
+    """Every list item, quote, attribution, caption, table cell and sub-heading is a <span data-msg> in the
+    preview's translator mode, and each image its data-msg-attr (its alt text), each naming its catalog entry."""
+    from newsletter.model.settings import load_settings
+    from newsletter.preview.previews import Previews
+
+    html, messages = Previews(load_settings(project)).translator_view(ISSUE, locale)
+    page = lxml.html.fromstring(html)
+    marked = {(messages[int(node.get("data-msg"))].context, messages[int(node.get("data-msg"))].msgid)
+              for node in page.xpath("//span[@data-msg]")}
+    marked |= {(messages[int(img.get("data-msg-attr"))].context, messages[int(img.get("data-msg-attr"))].msgid)
+               for img in page.xpath("//img[@data-msg-attr]")}
+    from tests.test_article_model import read
+
+    pieces = {(text.context, text.value) for text in read().texts()
+              if text.context not in ("email subject", "email preheader")}
+    assert pieces - marked == set()
+    assert {"list item", "block quote", "quote attribution", "image caption", "image alt text", "table header",
+            "table cell", "sub-heading"} <= {context for context, _ in pieces}

@@ -108,5 +108,11 @@ def _check(args, settings: Settings) -> int:
     else:
         for finding in findings:
             print(finding)
-        print(f"{len(findings)} problem(s) in {len(args.locale or settings.target_locales)} catalog(s)", file=sys.stderr)
+        print(_check_summary(findings, len(args.locale or settings.target_locales)), file=sys.stderr)
     return 1 if findings else 0
+
+
+def _check_summary(findings: list, catalogs: int) -> str:
+    errors = sum(1 for finding in findings if finding.refused)
+    return (f"{errors} error(s) (refused: the email shows the English) and {len(findings) - errors} warning(s) "
+            f"(advice, or fuzzy entries to review) in {catalogs} catalog(s)")

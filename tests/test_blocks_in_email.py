@@ -28,8 +28,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.conftest import PROJECT_FILES, REPO, run_newsletter
-from tests.support.catalogs import read_po_file
+from tests.conftest import copy_project, run_newsletter
+from tests.support.catalogs import catalog_path, read_po_file
 from tests.test_recipient_view import (
     CONTRASTS,
     built_emails,
@@ -46,11 +46,7 @@ WIDTHS = (600, 320)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("blocks") / "project"
-    root.mkdir()
-    for name in PROJECT_FILES:
-        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy2
-        copy(REPO / name, root / name)
+    root = copy_project(tmp_path_factory.mktemp("blocks") / "project")
     shutil.copy(DATA / "good-blocks.yaml", root / "issues" / f"{ISSUE}.yaml")
     for locale in LOCALES[1:]:
         result = run_newsletter("i18n", "update", "--locale", locale, "--compendium",
@@ -87,7 +83,9 @@ def test_every_block_is_in_the_html_with_its_markup(built, locale):
     assert all(f"border-{start}: 4px solid" in q.getparent().get("style") for q in quotes)
     assert [h.tag for h in page.xpath("//h3 | //h4")] == ["h3", "h4"]
     images = page.xpath("//img[@height]")
-    assert [(i.get("width"), i.get("height")) for i in images] == [("560", "320"), ("300", "200")]
+    # Outlook for Windows sizes an image by its attributes alone (no max-width: caniemail css-max-width): both
+    # within the 552px text column, the 1120x640 one scaled down with its proportions
+    assert [(i.get("width"), i.get("height")) for i in images] == [("552", "315"), ("300", "200")]
     assert all("width: 100%" in i.get("style") and "height: auto" in i.get("style") for i in images)
     assert images[0].getparent().tag == "a" and "clinic/rooms" in images[0].getparent().get("href")
     table = page.xpath("//table[thead]")[0]
@@ -264,7 +262,7 @@ def test_extraction_gives_one_entry_per_piece_with_its_context(project):
 def test_the_updated_catalogs_pass_msgfmt_check(project):
     """GNU msgfmt -c (https://www.gnu.org/software/gettext/manual/html_node/msgfmt-Invocation.html)."""
     for locale in LOCALES[1:]:
-        path = project / "locales" / locale / "LC_MESSAGES" / "newsletter.po"
+        path = catalog_path(project, locale)
         result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
 
@@ -272,3 +270,27 @@ def test_the_updated_catalogs_pass_msgfmt_check(project):
 def test_the_translations_check_passes_on_every_piece(project):
     result = run_newsletter("i18n", "check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---- the preview's translator mode
+
+@pytest.mark.parametrize("locale", ["ar", "en_XA"])
+def test_translator_mode_makes_every_piece_clickable(project, locale):
+    """Every list item, quote, attribution, caption, table cell and sub-heading is a <span data-msg> in the
+    preview's translator mode, and each image its data-msg-attr (its alt text), each naming its catalog entry."""
+    from newsletter.preview.previews import Previews
+    from newsletter.project import load_settings
+
+    html, messages = Previews(load_settings(project)).translator_view(ISSUE, locale)
+    page = lxml.html.fromstring(html)
+    marked = {(messages[int(node.get("data-msg"))].context, messages[int(node.get("data-msg"))].msgid)
+              for node in page.xpath("//span[@data-msg]")}
+    marked |= {(messages[int(img.get("data-msg-attr"))].context, messages[int(img.get("data-msg-attr"))].msgid)
+               for img in page.xpath("//img[@data-msg-attr]")}
+    from tests.test_article_model import read
+
+    pieces = {(text.context, text.value) for text in read().texts()
+              if text.context not in ("email subject", "email preheader")}
+    assert pieces - marked == set()
+    assert {"list item", "block quote", "quote attribution", "image caption", "image alt text", "table header",
+            "table cell", "sub-heading"} <= {context for context, _ in pieces}

@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
+from babel import Locale
+from babel.core import get_global, parse_locale
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -214,6 +216,13 @@ def _long_date(day, locale: str) -> str:
     return format_date(day, format="long", locale=babel_locale(locale))
 
 
+def _script(babel: Locale) -> str:
+    """The locale's writing system (ISO 15924: Latn, Arab, Hans…), from CLDR's likely subtags when the
+    locale does not name it, so the template can name fonts for it."""
+    likely = get_global("likely_subtags").get(babel.language)
+    return babel.script or (parse_locale(likely)[2] if likely else None) or "Latn"
+
+
 def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
     babel = babel_locale(locale)
     utm = {**settings.utm, "campaign": settings.utm.get("campaign", issue.id), "content": locale}
@@ -229,6 +238,7 @@ def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
             "lang": locale.replace("_", "-"),
             "dir": "rtl" if rtl else "ltr",
             "start": "right" if rtl else "left",
+            "script": _script(babel),
             "date": _long_date(issue.date, locale),
             "subject": issue.subject.value,
             "preheader": issue.preheader.value,
@@ -387,7 +397,7 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
         table_text=lambda rows: table_text([[inline.to_text(c.value, note) if c else "" for c in row] for row in rows]),
     )
     text = _render(project_environment(settings), "email.txt.j2", translator, context)
-    lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    lines = "\n".join(line if line == bidi.SIGNATURE_MARK else line.rstrip() for line in text.strip().splitlines())
     text = re.sub(r"\n{3,}", "\n\n", lines) + "\n"
     return bidi.mark_lines(text) if context["email"]["dir"] == "rtl" else text
 

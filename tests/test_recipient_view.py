@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 import unicodedata
+from html import escape
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -350,7 +351,7 @@ def test_without_style_elements_the_email_keeps_its_layout(browser, built, local
     assert stripped < styled * 1.05, f"{styled}px with <style>, {stripped}px without (+{stripped / styled - 1:.1%})"
 
 
-PREHEADER_PADDING = "\u2007\ufeff\u034f\u200c\u00a0 "
+PREHEADER_PADDING = "\u00ad\u2007\ufeff\u034f\u200c\u00a0 "
 
 # The message's text as an inbox reads it for the preview line: every text node of the body, hidden
 # ones included, without styles and scripts, ASCII whitespace collapsed.
@@ -383,3 +384,76 @@ def test_screenshots_for_a_human_look(browser, built, locale):
             screenshot(page, f"recipient-{locale}-{width}-{'dark' if dark else 'light'}.png")
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             page.context.close()
+
+
+# ---- images off, alt text, fonts per script, the text part in Thunderbird's plain-text view
+
+# Each image's box, its declared size and the padding that insets its alt text.
+IMAGE_BOXES = """() => [...document.querySelectorAll('img')].map((img) => {
+  const box = img.getBoundingClientRect(), style = getComputedStyle(img);
+  return {width: box.width, height: box.height, attrWidth: img.getAttribute('width'), attrHeight: img.getAttribute('height'),
+          start: parseFloat(style.paddingInlineStart || style.paddingRight), top: parseFloat(style.paddingTop)};
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 375, EMAIL_WIDTH])
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_a_blocked_image_keeps_its_box_and_insets_its_alt_text(browser, built, locale, width):
+    """issues/2026-11.yaml gives the image as 600×300: with remote images off the engine keeps that 2:1 box
+    (the text does not jump when it arrives), from width and height attributes (HTML: `height="auto"` is
+    invalid, https://html.spec.whatwg.org/multipage/embedded-content-other.html#dimension-attributes)
+    and an inline aspect-ratio; the alt text sits inside it, off the card's edge."""
+    page = open_email(browser, built[locale]["source"], width=width)
+    boxes = page.evaluate(IMAGE_BOXES)
+    page.context.close()
+    lead = boxes[0]
+    assert (lead["attrWidth"], lead["attrHeight"]) == ("600", "300")
+    assert abs(lead["height"] - lead["width"] / 2) <= 1, lead
+    assert lead["start"] >= 8 and lead["top"] >= 8, lead
+
+
+FIRST_FONT = """() => [...document.querySelectorAll('td div, h1, h2, a')].filter((el) => el.textContent.trim())
+    .map((el) => getComputedStyle(el).fontFamily.split(',')[0].trim().replace(/["']/g, ''))"""
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "ar"])
+def test_chinese_and_arabic_name_a_font_for_their_script_first(browser, built, locale):
+    """A Latin font first makes Gecko take its narrow quotes for Chinese punctuation, and a machine
+    without the script's font shows boxes: the first family named is one for the script."""
+    page = open_email(browser, built[locale]["source"], width=EMAIL_WIDTH)
+    first = set(page.evaluate(FIRST_FONT))
+    page.context.close()
+    assert first and not first & {"Helvetica", "Arial", "sans-serif", "serif"}, first
+
+
+# The text part as Thunderbird's plain-text view shows it (a left-to-right <pre>): for every line that
+# ends in punctuation after right-to-left letters, where the punctuation lands against those letters.
+PUNCTUATION_ENDS = """() => {
+  const pre = document.querySelector('pre'), text = pre.firstChild, out = [];
+  const rect = (i) => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1); return r.getBoundingClientRect(); };
+  let start = 0;
+  for (const line of text.data.split('\\n')) {
+    const m = line.match(/[\\u0600-\\u06ff][^\\u0600-\\u06ff\\w]*?([.\\u060c\\u061f:!\\u061b])[\\u200e\\u200f\\u202a-\\u202e]*$/);
+    if (m) {
+      const letter = start + line.lastIndexOf(m[0]), mark = start + line.lastIndexOf(m[1]);
+      out.push({line: line.slice(0, 40), leftOfLetter: rect(mark).right <= rect(letter).left + 0.5});
+    }
+    start += line.length + 1;
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("locale", ["ar"])  # ar_XB's text is English forced right to left, without Arabic letters
+def test_the_arabic_text_part_reads_right_to_left_in_a_left_to_right_pre(browser, built, locale):
+    """Thunderbird shows text/plain as `<pre class="moz-quote-pre">` in a left-to-right document: a
+    right-to-left mark at a line's start does not make the line right to left there, and a sentence's
+    final punctuation landed on the right; inside a right-to-left embedding it ends the line on the left."""
+    html = ('<!doctype html><html><body><div class="moz-text-plain"><pre class="moz-quote-pre">'
+            + escape(built[locale]["text_part"]) + "</pre></div></body></html>")
+    page = open_email(browser, html, width=EMAIL_WIDTH)
+    ends = page.evaluate(PUNCTUATION_ENDS)
+    page.context.close()
+    assert len(ends) > 5
+    wrong = [end["line"] for end in ends if not end["leftOfLetter"]]
+    assert not wrong, f"{len(wrong)} of {len(ends)} lines end on the wrong side: {wrong[:3]}"

@@ -258,8 +258,9 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     return protect_attributes(mjml_source)
 
 
-# Attributes of MJML tags, and the title, which MRML also copies into an aria-label attribute.
-_MJML_TAG = re.compile(r"<mj[a-z-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
+# Attributes of every tag (MJML's, and HTML's inside mj-text: an image's alt), and the title, which MRML
+# also copies into an aria-label attribute.
+_MJML_TAG = re.compile(r"<[a-z][a-z0-9-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
 _INVISIBLE = ("Mn", "Mc", "Me", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")
 
 

@@ -193,6 +193,8 @@ def _add_export(sub) -> None:
     proof.add_argument("--insecure-auth", action="store_true",
                        help="allow --user without --starttls or --ssl (the password crosses the network in clear text)")
     proof.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company's own")
+    proof.add_argument("--smtp-timeout", metavar="SECONDS",
+                       help="give up when the whole SMTP dialogue, retries included, takes longer (default: 60)")
     parser.set_defaults(run=cmd_export)
 
 

@@ -185,7 +185,7 @@ def warm_rebuild_in_process(root: Path, ids: list[str], locales: list[str], runs
 def _measure_warm(root: Path, issue_id: str, runs: int, locales: list[str]) -> float:
     sys.path.insert(0, str(REPO))
     from newsletter.build import BuildReport, build
-    from newsletter.settings import load_settings
+    from newsletter.model.settings import load_settings
 
     settings = load_settings(root)
     build(settings, None, locales, root / "dist", BuildReport())
@@ -232,10 +232,10 @@ def _measure_stages(root: Path, locales: list[str]) -> dict[str, float]:
         from newsletter import render
         from newsletter.build import IssueBuild, issue_files
         from newsletter.checks import check_build
-        from newsletter.content import load_issues
+        from newsletter.model.content import load_issues
         from newsletter.i18n.catalogs import translator_for
         from newsletter.output import replace_folder
-        from newsletter.settings import load_settings
+        from newsletter.model.settings import load_settings
     with clock("load+validate"):
         settings = load_settings(root)
         issues = load_issues(settings)
@@ -386,7 +386,7 @@ def ratio(reference_s: float | None, ours_s: float) -> float | None:
 
 def run(issues: int, runs: int, saves: int, workdir: Path) -> dict:
     sys.path.insert(0, str(REPO))
-    from newsletter.settings import PSEUDO_LOCALES, load_settings
+    from newsletter.model.settings import PSEUDO_LOCALES, load_settings
 
     locales = [*load_settings(REPO).locales, *PSEUDO_LOCALES]
     compile_package()

@@ -18,7 +18,7 @@ from newsletter.checks.model import Finding
 from newsletter.i18n.catalogs import Fallback, po_path
 from newsletter.output import write_file_atomic
 from newsletter.render import RenderedEmail
-from newsletter.settings import SETTINGS_FILE, Settings
+from newsletter.model.settings import SETTINGS_FILE, Settings
 
 FORMAT = "2"  # 2: entries also hold the pre-send findings
 

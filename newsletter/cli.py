@@ -27,7 +27,7 @@ def _print_error(error) -> int:
 
 
 def _settings(args):
-    from newsletter.settings import load_settings
+    from newsletter.model.settings import load_settings
 
     return load_settings(Path(args.project).resolve() if args.project else None)
 
@@ -116,7 +116,7 @@ def cmd_preview(args) -> int:
 
 def cmd_doctor(args) -> int:
     from newsletter.doctor import run
-    from newsletter.settings import find_root
+    from newsletter.model.settings import find_root
 
     if args.project:
         return run(Path(args.project).resolve())
@@ -198,6 +198,29 @@ def _add_export(sub) -> None:
     parser.set_defaults(run=cmd_export)
 
 
+def cmd_publish(args) -> int:
+    from newsletter.commands.publish import run_command
+
+    return run_command(args, _settings(args))
+
+
+def _add_publish(sub) -> None:
+    parser = sub.add_parser("publish", help="carry an export into the provider's account through its API: the plan, "
+                            "then --apply")
+    parser.add_argument("issue", metavar="ISSUE", help="issue id such as 2026-11 (exported first: newsletter export)")
+    parser.add_argument("--provider", required=True, metavar="P", help="mailing provider, as exported")
+    parser.add_argument("--apply", action="store_true", help="carry the plan out (without it, nothing is changed)")
+    parser.add_argument("--schedule", metavar="WHEN", help="schedule each send, e.g. 2026-12-01T09:00+01:00 "
+                        "(default: drafts, ready to send)")
+    parser.add_argument("--test-to", action="extend", nargs="+", metavar="ADDR",
+                        help="ask the provider to send its test email of each locale to these addresses")
+    parser.add_argument("--out", metavar="DIR", help="where the export is (default: dist/ in the project)")
+    parser.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company proxy's")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for each answer (default 30)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the plan and errors")
+    parser.set_defaults(run=cmd_publish)
+
+
 def _add_check(sub) -> None:
     parser = sub.add_parser("check", help="pre-send checks: size, links, accessibility, compliance, content, MJML, spam")
     parser.add_argument("issue", nargs="?", metavar="ISSUE", help="issue id (default: every issue)")
@@ -217,7 +240,7 @@ def _add_preview(sub) -> None:
 
 
 def cmd_new(args) -> int:
-    from newsletter.scaffold import create_issue, next_steps
+    from newsletter.authoring.scaffold import create_issue, next_steps
 
     created = create_issue(_settings(args), args.issue, Path(args.source) if args.source else None)
     print(next_steps(created))
@@ -225,7 +248,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from newsletter.schema import schema_report, write_schemas
+    from newsletter.model.schema import schema_report, write_schemas
 
     settings = _settings(args)
     print(schema_report(settings, write_schemas(settings.root)))
@@ -238,7 +261,7 @@ def _add_schema(sub) -> None:
 
 
 def cmd_import(args) -> int:
-    from newsletter.blogimport import run_import
+    from newsletter.authoring.blogimport import run_import
 
     source = Path(args.file)
     output, notes = run_import(_settings(args), source, _shown(source), args.issue, args.url)
@@ -259,10 +282,11 @@ def _add_import(sub) -> None:
 
 def cmd_archive(args) -> int:
     from newsletter.archive import write_archive
+    from newsletter.dist import archive_folder
     from newsletter.report import BuildReport
 
     settings = _settings(args)
-    out = Path(args.out) if args.out else settings.root / "dist" / "archive"
+    out = archive_folder(settings, args.out)
     with writing_to(out):
         write_archive(settings, out, BuildReport(on_line=report_printer(args.quiet)))
     return 0
@@ -282,8 +306,8 @@ def _add_new(sub) -> None:
     parser.set_defaults(run=cmd_new)
 
 
-COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_check,
-                            _add_preview, _add_i18n, _add_doctor]
+COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_publish,
+                            _add_check, _add_preview, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

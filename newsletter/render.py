@@ -20,12 +20,13 @@ import jinja2
 from babel.dates import format_date
 from markupsafe import Markup
 
-from newsletter import bidi, inline
-from newsletter.content import Issue
+from newsletter import bidi
+from newsletter.model import inline
+from newsletter.model.content import Issue
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import Fallback, Translator, check_all, translator_for
 from newsletter.i18n.markup import as_html
-from newsletter.settings import Settings, babel_locale
+from newsletter.model.settings import Settings, babel_locale
 
 TEXT_WIDTH = 72
 
@@ -247,8 +248,9 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     return protect_attributes(mjml_source)
 
 
-# Attributes of MJML tags, and the title, which MRML also copies into an aria-label attribute.
-_MJML_TAG = re.compile(r"<mj[a-z-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
+# Attributes of MJML tags and of the HTML tags inside them (an image's alt in the text), and the title, which
+# MRML also copies into an aria-label attribute.
+_MJML_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
 _INVISIBLE = ("Mn", "Mc", "Me", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")
 
 
@@ -259,7 +261,7 @@ def _reference(char: str) -> str:
 
 
 def protect_attributes(mjml_source: str) -> str:
-    """Write marks, joiners and non-breaking spaces in MJML attributes as character references.
+    """Write marks, joiners and non-breaking spaces in attributes as character references.
 
     MRML prints such characters in attribute values as Rust escapes (`\\u{a0}`): a French subject's
     non-breaking space or an Arabic vowel mark would reach the reader as code. References survive.
@@ -341,6 +343,30 @@ def _fill_wide(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def prefixed(value: str, first: str, rest: str) -> str:
+    """The text wrapped after a prefix: `first` on its first line ("- ", "1. ", "> "), `rest` on the others."""
+    lines = fill(str(value), TEXT_WIDTH - display_width(first)).split("\n")
+    return "\n".join([first + lines[0], *(rest + line for line in lines[1:])])
+
+
+TABLE_GAP = "  "
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """A table as aligned columns, its header underlined; a table too wide for the text's width is written
+    row by row instead, each cell after its column's header."""
+    header, body = rows[0], rows[1:]
+    widths = [max(display_width(row[column]) for row in rows) for column in range(len(header))]
+    if sum(widths) + len(TABLE_GAP) * (len(widths) - 1) > TEXT_WIDTH:
+        return "\n\n".join("\n".join(prefixed(cell, f"{name}: " if name else "", "  ") for name, cell in zip(header, row)
+                                      if cell) for row in body)
+
+    def line(cells: list[str]) -> str:
+        return TABLE_GAP.join(cell + " " * (width - display_width(cell)) for cell, width in zip(cells, widths))
+
+    return "\n".join([line(header), line(["-" * width for width in widths]), *(line(row) for row in body)])
+
+
 def render_text(issue: Issue, settings: Settings, locale: str, translator: Translator) -> str:
     context = _common_context(issue, settings, locale)
     track, notes = context["track"], []
@@ -357,6 +383,9 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
         link=lambda url, label: f"{label} [{note(url)}]",
         wrap=lambda value: fill(str(value)),
         heading=lambda value, rule: f"{value}\n{rule * min(display_width(value), TEXT_WIDTH)}",
+        prefixed=prefixed,
+        indented=lambda value, indent: "\n".join(indent + line if line.strip() else "" for line in value.split("\n")),
+        table_text=lambda rows: table_text([[inline.to_text(c.value, note) if c else "" for c in row] for row in rows]),
     )
     text = _render(project_environment(settings), "email.txt.j2", translator, context)
     lines = "\n".join(line.rstrip() for line in text.strip().splitlines())

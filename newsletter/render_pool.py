@@ -24,11 +24,11 @@ from typing import NamedTuple
 
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.content import Issue
+from newsletter.model.content import Issue
 from newsletter.errors import NewsletterError, Problem
 from newsletter.i18n.catalogs import translator_for
 from newsletter.render import IssueBuild, RenderedEmail, prepare, render_email
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 # An email takes about 20 ms to render and check; a pool of forked workers starts in about 10 ms.
 PARALLEL_MIN_EMAILS = 4

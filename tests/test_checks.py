@@ -25,9 +25,9 @@ from newsletter.build import BuildReport, render_issue
 from newsletter.checks import checked_emails, run_checks
 from newsletter.checks.compliance import unsubscribe_header_problems
 from newsletter.checks.mjml import official_cli
-from newsletter.content import load_issues
+from newsletter.model.content import load_issues
 from newsletter.providers.eml import build_message
-from newsletter.settings import load_settings
+from newsletter.model.settings import load_settings
 
 DATA = Path(__file__).parent / "data" / "checks"
 ISSUE = "2026-11"

@@ -320,10 +320,10 @@ def test_every_line_of_every_eml_is_within_the_rfc_limits_and_reads_back_the_sam
 
 
 def test_a_proof_carries_to_and_keeps_the_same_limits(project):
-    from newsletter.export import build_for_send
-    from newsletter.proof import proof_message
+    from newsletter.delivery.export import build_for_send
+    from newsletter.delivery.proof import proof_message
     from newsletter.report import BuildReport
-    from newsletter.settings import load_settings
+    from newsletter.model.settings import load_settings
 
     settings = load_settings(project)
     built = build_for_send(settings, "2026-11", ["ar", "zh_Hans"], BuildReport(), external_checks=False)

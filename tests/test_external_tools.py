@@ -21,8 +21,8 @@ from babel.messages.pofile import read_po, write_po
 from newsletter.build import BuildReport, render_issue
 from newsletter.checks import checked_emails
 from newsletter.checks.spam import message_bytes, parse_report
-from newsletter.content import load_issues
-from newsletter.settings import load_settings
+from newsletter.model.content import load_issues
+from newsletter.model.settings import load_settings
 
 ISSUE = "2026-11"
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]

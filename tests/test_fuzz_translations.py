@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.content import find_issue, load_issue
+from newsletter.model.content import find_issue, load_issue
 from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
 from newsletter.i18n.catalogs import translator_for
 from newsletter.render import render_email
-from newsletter.settings import load_settings
+from newsletter.model.settings import load_settings
 from tests.conftest import PROJECT_FILES, REPO
 
 SEED = 17

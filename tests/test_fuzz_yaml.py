@@ -13,13 +13,13 @@ import random
 
 import pytest
 
-from newsletter.content import parse_issue
+from newsletter.model.content import parse_issue
 from newsletter.errors import MESSAGE_LIMIT, NewsletterError
 from newsletter.i18n.catalogs import translator_for
 from newsletter.i18n.extract import extract_issue_yaml
 from newsletter.render import render_email
-from newsletter.settings import load_settings
-from newsletter.yamlsource import compose
+from newsletter.model.settings import load_settings
+from newsletter.model.yamlsource import compose
 from tests.conftest import REPO
 from tests.yaml_mutations import replaced, self_references, time_limit, values
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from newsletter.settings import babel_locale
+from newsletter.model.settings import babel_locale
 
 GOLDEN = Path(__file__).parent / "golden"
 CHECKED = ("manifest.json", "*/email.txt", "*/email.mjml", "*/email.html")

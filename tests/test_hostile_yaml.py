@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.content import parse_issue
+from newsletter.model.content import parse_issue
 from newsletter.errors import QUOTE_LIMIT, NewsletterError
 from newsletter.i18n.extract import extract_issue_yaml
-from newsletter.settings import load_settings
-from newsletter.yamlsource import MAX_CHARACTERS, MAX_VALUES, compose_text
+from newsletter.model.settings import load_settings
+from newsletter.model.yamlsource import MAX_CHARACTERS, MAX_VALUES, compose_text
 from tests.test_preview import start_preview, stop_preview
 from tests.yaml_mutations import self_references, time_limit, values
 

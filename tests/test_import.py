@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.blogimport import MAX_MARKDOWN_BYTES
-from newsletter.content import load_issue
-from newsletter.settings import load_settings
+from newsletter.authoring.blogimport import MAX_MARKDOWN_BYTES
+from newsletter.model.content import load_issue
+from newsletter.model.settings import load_settings
 
 DATA = Path(__file__).parent / "data" / "import"
 PAGE = DATA / "exosomes-in-plastic-surgery.html"

@@ -8,9 +8,9 @@ import random
 import textwrap
 from unicodedata import east_asian_width
 
-from newsletter.content import load_issues
+from newsletter.model.content import load_issues
 from newsletter.render import display_width, fill
-from newsletter.settings import load_settings
+from newsletter.model.settings import load_settings
 
 
 def textwrap_fill(text: str, width: int) -> str:

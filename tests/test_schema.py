@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 import yaml
 
-from newsletter.content import parse_issue
+from newsletter.model.content import parse_issue
 from newsletter.errors import NewsletterError
-from newsletter.schema import ISSUE_SCHEMA_LINE, SETTINGS_SCHEMA_LINE, issue_schema, schema_files, settings_schema
-from newsletter.settings import load_settings
-from newsletter.yamlsource import compose
+from newsletter.model.schema import ISSUE_SCHEMA_LINE, SETTINGS_SCHEMA_LINE, issue_schema, schema_files, settings_schema
+from newsletter.model.settings import load_settings
+from newsletter.model.yamlsource import compose
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"

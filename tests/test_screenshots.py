@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import sync_playwright
 
 from newsletter.preview.screenshots import HIGHLIGHT, context_sheet
-from newsletter.settings import load_settings
+from newsletter.model.settings import load_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -27,14 +27,14 @@ from babel.dates import format_date
 
 from newsletter.build import render_issue
 from newsletter.cache import RenderCache
-from newsletter.content import read_issues
+from newsletter.model.content import read_issues
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.output import replace_folder
 from newsletter.providers.base import MergeValues, fill
 from newsletter.render import IssueBuild, RenderedEmail
 from newsletter.report import BuildReport
-from newsletter.settings import Settings, babel_locale
-from newsletter.webversion import page_path, page_url
+from newsletter.model.settings import Settings, babel_locale
+from newsletter.delivery.webversion import page_path, page_url
 
 TEMPLATES = Path(__file__).parent / "templates"  # the pages' layout, kept apart from the email's templates/
 # The template's footer writes "Unsubscribe · View in browser" and its header "View this email in your browser":

@@ -18,7 +18,7 @@ from newsletter.checks.model import Check, CheckedEmail, Finding
 from newsletter.checks.spam import SpamScore
 from newsletter.i18n.catalogs import translator_for
 from newsletter.render import IssueBuild
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 __all__ = ["Finding", "check_build", "run_checks"]
 

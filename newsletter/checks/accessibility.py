@@ -11,7 +11,7 @@ from functools import lru_cache
 import wcag_contrast_ratio
 
 from newsletter.checks.model import CheckedEmail, Finding
-from newsletter.settings import SETTINGS_FILE
+from newsletter.model.settings import SETTINGS_FILE
 
 AA_NORMAL_TEXT = 4.5
 

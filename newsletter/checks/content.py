@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from newsletter.checks.model import CheckedEmail, Finding
-from newsletter.content import Text
+from newsletter.model.content import Text
 from newsletter.i18n.catalogs import po_path
 from newsletter.i18n.limits import MAX_LENGTH
 

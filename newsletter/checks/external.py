@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from newsletter.checks import mjml, spam
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.checks.spam import SpamScore
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 NO_MJML_CLI = "the official MJML validator (needs Node.js and tools/mjml: npm ci --prefix tools/mjml)"
 NO_SPAMD = "the spam score (needs SpamAssassin's spamd and spamc: apt-get install spamd spamc)"

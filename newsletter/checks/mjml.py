@@ -21,7 +21,7 @@ from newsletter.checks.document import MjmlNode
 from newsletter.checks.mjml_schema import CHILDREN, COLOR_NAMES, ELEMENTS
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.checks.tool_results import ToolResults, files_fingerprint
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 ALWAYS_ALLOWED = ("mj-class", "css-class")
 OFFICIAL_CLI = Path("tools/mjml/node_modules/.bin/mjml")

@@ -10,11 +10,11 @@ from pathlib import Path
 import yaml
 
 from newsletter.checks.document import HtmlDocument, MjmlTree
-from newsletter.content import Issue, Text
+from newsletter.model.content import Issue, Text
 from newsletter.i18n.catalogs import load_catalog, po_path
 from newsletter.render import RenderedEmail
-from newsletter.settings import PSEUDO_LOCALES, SETTINGS_FILE, Settings
-from newsletter.yamlsource import compose
+from newsletter.model.settings import PSEUDO_LOCALES, SETTINGS_FILE, Settings
+from newsletter.model.yamlsource import compose
 
 
 @dataclass(frozen=True)

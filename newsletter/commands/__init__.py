@@ -10,10 +10,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from newsletter.dist import output_folder as dist_folder
+
 
 def output_folder(args, settings) -> Path:
     """--out as given, relative to where the command runs; by default the project's own dist/."""
-    return Path(args.out) if args.out else settings.root / "dist"
+    return dist_folder(settings, args.out)
 
 
 def report_printer(quiet: bool) -> Callable[[str], None]:

@@ -15,10 +15,10 @@ from dataclasses import replace
 from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import CheckRun, run_checks
-from newsletter.content import read_issues
+from newsletter.model.content import read_issues
 from newsletter.errors import NewsletterError, Problem
 from newsletter.report import BuildReport
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 def check_issues(settings: Settings, issue: str | None, locales: list[str] | None, strict: bool,

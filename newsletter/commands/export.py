@@ -6,10 +6,10 @@ import sys
 
 from newsletter.commands import output_folder, report_printer
 from newsletter.errors import NewsletterError
-from newsletter.export import build_for_send, export_issue
-from newsletter.proof import ProofsStopped, accepted_lines, outcomes, send_proofs, server_from_args, summary
+from newsletter.delivery.export import build_for_send, export_issue
+from newsletter.delivery.proof import ProofsStopped, accepted_lines, outcomes, send_proofs, server_from_args, summary
 from newsletter.report import BuildReport
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 def run_command(args, settings: Settings) -> int:

@@ -18,12 +18,12 @@ from weakref import WeakKeyDictionary
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, unescape
 
-from newsletter.content import Issue, Text
+from newsletter.model.content import Issue, Text
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n import formats
 from newsletter.i18n.pseudo import PSEUDO_TRANSFORMS
 from newsletter.i18n.qa import check_message, is_formatted
-from newsletter.settings import DOMAIN, Settings
+from newsletter.model.settings import DOMAIN, Settings
 
 _PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from newsletter.i18n import workflow
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 def _print_paths(settings: Settings, verb: str, paths) -> None:
@@ -66,7 +66,7 @@ def _import(args, settings: Settings) -> int:
 
 
 def _status(args, settings: Settings) -> int:
-    from newsletter.content import find_issue
+    from newsletter.model.content import find_issue
     from newsletter.i18n.gate import gate_issue
     from newsletter.i18n.status import project_status, status_table
 
@@ -108,5 +108,11 @@ def _check(args, settings: Settings) -> int:
     else:
         for finding in findings:
             print(finding)
-        print(f"{len(findings)} problem(s) in {len(args.locale or settings.target_locales)} catalog(s)", file=sys.stderr)
+        print(_check_summary(findings, len(args.locale or settings.target_locales)), file=sys.stderr)
     return 1 if findings else 0
+
+
+def _check_summary(findings: list, catalogs: int) -> str:
+    errors = sum(1 for finding in findings if finding.refused)
+    return (f"{errors} error(s) (refused: the email shows the English) and {len(findings) - errors} warning(s) "
+            f"(advice, or fuzzy entries to review) in {catalogs} catalog(s)")

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO
 
-from newsletter.content import parse_issue
+from newsletter.model.content import parse_issue
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.yamlsource import compose_text
+from newsletter.model.yamlsource import compose_text
 
 
 def extract_issue_yaml(fileobj: IO[bytes], keywords, comment_tags, options) -> Iterator[tuple]:

@@ -15,14 +15,14 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import load_catalog
 from newsletter.i18n.review import review_catalogs
 from newsletter.i18n.status import belongs_to_issue, catalog_status
-from newsletter.settings import GateRule, Settings
+from newsletter.model.settings import GateRule, Settings
 
 
 @dataclass(frozen=True)
 class LocaleGate:
     locale: str
     translated: float  # percent of the issue's strings, as `newsletter i18n status ISSUE` counts them
-    failed_checks: int  # findings of `newsletter i18n check` on the issue's strings
+    failed_checks: int  # errors of `newsletter i18n check` on the issue's strings: translations the build refuses
     rule: GateRule
 
     @property
@@ -48,7 +48,8 @@ def gate_locale(settings: Settings, locale: str, issue_id: str | None) -> Locale
     catalog = load_catalog(settings, locale)
     status = catalog_status(catalog, locale, issue_id)
     lines = {message.lineno for message in catalog if message.id and belongs_to_issue(message, issue_id)}
-    failed = sum(1 for finding in review_catalogs(settings, [locale]) if finding.line in lines)
+    # Only what would ship broken counts: a fuzzy entry shows the English, advice ships as it is.
+    failed = sum(1 for finding in review_catalogs(settings, [locale]) if finding.line in lines and finding.refused)
     return LocaleGate(locale, status.percent, failed, settings.release_gate.rule_for(locale))
 
 

@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog, Message
 
 from newsletter.i18n import formats
 from newsletter.i18n.markup import markup_difference
-from newsletter.inline import INVISIBLE_HINT, emphasis_counts, inline_problems, invisible_character, links
+from newsletter.model.inline import INVISIBLE_HINT, emphasis_counts, inline_problems, invisible_character, links
 
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}|\[\[[a-z_]+(?:\|[^\]]*)?\]\]")
 

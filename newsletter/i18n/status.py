@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from babel.messages.catalog import Catalog, Message
 
 from newsletter.i18n.catalogs import load_catalog
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import normalize, write_po
 
-from newsletter.content import issue_paths, load_issue
+from newsletter.model.content import issue_paths, load_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
 from newsletter.i18n.glossary import Glossary, glossary_path, load_glossary, terms_comment
 from newsletter.i18n.limits import keep_template_limit, length_flags
 from newsletter.output import write_file_atomic
-from newsletter.settings import DOMAIN, PSEUDO_LOCALES, Settings
+from newsletter.model.settings import DOMAIN, PSEUDO_LOCALES, Settings
 
 METHOD_MAP = [("issues/**.yaml", "newsletter_yaml"), ("templates/**.j2", "jinja2")]
 OPTIONS_MAP = {"templates/**.j2": {"extensions": "jinja2.ext.i18n"}}

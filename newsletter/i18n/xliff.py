@@ -20,7 +20,7 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import po_path, read_catalog
 from newsletter.i18n.workflow import catalog_bytes
 from newsletter.output import write_file_atomic
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 MAX_BYTES = 20_000_000  # an XLIFF of one newsletter catalog is a few hundred kilobytes
 CONTEXT = "x-po-msgctxt"

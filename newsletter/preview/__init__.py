@@ -13,9 +13,9 @@ import sys
 import threading
 import webbrowser
 
-from newsletter.content import find_issue, issue_paths
+from newsletter.model.content import find_issue, issue_paths
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
 WILDCARDS = ("0.0.0.0", "::", "")

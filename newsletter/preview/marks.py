@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from newsletter.i18n.catalogs import MARK_DIGITS, MARK_END, MARK_START, MARK_TEXT, Translator
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 _OPENING = re.compile(f"{MARK_START}([{MARK_DIGITS}]+){MARK_TEXT}")
 _ANY_MARK = re.compile(f"{MARK_START}[{MARK_DIGITS}]*{MARK_TEXT}|{MARK_END}")

@@ -16,7 +16,8 @@ from babel import Locale
 
 from newsletter.build import render_issue
 from newsletter.cache import RenderCache
-from newsletter.content import Issue, issue_paths, load_issue
+from newsletter.model.content import Issue, issue_paths, load_issue
+from newsletter.dist import screenshots_folder
 from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
 from newsletter.i18n.catalogs import translator_for
@@ -24,7 +25,7 @@ from newsletter.preview.marks import MarkedMessage, marked_messages, marks_to_sp
 from newsletter.preview.screenshots import picture_name
 from newsletter.render import IssueBuild, RenderedEmail, render_email
 from newsletter.report import BuildReport
-from newsletter.settings import PSEUDO_LOCALES, Settings, load_settings
+from newsletter.model.settings import PSEUDO_LOCALES, Settings, load_settings
 
 PSEUDO_NAMES = {"en_XA": "Pseudo: accented, 35% longer", "ar_XB": "Pseudo: right-to-left"}
 
@@ -53,7 +54,7 @@ def locale_name(locale: str) -> str:
 
 def screenshot_path(settings: Settings, issue_id: str, locale: str, name: str) -> Path:
     """Where `newsletter i18n screenshots` writes a picture (its default output folder)."""
-    return settings.root / "dist" / "screenshots" / issue_id / locale / name
+    return screenshots_folder(settings) / issue_id / locale / name
 
 
 def _with_picture(message: MarkedMessage, settings: Settings, issue_id: str, locale: str) -> MarkedMessage:

@@ -21,13 +21,14 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from newsletter.content import find_issue, load_issue
+from newsletter.model.content import find_issue, load_issue
+from newsletter.dist import screenshots_folder
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import translator_for
 from newsletter.output import write_file_atomic
 from newsletter.preview.marks import marked_text_to_spans, marks_to_spans
 from newsletter.render import render_email
-from newsletter.settings import PSEUDO_LOCALES, Settings
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
 
 INDEX = "screenshots.json"
 WIDTH = 680  # the 600-pixel email with a margin
@@ -213,12 +214,12 @@ def _display_name(key: tuple[str | None, str]) -> str:
 
 
 def run_command(args, settings: Settings) -> int:
-    from newsletter.content import issue_paths
+    from newsletter.model.content import issue_paths
 
     issue_id = args.issue or (issue_paths(settings)[-1].stem if issue_paths(settings) else None)
     if issue_id is None:
         raise NewsletterError(Problem(Location("issues/"), "no issue to picture", "write one first"))
-    out = Path(args.out) if args.out else settings.root / "dist" / "screenshots"
+    out = screenshots_folder(settings, args.out)
     taken = take_screenshots(settings, issue_id, args.locale, out)
     locales = sorted({shot.language_code for shot in taken})
     print(f"wrote {len(taken)} pictures for {len(locales)} locales and {settings.relative(out / issue_id / INDEX)}",

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from watchfiles import Change, DefaultFilter, awatch
 
 from newsletter.preview.previews import Previews
-from newsletter.settings import SETTINGS_FILE
+from newsletter.model.settings import SETTINGS_FILE
 
 WATCHED_FOLDERS = ("issues", "locales", "templates")
 QUIET_MS = 20  # changes are reported once the folder was quiet this long (an editor's save is several events)

@@ -10,7 +10,6 @@ sender that delivers it sets each subscriber's address (proofs set the proof rec
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 from email import policy
@@ -21,23 +20,33 @@ from email.utils import format_datetime, formataddr
 from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date, keep_placeholders
 from newsletter.providers.routing import Send
 from newsletter.render import MergeTags, RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 SEND_HOUR_UTC = 9  # the Date header is the issue's date at this hour: deterministic, and plausible
 
-WORD_BYTES = 39  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 52 base64 characters + "?=" is 64 (RFC 2047 allows 75)
+WORD_PAYLOAD = 52  # "=?utf-8?q?" + 52 characters + "?=" is 64 (RFC 2047 allows 75): a folded line stays under 76
+_Q_LITERAL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/")  # RFC 2047 §5 (3)
+
+
+def _q_encoded(character: str) -> str:
+    if character in _Q_LITERAL:
+        return character
+    return "_" if character == " " else "".join(f"={byte:02X}" for byte in character.encode())
 
 
 def encoded_words(text: str) -> list[str]:
-    """The text as RFC 2047 encoded words of whole characters, each at most 64 characters long."""
-    chunks, chunk = [], b""
+    """The text as RFC 2047 Q-encoded words of whole characters, each at most 64 characters long.
+
+    Q rather than base64: a base64 word of whole characters can end in `=` padding, and GMime (mu,
+    notmuch, Geary, Balsa) joins adjacent words before decoding and stops at the pad."""
+    words, word = [], ""
     for character in text:
-        encoded = character.encode()
-        if chunk and len(chunk) + len(encoded) > WORD_BYTES:
-            chunks.append(chunk)
-            chunk = b""
-        chunk += encoded
-    return [f"=?utf-8?b?{base64.b64encode(piece).decode()}?=" for piece in [*chunks, chunk]]
+        encoded = _q_encoded(character)
+        if word and len(word) + len(encoded) > WORD_PAYLOAD:
+            words.append(word)
+            word = ""
+        word += encoded
+    return [f"=?utf-8?q?{piece}?=" for piece in [*words, word]]
 
 
 class _EncodedWordsPolicy(EmailPolicy):

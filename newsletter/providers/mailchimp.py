@@ -24,7 +24,7 @@ import datetime as dt
 from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 class Mailchimp(Provider):

@@ -19,7 +19,7 @@ from email.utils import formataddr
 from newsletter.providers.base import PLACEHOLDER, ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 MAILGUN_VARIABLES = ("%recipient.", "%unsubscribe_url%", "%tag_unsubscribe_url%", "%mailing_list_unsubscribe_url%")
 UNSUBSCRIBE_NOTE = ("%unsubscribe_url% is replaced only while the domain's unsubscribe tracking is on: turn it on "

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
-from newsletter.inline import INVISIBLE_HINT, character_name, invisible_character, url_problem
+from newsletter.model.inline import INVISIBLE_HINT, character_name, invisible_character, url_problem
 
 # libyaml's loader is about ten times faster and keeps the same line/column marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -302,16 +302,33 @@ class Fields:
 
     def text_list(self, key: str) -> list[tuple[str, Location]]:
         """A list of text items, each with its location."""
-        items = []
-        for item, path in self.sequence(key):
-            if not isinstance(item, yaml.ScalarNode) or item.value.strip() == "":
-                self._problem(item, path, f"expected text, got {describe(item)}")
-                continue
-            if self._invisible(item, path):
-                continue
-            mark = item.start_mark
-            items.append((_collapse_spaces(item.value), Location(self.file, mark.line + 1, mark.column + 1, path)))
-        return items
+        found = (self.item_text(item, path) for item, path in self.sequence(key))
+        return [item for item in found if item is not None]
+
+    def item_text(self, item: yaml.Node, path: str, empty: bool = False) -> tuple[str, Location] | None:
+        """A text that is an item of a list (a list item, a table cell) with its location; None after recording
+        the problem. With `empty`, an empty value ('' or ~) is allowed and read as ''."""
+        mark = item.start_mark
+        where = Location(self.file, mark.line + 1, mark.column + 1, path)
+        if empty and isinstance(item, yaml.ScalarNode) and (item.value.strip() == "" or item.tag == _NULL):
+            return "", where
+        if not isinstance(item, yaml.ScalarNode) or item.value.strip() == "":
+            self._problem(item, path, f"expected text, got {describe(item)}")
+            return None
+        if self._invisible(item, path):
+            return None
+        return _collapse_spaces(item.value), where
+
+    def verbatim(self, key: str) -> str | None:
+        """Text kept exactly as written, line breaks and indentation included (code); the final line break,
+        which YAML's `|` adds, is dropped."""
+        node = self._scalar(key, True, "text")
+        if node is None:
+            return None
+        return node.value.rstrip("\n").replace("\r\n", "\n")
+
+
+_NULL = "tag:yaml.org,2002:null"  # a plain ~ or null, as the composer resolves it
 
 
 def _unclosed_quote(error: yaml.MarkedYAMLError) -> bool:

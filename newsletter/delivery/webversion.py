@@ -12,7 +12,7 @@ from dataclasses import replace
 from urllib.parse import urljoin
 
 from newsletter.render import MergeTags, RenderedEmail
-from newsletter.settings import Settings
+from newsletter.model.settings import Settings
 
 
 def page_path(issue_id: str, locale: str) -> str:

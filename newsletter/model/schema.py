@@ -1,7 +1,7 @@
 """JSON Schema for issue files and newsletter.yaml, generated from the models.
 
 The schema follows the dataclasses' type hints and the `FieldSpec` metadata beside each field
-(newsletter.fieldspec), the same metadata the readers take their known keys and limits from, so
+(newsletter.model.fieldspec), the same metadata the readers take their known keys and limits from, so
 it cannot drift from what the build accepts. Editors read it through the first line of each file,
 `# yaml-language-server: $schema=...` (VS Code's YAML extension, JetBrains IDEs), and complete and
 check fields while marketing types. The schema judges shape; what it cannot express (inline
@@ -17,10 +17,10 @@ import typing
 from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 
-from newsletter.content import Issue, Text
-from newsletter.fieldspec import FieldSpec, field_spec
+from newsletter.model.content import Issue, Text
+from newsletter.model.fieldspec import FieldSpec, field_spec, model_field
 from newsletter.output import write_file_atomic
-from newsletter.settings import SETTINGS_FILE, Settings
+from newsletter.model.settings import SETTINGS_FILE, Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schema"
@@ -39,7 +39,38 @@ def settings_schema() -> dict:
 
 
 def _document(title: str, model: type) -> dict:
-    return {"$schema": DIALECT, "title": title, **_object(model)}
+    _DEFINITIONS.clear()
+    document = {"$schema": DIALECT, "title": title, **_object(model)}
+    if _DEFINITIONS:
+        document["$defs"] = {name: _DEFINITIONS[name] for name in sorted(_DEFINITIONS)}
+    return document
+
+
+# Models that hold themselves (a list item holds a list of items) are written once under $defs and referred to.
+_DEFINITIONS: dict[str, dict] = {}
+_BUILDING: list[type] = []
+
+
+def _model(model: type) -> dict:
+    """A model's schema, with its short YAML forms: a bare text for its first field (a list item), or a bare
+    word for a model without fields (- divider)."""
+    if not fields(model):
+        return {"const": model.kind}
+    if model in _BUILDING:
+        _DEFINITIONS.setdefault(model.__name__, {})
+        return {"$ref": f"#/$defs/{model.__name__}"}
+    _BUILDING.append(model)
+    try:
+        schema = _object(model)
+    finally:
+        _BUILDING.pop()
+    short = getattr(model, "yaml_short_form", None)
+    if short:
+        schema = {"oneOf": [_scalar(str, field_spec(model_field(model, short))), schema]}
+    if model.__name__ in _DEFINITIONS:
+        _DEFINITIONS[model.__name__] = schema
+        return {"$ref": f"#/$defs/{model.__name__}"}
+    return schema
 
 
 def _object(model: type) -> dict:
@@ -56,14 +87,18 @@ def _object(model: type) -> dict:
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:
         schema["required"] = required
+    one_of = getattr(model, "yaml_one_of", ())
+    if one_of:  # fields of which the mapping holds exactly one (a section's paragraphs or blocks)
+        schema["oneOf"] = [{"required": [name]} for name in one_of]
     return schema
 
 
 def _unwrap_optional(hint) -> tuple[object, bool]:
-    """`X | None` → (X, True); anything else → (hint, False)."""
+    """`X | None` → (X, True); anything else (a union of several models too) → (hint, False)."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         kept = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return kept[0], len(kept) < len(typing.get_args(hint))
+        if len(kept) == 1:
+            return kept[0], len(kept) < len(typing.get_args(hint))
     return hint, False
 
 
@@ -84,9 +119,22 @@ def _type(hint, found: FieldSpec) -> dict:
         return {"type": "array", "minItems": 1, "items": _type(args[0], found)}
     if origin is dict:
         return _mapping(args[1], found)
+    if isinstance(hint, types.UnionType) or origin is typing.Union:
+        return _union(hint, found)
     if is_dataclass(hint) and hint is not Text:
-        return _object(hint)
+        return _model(hint)
     return _scalar(hint, found)
+
+
+def _union(hint, found: FieldSpec) -> dict:
+    """`Text | None` inside a list (a table cell, empty as '' or ~); a union of models (a block) is one of them."""
+    kept, optional = _unwrap_optional(hint)
+    if optional:
+        if kept is not Text:
+            return _type(kept, found)
+        # editors read a bare 2 as a number, which the build takes as the text "2"
+        return {"oneOf": [{"type": "null"}, {"type": "string", "maxLength": 0}, _type(kept, found), {"type": "number"}]}
+    return {"oneOf": [_type(arg, FieldSpec()) for arg in typing.get_args(hint)]}
 
 
 def _mapping(value_hint, found: FieldSpec) -> dict:

@@ -1,7 +1,7 @@
 """What a model field looks like in YAML, written once beside the field.
 
-The issue and settings models are dataclasses; the reader (newsletter.content, newsletter.settings)
-takes its list of known keys from them, and the JSON Schema (newsletter.schema) is generated from
+The issue and settings models are dataclasses; the reader (newsletter.model.content, newsletter.model.settings)
+takes its list of known keys from them, and the JSON Schema (newsletter.model.schema) is generated from
 their type hints plus this metadata — one source of truth for the reader, the schema and the docs.
 """
 

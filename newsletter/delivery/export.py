@@ -14,10 +14,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter.build import issue_files, render_checked, select_locales
+from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.content import load_issues
+from newsletter.model.content import load_issues
+from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.gate import gate_export
 from newsletter.output import replace_folder
@@ -26,8 +27,8 @@ from newsletter.providers.base import Provider
 from newsletter.providers.routing import SendPlan, plan_sends
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
-from newsletter.settings import PSEUDO_LOCALES, Settings
-from newsletter.webversion import with_web_version
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
+from newsletter.delivery.webversion import with_web_version
 
 MANIFEST = "manifest.json"
 
@@ -64,7 +65,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
     made = locale_exports(built, provider, settings, plan)
     files = export_files(built, provider, settings, [*made, *kept], plan)
-    everything = {**issue_files(built, settings, folder), **_other_exports(folder, provider.name),
+    everything = {**issue_files(built, settings, folder), **other_exports(folder, provider.name, PROVIDERS),
                   **{f"{provider.name}/{name}": data for name, data in files.items()}}
     replace_folder(folder, everything)
     return Export(built, provider.name, folder / provider.name, files)
@@ -148,8 +149,10 @@ def send_plan_manifest(plan: SendPlan, provider: Provider, settings: Settings, f
     sends = []
     for send in plan.sends:
         lists = provider.recipients(settings, send)
+        template = provider.template(send.locale)
         sends.append({"locale": send.locale, "audience": send.rule, **({"lists": lists} if lists is not None else {}),
-                      "name": send.name, "files": [*files.get(send.locale, []), *plan_files]})
+                      "name": send.name, "files": [*files.get(send.locale, []), *plan_files],
+                      **({"template": {"name": template.name, "each_issue": template.each_issue}} if template else {})})
     return {"field": plan.field, "default_locale": plan.default_locale, "shipped": list(plan.shipped), "sends": sends}
 
 
@@ -199,16 +202,6 @@ def _earlier_export(export: Path, manifest: dict, locale: str, inputs: str) -> L
                 return None
             files[path.name] = data
     return LocaleExport(locale, inputs, files) if files else None
-
-
-def _other_exports(folder: Path, replaced: str) -> dict[str, bytes]:
-    """Other providers' earlier exports in the issue folder, kept as they are."""
-    kept = {}
-    for name in PROVIDERS:
-        export = folder / name
-        if name != replaced and export.is_dir():
-            kept.update({p.relative_to(folder).as_posix(): p.read_bytes() for p in export.rglob("*") if p.is_file()})
-    return kept
 
 
 def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport, external: bool,

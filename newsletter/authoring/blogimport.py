@@ -20,13 +20,13 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from newsletter.content import MAX_IMAGE_WIDTH, SLUG, find_issue, parse_issue
+from newsletter.model.content import MAX_IMAGE_WIDTH, SLUG, find_issue, parse_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.inline import url_problem
+from newsletter.model.inline import url_problem
 from newsletter.output import write_file_atomic
-from newsletter.scaffold import PLACEHOLDER_SLUG
-from newsletter.settings import Settings
-from newsletter.yamlsource import compose_text
+from newsletter.authoring.scaffold import PLACEHOLDER_SLUG
+from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import compose_text
 
 # A saved article page, scripts and styles inline, is rarely over 2 MB; a Markdown post is far smaller.
 MAX_PAGE_BYTES = 5_000_000

@@ -29,9 +29,9 @@ from newsletter.errors import Location, NewsletterError, Problem, UsageError, qu
 from newsletter.providers.base import sample_values
 from newsletter.providers.eml import build_message
 from newsletter.render import IssueBuild
-from newsletter.settings import PSEUDO_LOCALES, Settings
-from newsletter.smtp_deadline import Deadline, DeadlinePassed, DeadlineSMTP, DeadlineSMTP_SSL, redacted
-from newsletter.webversion import with_web_version
+from newsletter.delivery.smtp_deadline import Deadline, DeadlinePassed, DeadlineSMTP, DeadlineSMTP_SSL, redacted
+from newsletter.delivery.webversion import with_web_version
+from newsletter.model.settings import PSEUDO_LOCALES, Settings
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
 DEADLINE_SECONDS = 60.0  # the whole dialogue, all attempts: --smtp-timeout

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import colorsys
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import wcag_contrast_ratio
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, quoted
-from newsletter.fieldspec import FieldSpec, derived, field_spec, flattened, model_field, spec, yaml_keys
-from newsletter.inline import URL_PATTERN
-from newsletter.yamlsource import Fields, compose
+from newsletter.model.fieldspec import FieldSpec, derived, field_spec, flattened, model_field, spec, yaml_keys
+from newsletter.model.inline import URL_PATTERN
+from newsletter.model.palette import COLOR_KEYS, DarkPalette, color_spec, derive_dark, read_color, read_dark
+from newsletter.model.yamlsource import Fields, compose
 
 SETTINGS_FILE = "newsletter.yaml"
 DOMAIN = "newsletter"
@@ -24,14 +23,9 @@ DOMAIN = "newsletter"
 # Pseudo-locales exist for layout checks only; each renders with its base language's rules.
 PSEUDO_LOCALES = {"en_XA": "en", "ar_XB": "ar"}
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SPAM_THRESHOLD_ABOVE, SPAM_THRESHOLD_MAX = 0, 100
 UTM_KEYS = ("source", "medium", "campaign")
-
-
-def _color_spec(description: str, optional: bool = False) -> dict:
-    return spec(f"{description}, as '#' and six hex digits (in quotes).", pattern=_COLOR.pattern, optional=optional)
 
 
 def _locale_spec(description: str) -> dict:
@@ -40,23 +34,12 @@ def _locale_spec(description: str) -> dict:
 
 
 @dataclass(frozen=True)
-class DarkPalette:
-    """The brand colours in dark mode (mail apps that honour it): set under brand.dark, or derived."""
-
-    # headings, links, outlined buttons; the filled button's background
-    primary_color: str = field(metadata=_color_spec("Headings, links and buttons in dark mode", optional=True))
-    text_color: str = field(metadata=_color_spec("Body text in dark mode", optional=True))
-    # the cards; also the filled button's label
-    background_color: str = field(metadata=_color_spec("The email's background in dark mode", optional=True))
-
-
-@dataclass(frozen=True)
 class Brand:
     name: str = field(metadata=spec("The clinic's name, as readers know it."))
     website: str = field(metadata=spec("The clinic's website (https://).", pattern=URL_PATTERN))
-    primary_color: str = field(metadata=_color_spec("Buttons and headings"))
-    text_color: str = field(metadata=_color_spec("Body text"))
-    background_color: str = field(metadata=_color_spec("The email's background"))
+    primary_color: str = field(metadata=color_spec("Buttons and headings"))
+    text_color: str = field(metadata=color_spec("Body text"))
+    background_color: str = field(metadata=color_spec("The email's background"))
     dark: DarkPalette = field(metadata=spec("The colours in dark mode; any left out are derived from the ones above.",
                                             optional=True))
 
@@ -335,9 +318,6 @@ def _number(fields: Fields, key: str, high: float, hint: str, whole: bool = Fals
     return number
 
 
-COLOR_KEYS = yaml_keys(DarkPalette)  # primary_color, text_color, background_color
-
-
 def _target_locales(top: Fields, problems: ProblemList, source: str | None) -> list[str | None]:
     """The locales translated into: each a known locale, listed once, and not the source (whose text is the
     issues' own; listed as a target, its emails would be built twice into the same folder)."""
@@ -355,58 +335,12 @@ def _target_locales(top: Fields, problems: ProblemList, source: str | None) -> l
 def _brand(fields: Fields | None) -> Brand | None:
     if fields is None:
         return None
-    colors = {key: _color(fields, key) for key in COLOR_KEYS}
+    colors = {key: read_color(fields, key) for key in COLOR_KEYS}
     name, website = fields.text("name"), fields.url("website")
-    dark = _dark(fields.mapping("dark", COLOR_KEYS, required=False))
+    dark = read_dark(fields.mapping("dark", COLOR_KEYS, required=False))
     if None in (name, website, *colors.values()):
         return None  # a wrong dark colour is reported too, and fails the settings as a whole
     return Brand(name=name, website=website, **colors, dark=derive_dark(DarkPalette(**colors), dark))
-
-
-def _dark(fields: Fields | None) -> dict[str, str]:
-    """brand.dark: the colours set by hand; the others are derived."""
-    if fields is None:
-        return {}
-    colors = {key: _color(fields, key, required=False) for key in COLOR_KEYS}
-    return {key: value for key, value in colors.items() if value}
-
-
-DARK_CARD, DARK_TEXT = "#1e1e1e", "#e8e8e8"
-DARK_CONTRAST = 7.0  # derived colours aim at WCAG AAA, well clear of the AA minimum the checks require
-
-
-def derive_dark(light: DarkPalette, chosen: dict[str, str]) -> DarkPalette:
-    """The dark palette: what brand.dark sets, and for the rest a dark card (the brand's own background
-    when it is dark already), light text, and the primary colour lightened until it reads on the card."""
-    background = chosen.get("background_color") or (
-        light.background_color if _is_dark(light.background_color) else DARK_CARD)
-    text = chosen.get("text_color") or readable(DARK_TEXT, background)
-    primary = chosen.get("primary_color") or readable(light.primary_color, background)
-    return DarkPalette(primary_color=primary, text_color=text, background_color=background)
-
-
-def readable(color: str, background: str, target: float = DARK_CONTRAST) -> str:
-    """The colour made lighter, keeping its hue and saturation, until it reaches the target contrast on
-    the (dark) background."""
-    hue, lightness, saturation = colorsys.rgb_to_hls(*_channels(color))
-    for step in range(101):
-        lighter = colorsys.hls_to_rgb(hue, lightness + (1 - lightness) * step / 100, saturation)
-        candidate = "#" + "".join(f"{round(channel * 255):02x}" for channel in lighter)
-        if contrast_ratio(candidate, background) >= target:
-            return candidate
-    return "#ffffff"
-
-
-def _channels(color: str) -> tuple[float, float, float]:
-    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
-
-
-def _is_dark(color: str) -> bool:
-    return contrast_ratio(color, "#ffffff") > contrast_ratio(color, "#000000")
-
-
-def contrast_ratio(one: str, other: str) -> float:
-    return wcag_contrast_ratio.rgb(_channels(one), _channels(other))
 
 
 def _checks(fields: Fields | None) -> CheckSettings | None:
@@ -425,15 +359,6 @@ def _checks(fields: Fields | None) -> CheckSettings | None:
                             "write a number above 0; SpamAssassin's own default is 5.0")
         return None
     return CheckSettings(spam_threshold=threshold)
-
-
-def _color(fields: Fields, key: str, required: bool = True) -> str | None:
-    value = fields.text(key, required=required)
-    if value is not None and not _COLOR.match(value):
-        fields.problems.add(fields.location(key), f"expected a colour like '#1f4e79', got {quoted(value)}",
-                            "write six hex digits after '#', in quotes")
-        return None
-    return value
 
 
 def _sender(fields: Fields | None) -> Sender | None:

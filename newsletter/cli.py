@@ -20,9 +20,16 @@ from newsletter.commands import output_folder, report_printer
 from newsletter.errors import Location, NewsletterError, Problem
 
 
+PRINTED_PROBLEMS = 20  # a flood (20,000 unknown keys) is told by its first few and a count
+
+
 def _print_error(error) -> int:
-    for problem in error.problems:
+    for problem in error.problems[:PRINTED_PROBLEMS]:
         print(f"error: {problem}", file=sys.stderr)
+    if len(error.problems) > PRINTED_PROBLEMS:
+        rest = len(error.problems) - PRINTED_PROBLEMS
+        print(f"error: … and {rest} more problem{'s' if rest != 1 else ''} not shown — fix the ones above and run "
+              "again", file=sys.stderr)
     return error.exit_code
 
 

@@ -51,7 +51,8 @@ def test_a_section_holds_every_kind_of_block_in_order():
     assert section.content[6].by is None
     image = section.content[7].image
     assert (image.width, image.height, image.caption.value, image.link) == (
-        560, 320, "Our recovery rooms face the garden.", "https://www.example.com/clinic/rooms")
+        1120, 640, "Our recovery rooms face the garden.", "https://www.example.com/clinic/rooms")
+    assert (image.shown_width, image.shown_height) == (552, 315)  # the text column, its proportions kept
     table = section.content[10].table
     assert [cell.value for cell in table.header] == ["Treatment", "Sessions", "Recovery time"]
     assert table.rows[2][1:] == (None, None)  # '' and ~ are empty cells, not strings to translate
@@ -117,8 +118,9 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
      "issues/2026-12.yaml:14:20: articles[0].sections[0].blocks[0].image.src: expected an absolute https:// URL"),
     ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 100\n",
      "issues/2026-12.yaml:14:15: articles[0].sections[0].blocks[0].image.height: missing required field 'height'"),
-    ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 900\n    height: 100\n",
-     "issues/2026-12.yaml:16:22: articles[0].sections[0].blocks[0].image.width: expected a number from 1 to 600, got 900"),
+    ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 12000\n    height: 100\n",
+     "issues/2026-12.yaml:16:22: articles[0].sections[0].blocks[0].image.width: expected a number from 1 to 10000, "
+     "got 12000"),
     ("- subheading: Deeper\n  level: 5\n", "issues/2026-12.yaml:14:20: articles[0].sections[0].blocks[0].level: "
      "expected a number from 3 to 4, got 5"),
     ("- table:\n    header: [A, B]\n    rows:\n      - [1, 2, 3]\n",

@@ -42,7 +42,10 @@ def test_an_imported_post_is_the_sample_article_paragraph_for_paragraph(project,
     assert result.returncode == 0, result.stderr
     assert "added article 'exosomes-in-plastic-surgery' to issues/2026-12.yaml" in result.stderr
     [imported] = load_issue(project / "issues/2026-12.yaml", load_settings(project)).articles  # the example is gone
-    assert article_text(imported) == article_text(sample)
+    # The post writes "But\u00a0isolating" with a no-break space, which the import keeps (issue 20: it was lost).
+    kept = [(heading, [p.replace("But isolating", "But\u00a0isolating") for p in paragraphs])
+            for heading, paragraphs in article_text(sample)]
+    assert article_text(imported) == kept
     assert (imported.slug, imported.title.value, imported.url) == (sample.slug, sample.title.value, sample.url)
     assert (imported.image.src, imported.image.alt.value) == (sample.image.src, sample.image.alt.value)
     written = (project / "issues/2026-12.yaml").read_text(encoding="utf-8")

@@ -67,8 +67,9 @@ def _front_matter(source: str, fence: str, shown: str) -> dict:
     try:
         data = tomllib.loads(source) if fence == "+++" else yaml.safe_load(source)
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
-        raise NewsletterError(Problem(Location(shown, int(line.group(1)) + 1 if line else None),
+        found = re.search(r"line (\d+)", str(error))  # "(at line 2, column 9)" or "(at end of document)"
+        line = int(found.group(1)) + 1 if found else source.count("\n") + 2  # +1 for the opening '+++'
+        raise NewsletterError(Problem(Location(shown, line),
                                       "the front matter is not valid TOML", "fix the lines between the two '+++'")) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

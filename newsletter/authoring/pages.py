@@ -27,6 +27,8 @@ from newsletter.errors import Location, NewsletterError, Problem
 _PRESCAN_BYTES = 4096
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _SAVED_FROM = re.compile(r"<!-- saved from url=\(\d+\)(\S+?) ?-->")
+# trafilatura reads a <pre> without <code> inside as a quote: preformatted text is code to the email.
+_PRE = re.compile(r"(?P<open><pre(?:\s[^>]*)?>)(?!\s*<code)(?P<body>.*?)</pre>", re.I | re.S)
 _NBSP = re.compile(r"\xa0|&nbsp;|&#160;|&#[xX]0*[aA]0;")
 _INLINE = "a|abbr|b|cite|code|em|i|kbd|mark|q|s|small|span|strong|sub|sup|u"
 _BETWEEN_INLINE = re.compile(rf"(</(?:{_INLINE})>)[ \t\r\n]+(?=<(?:{_INLINE})[\s>])", re.I)
@@ -132,11 +134,13 @@ def title_of(facts: PageFacts, fallback: str) -> str:
 
 
 def _kept_spaces(page: str) -> str | None:
-    """The page with the spaces trafilatura would lose held as stand-in symbols (elements.NBSP_HELD):
+    """The page with each <pre> marked as code, and the spaces trafilatura would lose held as stand-in
+    symbols (elements.NBSP_HELD):
     its text clean-up turns a no-break space into a space, and drops the space between two inline
     elements (`<b>a</b> <i>b</i>` would read 'ab')."""
     if NBSP_HELD in page or SPACE_HELD in page:  # the page writes the symbols themselves: they stay what they are
         return None
+    page = _PRE.sub(r"\g<open><code>\g<body></code></pre>", page)
     page = _NBSP.sub(NBSP_HELD, page)
     return _BETWEEN_INLINE.sub(lambda m: m.group(1) + SPACE_HELD, page)
 

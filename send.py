@@ -3,6 +3,8 @@
     python send.py 2026-11                                # every locale, provider-neutral .eml files
     python send.py 2026-11 --provider mailchimp           # what Mailchimp imports (see docs/export.md)
     python send.py 2026-11 --smtp smtp.example.com:587 --starttls --user me --to me@example.com
+    python send.py 2026-11 --provider sendgrid --publish  # export, then the plan of what publish would change
+    python send.py 2026-11 --provider sendgrid --publish --apply --schedule 2026-12-01T09:00+01:00
 """
 
 import sys
@@ -31,6 +33,44 @@ def export_arguments(argv: list[str]) -> list[str]:
     return [*project, "export", *arguments]
 
 
+# Options of `newsletter publish` (and how many values each takes); with --publish, send.py exports, then publishes.
+PUBLISH_OPTIONS = {"--apply": 0, "--schedule": 1, "--test-to": -1, "--timeout": 1, "--cafile": 1}
+SHARED_OPTIONS = {"--provider": 1, "--out": 1, "-q": 0, "--quiet": 0}
+EXPORT_VALUES = {"--locale": 1}  # the export's options that take a value (proofs' options make no sense with --publish)
+
+
+def publish_arguments(arguments: list[str]) -> tuple[list[str], list[str]]:
+    """`send.py … --publish`: the export's arguments and the publish's (`--project` already set apart)."""
+    export, publish = [], []
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        name = argument.split("=", 1)[0]
+        takes = PUBLISH_OPTIONS.get(name, SHARED_OPTIONS.get(name, EXPORT_VALUES.get(name)))
+        count = 0 if "=" in argument or takes in (None, 0) else takes
+        if takes == -1:  # every value up to the next option
+            count = next((n for n, a in enumerate(arguments[index + 1:]) if a.startswith("-")), len(arguments) - index - 1)
+        piece = arguments[index:index + 1 + count]
+        if name in PUBLISH_OPTIONS:
+            publish += piece
+        elif name in SHARED_OPTIONS or not argument.startswith("-"):  # the issue, and what both need
+            export += piece
+            publish += piece
+        else:
+            export += piece
+        index += 1 + count
+    return export, publish
+
+
+def run(argv: list[str]) -> int:
+    arguments = export_arguments([a for a in argv if a != "--publish"])
+    if "--publish" not in argv:
+        return main(arguments)
+    project, rest = arguments[:arguments.index("export")], arguments[arguments.index("export") + 1:]
+    export, publish = publish_arguments(rest)
+    return main([*project, "export", *export]) or main([*project, "publish", *publish])
+
+
 def _inside_a_project(folder: Path) -> bool:
     try:
         find_root(folder)
@@ -40,4 +80,4 @@ def _inside_a_project(folder: Path) -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(main(export_arguments(sys.argv[1:])))
+    sys.exit(run(sys.argv[1:]))

@@ -196,6 +196,29 @@ def _add_export(sub) -> None:
     parser.set_defaults(run=cmd_export)
 
 
+def cmd_publish(args) -> int:
+    from newsletter.commands.publish import run_command
+
+    return run_command(args, _settings(args))
+
+
+def _add_publish(sub) -> None:
+    parser = sub.add_parser("publish", help="carry an export into the provider's account through its API: the plan, "
+                            "then --apply")
+    parser.add_argument("issue", metavar="ISSUE", help="issue id such as 2026-11 (exported first: newsletter export)")
+    parser.add_argument("--provider", required=True, metavar="P", help="mailing provider, as exported")
+    parser.add_argument("--apply", action="store_true", help="carry the plan out (without it, nothing is changed)")
+    parser.add_argument("--schedule", metavar="WHEN", help="schedule each send, e.g. 2026-12-01T09:00+01:00 "
+                        "(default: drafts, ready to send)")
+    parser.add_argument("--test-to", action="extend", nargs="+", metavar="ADDR",
+                        help="ask the provider to send its test email of each locale to these addresses")
+    parser.add_argument("--out", metavar="DIR", help="where the export is (default: dist/ in the project)")
+    parser.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company proxy's")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds to wait for each answer (default 30)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the plan and errors")
+    parser.set_defaults(run=cmd_publish)
+
+
 def _add_check(sub) -> None:
     parser = sub.add_parser("check", help="pre-send checks: size, links, accessibility, compliance, content, MJML, spam")
     parser.add_argument("issue", nargs="?", metavar="ISSUE", help="issue id (default: every issue)")
@@ -281,8 +304,8 @@ def _add_new(sub) -> None:
     parser.set_defaults(run=cmd_new)
 
 
-COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_check,
-                            _add_preview, _add_i18n, _add_doctor]
+COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_publish,
+                            _add_check, _add_preview, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

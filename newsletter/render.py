@@ -248,8 +248,9 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     return protect_attributes(mjml_source)
 
 
-# Attributes of MJML tags, and the title, which MRML also copies into an aria-label attribute.
-_MJML_TAG = re.compile(r"<mj[a-z-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
+# Attributes of MJML tags and of the HTML tags inside them (an image's alt in the text), and the title, which
+# MRML also copies into an aria-label attribute.
+_MJML_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
 _INVISIBLE = ("Mn", "Mc", "Me", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")
 
 
@@ -260,7 +261,7 @@ def _reference(char: str) -> str:
 
 
 def protect_attributes(mjml_source: str) -> str:
-    """Write marks, joiners and non-breaking spaces in MJML attributes as character references.
+    """Write marks, joiners and non-breaking spaces in attributes as character references.
 
     MRML prints such characters in attribute values as Rust escapes (`\\u{a0}`): a French subject's
     non-breaking space or an Arabic vowel mark would reach the reader as code. References survive.

@@ -25,7 +25,11 @@ class Result:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the sample project that a test may edit freely."""
-    root = tmp_path / "project"
+    return copy_project(tmp_path / "project")
+
+
+def copy_project(root: Path) -> Path:
+    """The sample project's files copied into `root` (a new folder), compiled catalogs left out."""
     root.mkdir()
     for name in PROJECT_FILES:
         source = REPO / name

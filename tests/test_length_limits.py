@@ -84,7 +84,7 @@ def test_a_translation_over_its_limit_is_reported_with_file_and_line(project, cl
     done = cli("i18n", "check", "--locale", locale, cwd=project)
     assert done.returncode == 1
     limit = LENGTH_BOUND[next(key for key in LENGTH_BOUND if key[1] == msgid)]
-    where = f"locales/{locale}/LC_MESSAGES/newsletter.po:{msgid_line(path, msgid)}: {locale}: max-length: "
+    where = f"locales/{locale}/LC_MESSAGES/newsletter.po:{msgid_line(path, msgid)}: warning: {locale}: max-length: "
     assert f"{where}{columns(translation)} columns wide, over the limit of {limit}" in done.stdout
     assert columns(translation) > limit
 

@@ -68,3 +68,15 @@ def test_bad_month_missing_source_and_oversized_source_are_one_line_each(project
     oversized = cli("new", "2027-03", "--from", "huge.yaml", cwd=project)
     assert oversized.returncode == 1 and len(oversized.stderr.splitlines()) == 1 and "too large" in oversized.stderr
     assert not (project / "issues/2027-03.yaml").exists()
+
+
+def test_the_skeleton_shows_the_blocks_a_section_may_hold_and_they_build(project, cli):
+    """issue 20: `newsletter new` knows the article model's blocks (docs/articles.md)."""
+    assert cli("new", "2026-12", cwd=project).returncode == 0
+    text = (project / "issues/2026-12.yaml").read_text(encoding="utf-8")
+    for block in ("blocks:", "- paragraph:", "- bullets:", "numbered:", "- subheading:", "- quote:", "by:",
+                  "- divider", "- table:", "# summary:"):
+        assert block in text, block
+    assert cli("build", "2026-12", "--locale", "en", cwd=project).returncode == 0
+    html = (project / "dist/2026-12/en/email.html").read_text(encoding="utf-8")
+    assert "<ul" in html and "<ol" in html and "<blockquote" in html and "<h3" in html and "<th scope" in html

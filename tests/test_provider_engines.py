@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_FILES, REPO, run_newsletter
+from tests.conftest import REPO, copy_project, run_newsletter
 
 ENGINES = REPO / "tests" / "engines"
 SUBSCRIBERS = [("Maria", "Hello Maria,"), (None, "Hello there,"), ("D'Angelo", "Hello D'Angelo,")]
@@ -60,11 +59,7 @@ class Reading(HTMLParser):
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
     """The sample issue exported for SES, SendGrid and listmonk, once for this module."""
-    project = tmp_path_factory.mktemp("engines") / "project"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    project = copy_project(tmp_path_factory.mktemp("engines") / "project")
     for provider in ("ses", "sendgrid", "listmonk"):
         result = run_newsletter("export", "2026-11", "--provider", provider, "--skip-external-checks", cwd=project)
         assert result.returncode == 0, result.stderr

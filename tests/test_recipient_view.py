@@ -52,10 +52,16 @@ def built(tmp_path_factory) -> dict[str, dict]:
     for name in PROJECT_FILES:
         copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy2
         copy(REPO / name, root / name)
-    locales = [arg for locale in LOCALES for arg in ("--locale", locale)]
-    result = run_newsletter("build", ISSUE, *locales, "--quiet", "--out", "dist", cwd=root)
+    return built_emails(root, ISSUE, LOCALES)
+
+
+def built_emails(root, issue: str, locales) -> dict[str, dict]:
+    """`newsletter build` of the issue in these locales: locale → its manifest entry, the HTML under "source"
+    and the text part under "text_part"."""
+    chosen = [arg for locale in locales for arg in ("--locale", locale)]
+    result = run_newsletter("build", issue, *chosen, "--quiet", "--out", "dist", cwd=root)
     assert result.returncode == 0, result.stderr
-    folder = root / "dist" / ISSUE
+    folder = root / "dist" / issue
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return {entry["locale"]: {**entry, "source": (folder / entry["html"]).read_text(encoding="utf-8"),
                               "text_part": (folder / entry["text"]).read_text(encoding="utf-8")}

@@ -220,7 +220,7 @@ def test_broken_translation_is_reported_and_never_shipped(project, cli, translat
     line = add_linked_paragraph(project, translation)
     result = cli("i18n", "check", "--locale", "de", cwd=project)
     assert result.returncode == 1
-    assert f"locales/de/LC_MESSAGES/newsletter.po:{line}: de: {check}:" in result.stdout
+    assert f"locales/de/LC_MESSAGES/newsletter.po:{line}: error: de: {check}:" in result.stdout
     build = cli("build", "--locale", "de", cwd=project)
     assert build.returncode == 1 and f"newsletter.po:{line}: {check}" in build.stderr
     html = (project / "dist/2026-11/de/email.html").read_text()

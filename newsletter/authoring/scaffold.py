@@ -52,12 +52,28 @@ articles:
     url: {article_url}  # the article on the website, https://
     # image: optional; width in pixels up to 600, alt text says what the picture shows
     # image: {{src: https://..., alt: What the picture shows, width: 600, height: 300}}
+    # summary: optional; sends these few sentences and a "Read the full article" button instead of the text
     sections:
       - paragraphs:  # the opening, without a heading
           - The first paragraph of the article.
       - heading: A Section Heading
-        paragraphs:
-          - A paragraph under the heading.
+        # blocks, in reading order (docs/articles.md): paragraph, bullets, numbered, quote (with by:),
+        # image (src, alt, width, height, caption, link), subheading (level: 3 or 4), table (header, rows),
+        # code (never translated) and divider
+        blocks:
+          - paragraph: A paragraph under the heading.
+          - bullets:
+              - A point in a bulleted list.
+              - text: A point with a list inside it
+                numbered: [The first step, The second step]
+          - subheading: A Sub-heading
+          - quote: Words quoted from someone else.
+            by: Who said them
+          - divider
+          - table:
+              header: [Treatment, Recovery time]
+              rows:
+                - [A treatment, About a week]
 """
 
 

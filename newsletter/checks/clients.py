@@ -150,6 +150,8 @@ FALLBACKS: dict[str, tuple[str, Callable[[CheckedEmail], bool]]] = {
     "css-selector-child": ("inline styles", lambda checked: True),
     "css-selector-descendant": ("inline styles", lambda checked: True),
     "css-word-break": ("lines wrap at spaces", lambda checked: True),
+    "css-table-layout": ("the table's columns share the email's full width, as Outlook for Windows always lays it "
+                         "out at 600px", lambda checked: True),
     "css-white-space": ("<pre> keeps the spaces and line breaks of code by itself; only wrapping its long lines "
                         "needs white-space", _has(r"<pre[^>]*white-space:\s*pre-wrap")),
     "css-cursor": ("the default pointer", lambda checked: True),

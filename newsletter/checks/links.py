@@ -54,9 +54,18 @@ def _problem(href: str) -> str | None:
     return None
 
 
+def _anchors(checked: CheckedEmail) -> set[str]:
+    """The places inside the email a link may lead to: named anchors (the contents list's targets)."""
+    return {a.attrs["name"] for a in checked.html.all("a") if a.attrs.get("name")}
+
+
 def scheme(checked: CheckedEmail) -> Iterator[Finding]:
+    anchors = _anchors(checked)
     for link in _links(checked):
-        problem = _problem(link.attrs["href"])
+        href = link.attrs["href"]
+        if href.startswith("#") and href[1:] in anchors:  # a link within the email (the contents list)
+            continue
+        problem = _problem(href)
         if problem:
             check = "links.scheme" if "https" in problem else "links.malformed"
             yield checked.error(check, f"{_where(checked, link)}: link {link.attrs['href']!r} {problem}",

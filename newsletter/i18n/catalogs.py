@@ -267,6 +267,20 @@ def load_catalog(settings: Settings, locale: str) -> Catalog:
     return _cached_catalog(path, stat.st_mtime_ns, stat.st_size, display, locale)
 
 
+def readable_locales(settings: Settings, locales: tuple[str, ...]) -> tuple[tuple[str, ...], list[Problem]]:
+    """The locales whose catalog can be read, and the problem of each other one: a broken catalog stops
+    its own language only."""
+    readable, problems = [], []
+    for locale in locales:
+        try:
+            if locale in settings.target_locales:
+                load_catalog(settings, locale)
+            readable.append(locale)
+        except NewsletterError as error:
+            problems += error.problems
+    return tuple(readable), problems
+
+
 @dataclass(frozen=True)
 class Fallback:
     """A string shown in English in a translated email, and why."""

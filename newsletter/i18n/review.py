@@ -1,6 +1,6 @@
-"""`newsletter i18n check`: the checks the build applies to every translation (qa), and the ones that
-only a translator can act on — length limits and, per locale, the clinic's terminology
-(locales/glossary.tbx).
+"""`newsletter i18n check`: the checks the build applies to every translation (qa, errors: the build
+refuses the translation), and the advice only a translator can act on (warnings: the translation ships)
+— length limits and, per locale, the clinic's terminology (locales/glossary.tbx).
 
 A translation over its length limit still ships (the pre-send check warns about a long subject); the
 translator sees it here, with the entry's file and line, as Weblate shows it while typing.
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from babel.messages.catalog import Message
 
-from newsletter.i18n.catalog_qa import CatalogFinding, check_catalogs
+from newsletter.i18n.catalog_qa import WARNING, CatalogFinding, check_catalogs
 from newsletter.i18n.catalogs import load_catalog, po_path
 from newsletter.i18n.glossary import check_approved_terms, check_forbidden_terms, glossary_path, load_glossary
 from newsletter.i18n.limits import check_max_length
@@ -50,5 +50,5 @@ def _translator_findings(settings: Settings, locale: str) -> list[CatalogFinding
         for name, check in checks.items():
             problem = check(message)
             if problem:
-                found.append(CatalogFinding(display, message.lineno, locale, msgid, name, problem))
+                found.append(CatalogFinding(display, message.lineno, locale, msgid, name, problem, WARNING))
     return found

@@ -29,6 +29,13 @@ from newsletter.model.yamlsource import Fields, compose
 ISSUE_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 WORDS_PER_MINUTE = 200
+# Chinese and Japanese are read by the character: 500 a minute, the rate Medium's read time uses for them
+# (https://help.medium.com/hc/en-us/articles/214991667-Read-time), within the 400–600 that studies of silent
+# reading in either language find. Hiragana, katakana (full and half width) and the CJK ideographs count.
+CHARACTERS_PER_MINUTE = 500
+_WORD = re.compile(r"\w")  # a word has a letter or a digit: a dash or a full stop alone is none
+_CHINESE_JAPANESE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+                               "\U00020000-\U0003134f]")
 
 
 
@@ -75,13 +82,35 @@ class Article:
     image: Image | None = field(metadata=spec("A picture shown above the article."))
     sections: tuple[Section, ...] = field(metadata=spec("The article's text: sections of paragraphs, each under an "
                                                         "optional heading."))
-    # Counted once in the English: word counts mean nothing in Chinese, and every locale reads the same article.
+    summary: Text | None = field(default=None, metadata=spec(
+        "Send the article as this summary (a few sentences), with a 'Read the full article' button to its url, "
+        f"instead of its whole text; leave it out to send the whole article. {INLINE_RULE}"))
+    # Counted once, in the source text, for every locale: they all read the same article.
     reading_minutes: int = field(default=1, metadata=derived())
+
+    @property
+    def shown_sections(self) -> tuple[Section, ...]:
+        """The sections the email shows: none when the article is sent as its summary."""
+        return () if self.summary else self.sections
+
+    def texts(self) -> Iterator[Text]:
+        """The article's strings the email shows, in reading order (a summary stands for the text)."""
+        yield self.title
+        if self.image:
+            yield self.image.alt
+        if self.summary:
+            yield self.summary
+        for section in self.shown_sections:
+            yield from section.texts()
 
 
 def reading_minutes(sections: tuple[Section, ...]) -> int:
-    words = sum(len(text.value.split()) for s in sections for block in s.content for text in block.texts())
-    return max(1, round(words / WORDS_PER_MINUTE))
+    """Minutes to read the article's text: Chinese and Japanese by their characters (they have no spaces
+    between words), everything else by its words."""
+    texts = [text.value for section in sections for block in section.content for text in block.texts()]
+    characters = sum(len(_CHINESE_JAPANESE.findall(text)) for text in texts)
+    words = sum(1 for text in texts for word in _CHINESE_JAPANESE.sub(" ", text).split() if _WORD.search(word))
+    return max(1, round(words / WORDS_PER_MINUTE + characters / CHARACTERS_PER_MINUTE))
 
 
 @dataclass(frozen=True)
@@ -100,11 +129,7 @@ class Issue:
         yield self.preheader
         yield self.intro
         for article in self.articles:
-            yield article.title
-            if article.image:
-                yield article.image.alt
-            for section in article.sections:
-                yield from section.texts()
+            yield from article.texts()
 
     def block_kinds(self) -> frozenset[str]:
         """The kinds of block the issue's articles hold (paragraph, list, quote, …): the email's styles for a
@@ -126,7 +151,8 @@ class Issue:
 def _map_article(article: Article, change: Callable[[Text], Text]) -> Article:
     image = replace(article.image, alt=change(article.image.alt)) if article.image else None
     sections = tuple(section.map_texts(change) for section in article.sections)
-    return replace(article, title=change(article.title), image=image, sections=sections)
+    summary = change(article.summary) if article.summary else None
+    return replace(article, title=change(article.title), image=image, sections=sections, summary=summary)
 
 
 def issue_paths(settings: Settings) -> list[Path]:
@@ -220,10 +246,12 @@ def _read_article(node, path: str, top: Fields, where: str) -> Article | None:
     image = _read_image(fields, f"{where}: description of the image of article '{label}' (alt text)")
     sections = tuple(_read_section(n, p, fields, where, label, i)
                      for i, (n, p) in enumerate(fields.sequence("sections")))
+    summary = read_text(fields, "summary", "article summary", f"{where}: summary of article '{label}', sent in place "
+                        "of its text", required=False)
     url = fields.url("url")
-    if None in (slug, title, url) or None in sections or image is False:
+    if None in (slug, title, url) or None in sections or image is False or ("summary" in fields.values and not summary):
         return None
-    return Article(slug, title, url, image, sections, reading_minutes(sections))
+    return Article(slug, title, url, image, sections, summary, reading_minutes(sections))
 
 
 def _read_image(article: Fields, comment: str) -> Image | None | bool:

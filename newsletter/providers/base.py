@@ -19,7 +19,7 @@ from typing import ClassVar
 from urllib.parse import urljoin
 
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.providers.routing import Send, SendPlan, campaign_name
+from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import MergeTags, RenderedEmail
 from newsletter.model.settings import SETTINGS_FILE, ProviderAudience, Settings
 
@@ -101,6 +101,14 @@ class ExportFile:
     data: bytes
 
 
+@dataclass(frozen=True)
+class RemoteTemplate:
+    """A template in the provider that every issue reuses: created once under a stable name, then updated."""
+
+    name: str  # routing.stable_template_name(locale), or the one template every locale shares
+    each_issue: str  # what each issue's export does to it, in the provider's own terms
+
+
 class Provider:
     """One mailing provider: its merge tags, its escaping, and the files it imports.
 
@@ -127,6 +135,11 @@ class Provider:
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         """The files of one locale's send: its content, and its audience in the provider's own terms."""
         raise NotImplementedError
+
+    def template(self, locale: str) -> RemoteTemplate | None:
+        """The template a locale's send lives in, where the provider keeps one across issues (None: the
+        campaign carries its own content, made anew each issue)."""
+        return None
 
     def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
         """Files for the whole send plan (a routing table for providers that route in the sender's code)."""
@@ -168,11 +181,6 @@ def break_sequence(text: str, sequence: str) -> str:
     """`sequence` (like "*|") made unrecognisable to a template engine that has no escape for it:
     an invisible WORD JOINER (U+2060) goes between its first two characters."""
     return text.replace(sequence, f"{sequence[0]}\u2060{sequence[1:]}")
-
-
-def template_name(email: RenderedEmail) -> str:
-    """A template name every provider accepts: letters, digits, hyphen, underscore; starts with a letter."""
-    return campaign_name(email.issue_id, email.locale)
 
 
 def json_file(name: str, document: dict) -> ExportFile:

@@ -23,7 +23,7 @@ import json
 import re
 from email.utils import formataddr
 
-from newsletter.providers.base import ExportFile, Provider, json_file
+from newsletter.providers.base import ExportFile, Provider, RemoteTemplate, json_file
 from newsletter.providers.handlebars import unescaped
 from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import RenderedEmail
@@ -31,6 +31,7 @@ from newsletter.model.settings import Settings
 
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CONTENT_ONLY_TEMPLATE = '{{ template "content" . }}'
+SHARED_TEMPLATE = "newsletter: the campaign's own HTML"  # one campaign template for every locale and issue
 
 
 def go_string(text: str) -> str:
@@ -70,6 +71,10 @@ class Listmonk(Provider):
         }
         return [json_file(f"{email.locale}.json", campaign)]
 
+    def template(self, locale: str) -> RemoteTemplate:
+        return RemoteTemplate(SHARED_TEMPLATE, "unchanged: template.json is created once (POST /api/templates), "
+                              "every campaign names it by audience.listmonk.template_id")
+
     def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
-        return [json_file("template.json", {"name": "newsletter: the campaign's own HTML", "type": "campaign",
+        return [json_file("template.json", {"name": SHARED_TEMPLATE, "type": "campaign",
                                             "body": CONTENT_ONLY_TEMPLATE})]

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.providers.base import ExportFile, json_file
+from newsletter.providers.base import ExportFile, RemoteTemplate, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
-from newsletter.providers.routing import Send, SendPlan, routing_table
+from newsletter.providers.routing import Send, SendPlan, routing_table, stable_template_name
 from newsletter.render import RenderedEmail
 from newsletter.model.settings import Settings
 
@@ -34,13 +34,17 @@ class Ses(HandlebarsProvider):
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         return [json_file(f"{email.locale}.json", {
-            "TemplateName": send.name,
+            "TemplateName": stable_template_name(email.locale),
             "TemplateContent": {
                 "Subject": self.merge(email.subject, email, is_html=False),
                 "Html": self.merge(email.html, email, is_html=True),
                 "Text": self.merge(email.text, email, is_html=False),
             },
         })]
+
+    def template(self, locale: str) -> RemoteTemplate:
+        return RemoteTemplate(stable_template_name(locale), "UpdateEmailTemplate with the locale's file "
+                              "(CreateEmailTemplate the first time)")
 
     def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
         return [json_file("routing.json", routing_table(plan))]

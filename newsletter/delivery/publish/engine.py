@@ -1,0 +1,128 @@
+"""The plan/apply engine every provider shares: read the account, make the plan, carry it out step by step.
+
+A provider's API face (a `Publisher`) says per locale which steps bring its account to the export:
+create, update, schedule, test, or leave alone (already scheduled or sent: never changed, never sent
+again). The engine applies them in order and records each in the ledger as it completes, so an
+interrupted run (a crash, a lost connection, Ctrl-C, kill -9) is finished by the next: that one's plan,
+read from the account again, holds only what is left. A create whose outcome is unknown (a timeout,
+a dropped connection) is followed by a look-up by the object's stable name before any new attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.delivery.publish.exported import ExportedIssue, ExportedSend
+from newsletter.delivery.publish.http import ApiClient, Uncertain
+from newsletter.delivery.publish.ledger import Ledger
+from newsletter.delivery.publish.plan import Options, Plan, PlanStep, RemoteObject, Results
+from newsletter.model.settings import Settings
+
+CREATE_ATTEMPTS = 3  # a create tried again after a look-up found nothing, at most this often
+
+
+class Publisher:
+    """One provider's API face: its objects, and how to find, create, update and schedule them.
+
+    A subclass declares its name, title, the environment variables of its key and address, its
+    authentication headers and how its error bodies read; `account()` reads what the plan needs from
+    the account once, `plan_send()` gives one locale's steps.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    key_variable: ClassVar[str]
+    url_variable: ClassVar[str]
+    default_url: ClassVar[str]
+    test_sends: ClassVar[bool] = False  # plan_send gives "test" steps for Options.test_to
+
+    @classmethod
+    def default_url_for(cls, key: str) -> str:
+        """The API's address when the environment names none (some providers read it from the key)."""
+        return cls.default_url
+
+    def __init__(self, client: ApiClient, settings: Settings):
+        self.client, self.settings = client, settings
+
+    @staticmethod
+    def headers(key: str) -> dict[str, str]:
+        raise NotImplementedError
+
+    @staticmethod
+    def error_text(body: object) -> str:
+        """The provider's own words from its documented error body."""
+        return ""
+
+    @classmethod
+    def advice(cls, status: int, text: str) -> str:
+        """What marketing should do about a refusal with this status."""
+        if status == 401:
+            return f"the key in {cls.key_variable} is wrong or revoked: create a new one in {cls.title} and set it"
+        if status == 403:
+            return f"the key in {cls.key_variable} lacks a permission this needs: give it that access in {cls.title}"
+        if status == 404:
+            return "it is no longer in the account: run the same command again, it plans from what is there"
+        return f"fix what {cls.title} names, export again if it is in the email, then run the same command"
+
+    def account(self) -> tuple[list[str], list[PlanStep]]:
+        """What the plan found in the account (sender, unsubscribe construct), and what is refused for every locale."""
+        return [], []
+
+    def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
+        raise NotImplementedError
+
+    def left_alone(self, send: ExportedSend, kind: str, details: tuple[str, ...], remote: RemoteObject, state: str,
+                   at: str | None) -> PlanStep:
+        """An object already scheduled or sent (`state`, in words; `at`, when): reported, never changed or sent again.
+        Its schedule detail says what the account holds."""
+        details = (*details[:-1], f"schedule: {remote.send_at or 'none'} (as in {self.title})")
+        when = f" for {at}" if at else ""
+        return PlanStep(send.locale, "leave", kind, send.name, details, f"already {state}{when} ({self.title} status "
+                        f"{remote.status}): never changed or sent again", remote=remote)
+
+
+def make_plan(publisher: Publisher, exported: ExportedIssue, options: Options, ledger: Ledger) -> Plan:
+    """The plan from the account as it is now: nothing is changed."""
+    account, refused = publisher.account()
+    steps = [*refused]
+    for send in exported.sends:
+        steps += publisher.plan_send(send, options, ledger)
+    return Plan(exported.issue, publisher.title, tuple(account), tuple(steps))
+
+
+def apply(plan: Plan, ledger: Ledger, on_line: Callable[[str], None]) -> Results:
+    """Carry out every change of the plan in order, recording each as it completes. A plan with a refusal
+    changes nothing: nothing half-done."""
+    if plan.refused:
+        raise NewsletterError([Problem(Location(plan.provider, field=step.locale), f"{step.kind} {step.name}: {step.reason}")
+                               for step in plan.refused])
+    results: Results = {}
+    for step in plan.steps:
+        if step.remote is not None:
+            results[step.key] = step.remote
+        if not step.changes:
+            continue
+        done = run_step(step, results)
+        results[step.key] = done
+        ledger.record(step, done)
+        on_line(f"done: {step.line()} (id {done.id})")
+    return results
+
+
+def run_step(step: PlanStep, results: Results) -> RemoteObject:
+    """One step; a create that may have reached the provider is looked up by name before it is tried again."""
+    assert step.run is not None
+    if step.action != "create" or step.find is None:
+        return step.run(results)
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return step.run(results)
+        except Uncertain:
+            found = step.find()
+            if found is not None:
+                return found
+            if attempt == CREATE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,9 @@
+"""The providers `newsletter publish` can carry an export to, by the name the export uses."""
+
+from __future__ import annotations
+
+from newsletter.delivery.publish.engine import Publisher
+from newsletter.delivery.publish.mailchimp import MailchimpPublisher
+from newsletter.delivery.publish.sendgrid import SendGridPublisher
+
+PUBLISHERS: dict[str, type[Publisher]] = {p.name: p for p in (MailchimpPublisher, SendGridPublisher)}

@@ -1,0 +1,167 @@
+"""SendGrid's API face: per locale one Single Send (Marketing Campaigns), routed by segment, from the
+export's `single_send` (newsletter/providers/sendgrid.py).
+
+The account gives what the export cannot know: the verified sender whose address is newsletter.yaml's
+sender.email (GET /v3/verified_senders), and the unsubscribe group, the account's default one
+(GET /v3/asm/groups). A Single Send is found by its name (GET /v3/marketing/singlesends, page by page),
+created (POST), updated while it is a draft (PATCH /{id}) and scheduled (PUT /{id}/schedule); one that
+is scheduled or sent ("triggered") is left alone. Reference: https://www.twilio.com/docs/sendgrid/api-reference/single-sends
+and the definition at https://github.com/twilio/sendgrid-oai (spec/yaml/tsg_mc_singlesends_v3.yaml).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from newsletter.errors import QUOTE_LIMIT, quoted, shortened
+from newsletter.delivery.publish.engine import Publisher
+from newsletter.delivery.publish.exported import ExportedSend
+from newsletter.delivery.publish.ledger import Ledger
+from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject, account_refusal, schedule_detail, utc_iso
+
+KIND = "Single Send"
+PAGE_SIZE = 100
+MAX_PAGES = 200  # 20,000 Single Sends: every walk over the account ends
+COMPARED = ("subject", "html_content", "plain_content", "generate_plain_content", "editor", "sender_id",
+            "suppression_group_id")
+
+
+class SendGridPublisher(Publisher):
+    name = "sendgrid"
+    title = "SendGrid"
+    key_variable = "SENDGRID_API_KEY"
+    url_variable = "SENDGRID_API_URL"  # https://api.eu.sendgrid.com for an EU-pinned account
+    default_url = "https://api.sendgrid.com"
+
+    @staticmethod
+    def headers(key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+    @staticmethod
+    def error_text(body: object) -> str:
+        """SendGrid's errors: {"errors": [{"field": …, "message": …}]}."""
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if not isinstance(errors, list):
+            return ""
+        return "; ".join(f"{e.get('field')}: {e.get('message')}" if e.get("field") else str(e.get("message"))
+                         for e in errors if isinstance(e, dict))
+
+    @classmethod
+    def advice(cls, status: int, text: str) -> str:
+        if status == 403:
+            return (f"the key in {cls.key_variable} needs Marketing (full access) and Sender Verification (read) "
+                    "permissions: edit it under Settings → API Keys")
+        return super().advice(status, text)
+
+    def account(self) -> tuple[list[str], list[PlanStep]]:
+        sender_email = self.settings.sender.email
+        senders = self.client.request("GET", "/v3/verified_senders").get("results", [])
+        sender = next((s for s in senders if str(s.get("from_email", "")).lower() == sender_email.lower()), None)
+        groups = self.client.request("GET", "/v3/asm/groups")
+        group = next((g for g in groups if g.get("is_default")), groups[0] if len(groups) == 1 else None)
+        self.sender, self.group = sender, group
+        self.existing = self._single_sends()
+        lines, refused = [], []
+        if sender is None:
+            refused.append(account_refusal("sender", sender_email, f"no sender {sender_email} in {self.title}: add it under "
+                                   "Settings → Sender Authentication (Single Sender Verification) and verify it"))
+        elif not sender.get("verified"):
+            refused.append(account_refusal("sender", sender_email, "not verified yet: open the link SendGrid emailed to "
+                                   f"{sender_email}, then run again"))
+        else:
+            lines.append(f"sender {sender.get('from_name')} <{sender_email}> (verified sender {sender['id']})")
+        if group is None:
+            refused.append(account_refusal("unsubscribe group", "default", "no default unsubscribe group in SendGrid: create one "
+                                   "(Suppressions → Unsubscribe Groups) and make it the default"))
+        else:
+            lines.append(f"unsubscribe group {quoted(str(group['name']))} ({group['id']}, the account's default)")
+        return lines, refused
+
+    def _single_sends(self) -> dict[str, list[dict]]:
+        """Every Single Send of the account by name (SendGrid's names need not be unique)."""
+        found: dict[str, list[dict]] = {}
+        params: dict = {"page_size": PAGE_SIZE}
+        for _ in range(MAX_PAGES):
+            page = self.client.request("GET", "/v3/marketing/singlesends", params=params)
+            for entry in page.get("result", []):
+                found.setdefault(entry.get("name"), []).append(entry)
+            token = parse_qs(urlsplit(str((page.get("_metadata") or {}).get("next") or "")).query).get("page_token")
+            if not token:
+                break
+            params = {"page_size": PAGE_SIZE, "page_token": token[0]}
+        return found
+
+    def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
+        wanted = self._wanted(send)
+        details = self._details(send, wanted, options)
+        same_name = self.existing.get(send.name, [])
+        if len(same_name) > 1:
+            ids = ", ".join(str(entry.get("id")) for entry in same_name)
+            return [PlanStep(send.locale, "refuse", KIND, send.name, details,
+                             f"{len(same_name)} Single Sends have this name ({ids}): delete the extra ones in SendGrid")]
+        if not same_name:
+            steps = [PlanStep(send.locale, "create", KIND, send.name, details, run=lambda _: self._create(wanted),
+                              find=lambda: self._find(send.name))]
+            return steps + self._schedule(send, options)
+        remote = self._get(same_name[0]["id"])
+        if remote.status != "draft":
+            state = "sent" if remote.status == "triggered" else remote.status
+            return [self.left_alone(send, KIND, details, remote, state, remote.send_at if state == "scheduled" else None)]
+        changed = _differences(wanted, remote)
+        step = (PlanStep(send.locale, "update", KIND, send.name, details, f"changed: {', '.join(changed)}", remote=remote,
+                         run=lambda _: self._update(remote.id, wanted)) if changed
+                else PlanStep(send.locale, "keep", KIND, send.name, details, "a draft, already as exported", remote=remote))
+        return [step, *self._schedule(send, options)]
+
+    def _schedule(self, send: ExportedSend, options: Options) -> list[PlanStep]:
+        if options.schedule is None:
+            return []
+        at = utc_iso(options.schedule)
+        return [PlanStep(send.locale, "schedule", KIND, send.name, (f"at {at}",),
+                         run=lambda results: self._schedule_now(results[f"{send.locale}/{KIND}"], at))]
+
+    def _wanted(self, send: ExportedSend) -> dict:
+        exported = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "single_send" in doc)
+        single = exported["single_send"]
+        config = {**single["email_config"], "sender_id": self.sender["id"] if self.sender else None,
+                  "suppression_group_id": int(self.group["id"]) if self.group else None}
+        segments = list(single["send_to"].get("segment_ids", []))
+        return {"name": send.name, "send_to": {"segment_ids": segments, "list_ids": [], "all": False}, "email_config": config}
+
+    def _details(self, send: ExportedSend, wanted: dict, options: Options) -> tuple[str, ...]:
+        config = wanted["email_config"]
+        sender = f"{self.sender.get('from_name')} <{self.sender.get('from_email')}>" if self.sender else "none"
+        return (f"audience: {send.audience} → segments {', '.join(wanted['send_to']['segment_ids'])}",
+                f"subject: “{shortened(config.get('subject', ''), QUOTE_LIMIT)}”",
+                f"sender: {sender}; unsubscribe: group {config['suppression_group_id']}",
+                schedule_detail(options))
+
+    def _find(self, name: str) -> RemoteObject | None:
+        found = self._single_sends().get(name, [])
+        return self._get(found[0]["id"]) if found else None
+
+    def _get(self, single_send_id: str) -> RemoteObject:
+        return _remote(self.client.request("GET", f"/v3/marketing/singlesends/{single_send_id}"))
+
+    def _create(self, wanted: dict) -> RemoteObject:
+        return _remote(self.client.request("POST", "/v3/marketing/singlesends", json=wanted))
+
+    def _update(self, single_send_id: str, wanted: dict) -> RemoteObject:
+        return _remote(self.client.request("PATCH", f"/v3/marketing/singlesends/{single_send_id}", json=wanted))
+
+    def _schedule_now(self, remote: RemoteObject, at: str) -> RemoteObject:
+        answer = self.client.request("PUT", f"/v3/marketing/singlesends/{remote.id}/schedule", json={"send_at": at})
+        return RemoteObject(KIND, remote.name, remote.id, str(answer.get("status", "scheduled")), answer.get("send_at", at))
+
+
+def _remote(body: dict) -> RemoteObject:
+    return RemoteObject(KIND, body.get("name", ""), str(body.get("id")), str(body.get("status", "")), body.get("send_at"),
+                        {**(body.get("email_config") or {}), "segment_ids": (body.get("send_to") or {}).get("segment_ids")})
+
+
+def _differences(wanted: dict, remote: RemoteObject) -> list[str]:
+    config = wanted["email_config"]
+    changed = [name for name in COMPARED if remote.fields.get(name) != config.get(name)]
+    if sorted(remote.fields.get("segment_ids") or []) != sorted(wanted["send_to"]["segment_ids"]):
+        changed.append("segments")
+    return changed

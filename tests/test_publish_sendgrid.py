@@ -1,0 +1,202 @@
+"""`newsletter publish ISSUE --provider sendgrid`: the plan, --apply, --schedule, re-runs, interruptions and
+failures, against SendGrid's published OpenAPI definition: the contract every provider shares
+(tests/publish_contract.py, kill -9 after every one of the 12 changes here) and what the shared HTTP client
+does with 429, 500, timeouts, dropped connections, keys and certificates, tested once, here.
+
+Every request goes through Stoplight Prism in proxy mode with errors on (tests/api_harness.py) over
+tests/openapi/sendgrid.yaml, a fragment of https://github.com/twilio/sendgrid-oai (MIT), in front of a
+stateful stand-in (tests/standin_sendgrid.py), over https with a test CA: a request outside the definition
+fails the test, and so does a stand-in answer outside it. The export published is the sample issue's,
+made once by `newsletter export` and never rendered again by publish.
+"""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.api_harness import Fault
+from tests.conftest import REPO
+from tests.publish_contract import LOCALES, SCHEDULE, SCHEDULED_UTC, ProviderAccount, PublishContract, contract_fixtures
+from tests.standin_sendgrid import KEY, SendGridStandIn
+
+
+class SendGridAccount(ProviderAccount):
+    provider = "sendgrid"
+    title = "SendGrid"
+    key = KEY
+    key_variable = "SENDGRID_API_KEY"
+    url_variable = "SENDGRID_API_URL"
+    standin = SendGridStandIn
+    kind = "Single Send"
+    changes_per_locale = 2  # create, schedule
+    wrong_key = "SG.not-the-key"
+    wrong_key_text = "authorization required"
+
+    def by_name(self) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = {}
+        for send in self.app.sends.values():
+            found.setdefault(send["name"], []).append(send)
+        return found
+
+    def creates(self) -> int:
+        return len(self.app.mutating("POST", "/v3/marketing/singlesends"))
+
+    def assert_published(self, scheduled: bool) -> None:
+        by_name = self.by_name()
+        assert sorted(by_name) == sorted(f"newsletter-2026-11-{locale}" for locale in LOCALES)
+        for locale in LOCALES:
+            (send,) = by_name[f"newsletter-2026-11-{locale}"]
+            single = self.exported(locale)["single_send"]
+            for key in ("subject", "html_content", "plain_content"):
+                assert send["email_config"][key] == single["email_config"][key]
+            assert send["send_to"]["segment_ids"] == single["send_to"]["segment_ids"]
+            assert (send["email_config"]["sender_id"], send["email_config"]["suppression_group_id"]) == (3001, 77)
+            assert (send["status"], send["send_at"]) == (("scheduled", SCHEDULED_UTC) if scheduled else ("draft", None))
+            schedules = self.app.mutating("PUT", f"/v3/marketing/singlesends/{send['id']}/schedule")
+            assert len(schedules) == (1 if scheduled else 0)
+
+    def add_sent(self, name: str) -> dict:
+        return self.app.add(name, status="triggered", email_config={"subject": "last month's words"})
+
+    def sent_reason(self) -> str:
+        return "already sent (SendGrid status triggered)"
+
+    def assert_plan_details(self, locale: str, details: list[str]) -> None:
+        single = self.exported(locale)["single_send"]
+        audience, subject, sender, schedule = details
+        assert audience.endswith("→ segments " + ", ".join(single["send_to"]["segment_ids"]))
+        assert subject == f"subject: “{single['email_config']['subject']}”"
+        assert sender == "sender: Northside Plastic Surgery <newsletter@example.com>; unsubscribe: group 77"
+        assert schedule == "schedule: none (a draft, ready to send)"
+
+    def refusal(self) -> tuple[Fault, str]:
+        body = {"errors": [{"field": "email_config.subject", "message": "subject is too long"}]}
+        return Fault("POST", "/v3/marketing/singlesends", status=400, body=body), "email_config.subject: subject is too long"
+
+
+harness, exported, account = contract_fixtures(SendGridAccount)
+
+
+class TestSendGrid(PublishContract):
+    def test_the_plan_names_the_verified_sender(self, account):
+        result = account.publish()
+        assert "  account: sender Northside Plastic Surgery <newsletter@example.com> (verified sender 3001)" in \
+            result.stdout.splitlines()
+
+
+def test_drafts_rerun_as_up_to_date_and_an_edited_draft_is_updated_back(account):
+    assert account.publish("--apply").returncode == 0
+    account.assert_published(scheduled=False)
+    (edited,) = account.by_name()["newsletter-2026-11-es"]
+    edited["email_config"]["subject"] = "changed in SendGrid's editor"
+    plan = account.publish()
+    assert "es       update      Single Send newsletter-2026-11-es: changed: subject" in plan.stdout
+    assert plan.stdout.count("up to date  Single Send") == 5
+    before = len(account.changes())
+    assert account.publish("--apply").returncode == 0
+    assert [request[:2] for request in account.changes()[before:]] == [("PATCH", f"/v3/marketing/singlesends/{edited['id']}")]
+    account.assert_published(scheduled=False)
+
+
+def test_429_is_retried_after_the_wait_sendgrid_asks_for(account):
+    account.app.faults.append(Fault("GET", "/v3/verified_senders", status=429, headers={"Retry-After": "1"},
+                                    body={"errors": [{"field": None, "message": "too many requests"}]}))
+    result = account.publish("--apply")
+    assert result.returncode == 0, result.stderr
+    assert ("SendGrid: GET /v3/verified_senders: 429 too many requests; trying again in 1 s (as its Retry-After asks)"
+            in result.stderr)
+    account.assert_published(scheduled=False)
+
+
+def test_a_500_on_a_create_is_looked_up_then_tried_again_once(account):
+    account.app.faults.append(Fault("POST", "/v3/marketing/singlesends", status=500,
+                                    body={"errors": [{"field": None, "message": "internal error"}]}))
+    result = account.publish("--apply")
+    assert result.returncode == 0, result.stderr
+    account.assert_published(scheduled=False)
+    assert len(account.app.mutating("POST", "/v3/marketing/singlesends")) == len(LOCALES)
+
+
+@pytest.mark.parametrize("fault", [Fault("POST", "/v3/marketing/singlesends", delay=3.0),
+                                   Fault("POST", "/v3/marketing/singlesends", drop=True)], ids=["timeout", "dropped"])
+def test_a_create_whose_answer_is_lost_is_found_by_name_not_made_twice(account, fault):
+    """SendGrid made the Single Send, but the answer never came (a timeout, a dropped connection)."""
+    account.app.faults.append(fault)
+    result = account.publish("--apply", "--schedule", SCHEDULE, "--timeout", "1")
+    assert result.returncode == 0, result.stderr
+    account.assert_published(scheduled=True)
+    assert len(account.app.mutating("POST", "/v3/marketing/singlesends")) == len(LOCALES)
+
+
+def test_a_500_on_every_try_stops_with_one_line_and_the_rerun_finishes(account):
+    account.app.faults.append(Fault("PUT", "/schedule", status=500, times=5,
+                                    body={"errors": [{"field": None, "message": "internal error"}]}))
+    failed = account.publish("--apply", "--schedule", SCHEDULE)
+    assert failed.returncode == 1
+    (error,) = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert "SendGrid did not answer as expected: 500 internal error" in error and "run the same command again" in error
+    assert "Traceback" not in failed.stderr
+    assert account.publish("--apply", "--schedule", SCHEDULE).returncode == 0
+    account.assert_published(scheduled=True)
+
+
+def test_the_key_is_in_no_output_no_file_and_no_process_list(account):
+    account.app.pause_at = 3
+    process = subprocess.Popen(account.command("--apply", "--schedule", SCHEDULE), cwd=account.root, env=account.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert account.app.paused.wait(60)
+    command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+    account.app.release.set()
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert KEY.encode() not in command_line + out + err
+    for path in account.root.rglob("*"):
+        if path.is_file():
+            assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_only_https_and_only_a_trusted_certificate(account):
+    plain = account.publish(env={**account.env, "SENDGRID_API_URL": account.harness.front.url.replace("https", "http")})
+    assert plain.returncode == 1 and "SENDGRID_API_URL must be an https:// address" in plain.stderr
+    untrusted = subprocess.run(account.command()[:-2], cwd=account.root, env=account.env, capture_output=True, text=True,
+                               timeout=60)
+    assert untrusted.returncode == 1 and "its certificate is not trusted" in untrusted.stderr
+    assert account.app.requests == [] and "Traceback" not in plain.stderr + untrusted.stderr
+
+
+def test_an_unverified_sender_is_refused_and_nothing_is_changed(account):
+    account.app.senders[0]["verified"] = False
+    result = account.publish("--apply", "--schedule", SCHEDULE)
+    assert result.returncode == 1 and account.changes() == []
+    assert ("account  refused     sender newsletter@example.com: not verified yet: open the link SendGrid emailed to "
+            "newsletter@example.com, then run again") in result.stdout
+
+
+def test_prism_refuses_a_request_outside_sendgrids_definition(harness):
+    """The harness itself can fail: a Single Send without its required `name` never reaches the stand-in."""
+    harness.app.reset()
+    with httpx.Client(verify=ssl.create_default_context(cafile=harness.front.cafile)) as client:
+        answer = client.post(f"{harness.front.url}/v3/marketing/singlesends", json={"send_to": {"segment_ids": ["x"]}},
+                             headers={"Authorization": f"Bearer {KEY}"})
+    assert answer.status_code == 422 and harness.app.requests == []
+    assert "must have required property 'name'" in answer.text
+
+
+def test_send_py_publish_exports_then_plans(account):
+    done = subprocess.run([sys.executable, str(REPO / "send.py"), "2026-11", "--provider", "sendgrid", "--publish",
+                           "--skip-external-checks", "-q", "--cafile", str(account.harness.front.cafile)],
+                          cwd=account.root, env=account.env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith("summary: 6 create") and account.changes() == []
+
+
+@pytest.mark.parametrize("when, message", [("2020-01-01T09:00+01:00", "is in the past"),
+                                           ("2030-12-01T09:00", "is not a date and time with its offset")])
+def test_a_schedule_in_the_past_or_without_offset_is_refused_before_any_request(account, when, message):
+    result = account.publish("--apply", "--schedule", when)
+    assert result.returncode == 2 and message in result.stderr and account.app.requests == []

@@ -51,7 +51,8 @@ def test_a_section_holds_every_kind_of_block_in_order():
     assert section.content[6].by is None
     image = section.content[7].image
     assert (image.width, image.height, image.caption.value, image.link) == (
-        560, 320, "Our recovery rooms face the garden.", "https://www.example.com/clinic/rooms")
+        1120, 640, "Our recovery rooms face the garden.", "https://www.example.com/clinic/rooms")
+    assert (image.shown_width, image.shown_height) == (552, 315)  # the text column, its proportions kept
     table = section.content[10].table
     assert [cell.value for cell in table.header] == ["Treatment", "Sessions", "Recovery time"]
     assert table.rows[2][1:] == (None, None)  # '' and ~ are empty cells, not strings to translate
@@ -117,8 +118,9 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
      "issues/2026-12.yaml:14:20: articles[0].sections[0].blocks[0].image.src: expected an absolute https:// URL"),
     ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 100\n",
      "issues/2026-12.yaml:14:15: articles[0].sections[0].blocks[0].image.height: missing required field 'height'"),
-    ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 900\n    height: 100\n",
-     "issues/2026-12.yaml:16:22: articles[0].sections[0].blocks[0].image.width: expected a number from 1 to 600, got 900"),
+    ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 12000\n    height: 100\n",
+     "issues/2026-12.yaml:16:22: articles[0].sections[0].blocks[0].image.width: expected a number from 1 to 10000, "
+     "got 12000"),
     ("- subheading: Deeper\n  level: 5\n", "issues/2026-12.yaml:14:20: articles[0].sections[0].blocks[0].level: "
      "expected a number from 3 to 4, got 5"),
     ("- table:\n    header: [A, B]\n    rows:\n      - [1, 2, 3]\n",
@@ -163,3 +165,41 @@ def test_the_schema_accepts_every_block_and_refuses_a_section_with_both_forms():
     del section["paragraphs"]
     section["blocks"].append({"quote": "Words", "author": "Someone"})
     assert not check.is_valid(document)
+
+
+def test_an_image_in_the_text_keeps_its_no_break_spaces_and_vowel_marks_in_the_html():
+    """MRML prints such characters in the attributes of HTML inside <mj-text> as Rust escapes (\\u{a0}):
+    they must reach the reader as the characters themselves (a French '\u00a0:', an Arabic tanwin)."""
+    import lxml.html
+
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.model.settings import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    alt = "Salle de réveil\u00a0: vue sur le jardin, كاملًا"
+    source = with_blocks(f'- image:\n    src: https://www.example.com/a.jpg\n    alt: "{alt}"\n    width: 300\n'
+                         f'    height: 200\n')
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    assert "\\u{" not in email.html
+    assert lxml.html.fromstring(email.html).xpath("//img[@height='200']/@alt") == [alt]
+
+
+def test_template_syntax_in_code_is_reported_at_the_code_block():
+    """Code is shown as written: a '{{' in it would reach the providers' template engines (Handlebars, Go
+    templates), and the pre-send check refuses it. The finding names the code block's line, not templates/."""
+    from newsletter.checks.content import placeholders
+    from newsletter.checks.model import CheckedEmail
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.model.settings import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    source = with_blocks("- paragraph: Our template language.\n- code: |\n    Hello {{ name }}\n")
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    findings = list(placeholders(CheckedEmail(email, issue, issue, settings)))
+    assert findings and all(finding.message.startswith(f"{SHOWN}:14: ") for finding in findings), findings

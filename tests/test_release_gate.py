@@ -192,3 +192,36 @@ def test_a_glossary_term_inside_a_link_target_is_not_asked_for(project, cli):
                     'stem-cell-therapies)."\n', encoding="utf-8")
     check = cli("i18n", "check", "--locale", "fr", cwd=project)
     assert check.returncode == 0, check.stdout
+
+
+def break_arabic_catalog(project) -> int:
+    """A quote left open in ar's subject, as a hand edit leaves it; returns its line."""
+    path = po(project, "ar")
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace('وهل هي قانونية؟"\n', "وهل هي قانونية؟\n", 1)
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    return broken[:broken.index("وهل هي قانونية؟\n")].count("\n") + 1
+
+
+def test_a_broken_catalog_holds_back_its_own_language_only(project, cli):
+    """The guide: a syntax error "stops the build for that language" — the other five are built and
+    exported, the Arabic subscribers routed to the English email, and status prints every other row."""
+    line = break_arabic_catalog(project)
+    where = f"locales/ar/LC_MESSAGES/newsletter.po:{line}:"
+    status = cli("i18n", "status", "2026-11", cwd=project)
+    assert status.returncode == 1
+    rows = {row.split()[0]: row.split() for row in status.stdout.splitlines()[1:len(TARGETS) + 1]}
+    assert rows["fr"][-1] == "yes" and rows["fr"][2] == "37" and rows["ar"][-1] == "no"
+    assert "ships: en, es, fr, de, zh_Hans" in status.stdout
+    assert f"held back: ar: its catalog cannot be read ({where}" in status.stdout
+    assert status.stderr.startswith(f"error: {where}")
+    build = cli("build", cwd=project)
+    assert build.returncode == 1 and f"error: {where}" in build.stderr
+    assert sorted(path.name for path in (project / "dist/2026-11").iterdir() if path.is_dir()) == \
+        ["de", "en", "es", "fr", "zh_Hans"]
+    done, manifest = exported(cli, project)
+    assert done.returncode == 0, done.stderr
+    assert f"warning: ar is not shipped this month: its catalog cannot be read ({where}" in done.stderr
+    assert manifest["locales"] == ["en", "es", "fr", "de", "zh_Hans"]
+    assert manifest["send_plan"]["shipped"] == ["en", "es", "fr", "de", "zh_Hans"]

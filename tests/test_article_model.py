@@ -185,3 +185,21 @@ def test_an_image_in_the_text_keeps_its_no_break_spaces_and_vowel_marks_in_the_h
     email = render_email(issue, settings, "en", translator_for(settings, "en"))
     assert "\\u{" not in email.html
     assert lxml.html.fromstring(email.html).xpath("//img[@height='200']/@alt") == [alt]
+
+
+def test_template_syntax_in_code_is_reported_at_the_code_block():
+    """Code is shown as written: a '{{' in it would reach the providers' template engines (Handlebars, Go
+    templates), and the pre-send check refuses it. The finding names the code block's line, not templates/."""
+    from newsletter.checks.content import placeholders
+    from newsletter.checks.model import CheckedEmail
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.model.settings import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    source = with_blocks("- paragraph: Our template language.\n- code: |\n    Hello {{ name }}\n")
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    findings = list(placeholders(CheckedEmail(email, issue, issue, settings)))
+    assert findings and all(finding.message.startswith(f"{SHOWN}:14: ") for finding in findings), findings

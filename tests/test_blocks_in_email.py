@@ -52,7 +52,7 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(project) -> dict[str, dict]:
-    return built_emails(project, ISSUE, (*LOCALES, "en_XA"))
+    return built_emails(project, ISSUE, (*LOCALES, "en_XA", "ar_XB"))
 
 
 def article(html: str):
@@ -157,7 +157,7 @@ LAYOUT = """() => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", (*LOCALES, "ar_XB"))  # ar_XB: the English forced right to left
 def test_blocks_fit_the_screen_with_bullets_rules_and_images_in_place(browser, built, locale, width):
     email = built[locale]
     page = open_email(browser, email["source"], width=width)

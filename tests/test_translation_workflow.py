@@ -423,3 +423,14 @@ def test_a_refused_sentence_falls_back_to_english_whole(project, cli, broken):
     html = (email / "email.html").read_text(encoding="utf-8")
     assert "foire aux questions" not in html and "prendre rendez-vous" not in html
     assert ">frequently asked questions</a>" in html and ">schedule a consultation</a>" in html
+
+
+@pytest.mark.parametrize("typed, code", [("pt-BR", "pt_BR"), ("zh-Hant", "zh_Hant")])
+def test_init_accepts_a_bcp47_tag(project, cli, typed, code):
+    """Weblate and the XLIFF write language tags as BCP 47 (RFC 5646: pt-BR); the catalogs use CLDR's
+    identifiers (pt_BR), as Babel converts them (Locale.parse with sep="-")."""
+    done = cli("i18n", "init", typed, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"note: {typed} is written {code} in the catalogs and in newsletter.yaml" in done.stderr
+    assert po(project, code).is_file() and not (project / "locales" / typed).exists()
+    assert f'"Language: {code}\\n"' in po(project, code).read_text(encoding="utf-8")

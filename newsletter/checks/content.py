@@ -91,6 +91,9 @@ def _origin(checked: CheckedEmail, leftover: str) -> str:
     for source, localized in zip(checked.source.texts(), checked.localized.texts()):
         if leftover in KNOWN_MERGE_TAGS.sub(" ", localized.value):
             return checked.where(source)
+    for code in checked.source.code_blocks():  # code is shown as written, template syntax and all
+        if leftover in KNOWN_MERGE_TAGS.sub(" ", code.code):
+            return f"{checked.source.file}:{code.line}"
     return "templates/"
 
 

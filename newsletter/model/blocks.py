@@ -17,7 +17,7 @@ from typing import ClassVar
 import yaml
 
 from newsletter.errors import Location, quoted
-from newsletter.model.fieldspec import spec, yaml_keys
+from newsletter.model.fieldspec import derived, spec, yaml_keys
 from newsletter.model.inline import URL_PATTERN, inline_problems
 from newsletter.model.yamlsource import Fields, describe
 
@@ -211,6 +211,7 @@ class Table:
 class Code:
     code: str = field(metadata=spec("Code or preformatted text, shown as written in a fixed-width font; never "
                                     "translated."))
+    line: int = field(default=0, metadata=derived())  # where it starts, for the checks' findings
     kind: ClassVar[str] = "code"
 
     def texts(self) -> Iterator[Text]:
@@ -433,7 +434,7 @@ def _read_row(table: Fields, node: yaml.Node | None, path: str, context: str, co
 
 def _read_code(fields: Fields, place: Place, number: int) -> Code | None:
     code = fields.verbatim("code")
-    return Code(code) if code else None
+    return Code(code, fields.line("code")) if code else None
 
 
 _READERS: dict[type, Callable[[Fields, Place, int], Block | None]] = {

@@ -203,3 +203,16 @@ def test_template_syntax_in_code_is_reported_at_the_code_block():
     email = render_email(issue, settings, "en", translator_for(settings, "en"))
     findings = list(placeholders(CheckedEmail(email, issue, issue, settings)))
     assert findings and all(finding.message.startswith(f"{SHOWN}:14: ") for finding in findings), findings
+
+
+def test_a_long_list_item_wraps_under_its_text_and_a_wide_table_becomes_lines_per_row():
+    """Plain-text layout: continuation lines sit under the item's text (not under its mark); a table wider
+    than the 72 columns of the text part is written row by row, each cell after its header."""
+    from newsletter.render import TEXT_WIDTH, prefixed, table_text
+
+    item = prefixed("word " * 30, "12. ", "    ")
+    lines = item.split("\n")
+    assert lines[0].startswith("12. word") and all(line.startswith("    word") for line in lines[1:])
+    assert all(len(line) <= TEXT_WIDTH for line in lines)
+    wide = table_text([["Treatment", "What to expect"], ["Laser", "x" * 40 + " " + "y" * 40]])
+    assert wide.startswith("Treatment: Laser\nWhat to expect: " + "x" * 40 + "\n  " + "y" * 40)

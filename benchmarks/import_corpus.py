@@ -17,7 +17,8 @@ Printed, each beside its target:
 - words kept: the share of the reference text's words (a multiset; Chinese and Japanese characters
   count one each) found in the English email's plain-text part, over every page;
 - structures kept: for lists, quotes, sub-headings, images and tables, among the pages whose article
-  holds one (as trafilatura's XML of the page finds it), the share whose imported article holds one too.
+  holds one (as trafilatura's XML of the page finds it; a table counts with two rows of two cells or
+  more, not a layout table of one row), the share whose imported article holds one too.
 Nothing here asserts anything, and nothing is timed.
 """
 
@@ -33,6 +34,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lxml import etree
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -89,7 +92,13 @@ def structures_in_page(path: Path) -> set[str]:
     found = {name for name, tag in _IN_XML.items() if tag in xml}
     if "sub-headings" in found and not re.search(r'<head rend="h[2-6]"', xml):
         found.discard("sub-headings")
+    if "tables" in found and not any(_is_data_table(table) for table in etree.fromstring(xml.encode()).iter("table")):
+        found.discard("tables")  # a page laid out in one-row tables has no table to keep
     return found
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    return sum(1 for row in table.iter("row") if len(row.findall("cell")) >= 2) >= 2
 
 
 def _read(path: Path) -> str:

@@ -145,3 +145,22 @@ def test_a_post_without_title_or_address_is_imported_with_both_to_fill_in(projec
     listed = re.findall(r"^  issues/2026-12\.yaml:(\d+): (.*)$", result.stderr, re.M)
     assert [what.split(" (")[0].split(",")[0] for _, what in listed] == ["the article's title", "the post's address on the website"]
     assert [text.splitlines()[int(line) - 1].split(":")[0].strip() for line, _ in listed] == ["title", "url"]
+
+
+def test_a_table_two_containers_deep_in_trafilaturas_xml_stays_a_table():
+    """The XML trafilatura 2.3 writes for dawgsbynature.com's "Browns defensive snap counts" (Zyte benchmark):
+    a heading and a table inside two <div>s, which were read as one run-on paragraph."""
+    from lxml import etree
+
+    from newsletter.authoring.addresses import Addresses
+    from newsletter.authoring.elements import Walk
+    from newsletter.authoring.imported import ImportedArticle, block_yaml
+
+    main = etree.fromstring("<main><p>Snap counts for the game.</p><div><div><head rend=\"h3\">Defensive Line</head>"
+                            "<table><row><cell role=\"head\">Pos</cell><cell role=\"head\">Player</cell></row>"
+                            "<row><cell>DL</cell><cell>Larry Ogunjobi</cell></row></table></div></div></main>")
+    article = ImportedArticle()
+    Walk(article, Addresses("https://www.example.com/post"), levels=(3, 7, 7)).children(main)
+    assert [section.heading.value if section.heading else None for section in article.sections] == [None, "Defensive Line"]
+    assert [block_yaml(block) for block in article.sections[1].blocks] == [
+        {"table": {"header": ["Pos", "Player"], "rows": [["DL", "Larry Ogunjobi"]]}}]

@@ -121,7 +121,7 @@ class Walk:
         handler(element)
 
     def _paragraph(self, element: etree._Element) -> None:
-        if any(role(child) in ("paragraph", "list", "quote", "table", "code", "heading") for child in element):
+        if _holds_blocks(element):
             self._loose(element)
             return
         text, pictures = self.inline(element)
@@ -135,7 +135,7 @@ class Walk:
         pending = etree.Element("p")
         pending.text = element.text
         for child in element:
-            if role(child) in ("paragraph", "list", "quote", "table", "code", "heading", "divider", "figure"):
+            if role(child) in (*_BLOCKS, "divider", "figure") or _holds_blocks(child):
                 self._paragraph(pending) if len(pending) or (pending.text or "").strip() else None
                 self.block(child)
                 pending = etree.Element("p")
@@ -325,6 +325,14 @@ class Walk:
                 self.leave_out(f"the link of '{inner.strip()[:40]}' ({given[:80]}: relative, and the post does not "
                                "say its own address; import again with --url)")
         return inner
+
+
+_BLOCKS = ("paragraph", "list", "quote", "table", "code", "heading")
+
+
+def _holds_blocks(element: etree._Element) -> bool:
+    """A container (div, section) with blocks somewhere inside: walked block by block, not read as one paragraph."""
+    return any(role(inner) in _BLOCKS for inner in element.iterdescendants())
 
 
 def _wrapped(inner: str, mark: str) -> str:

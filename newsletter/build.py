@@ -15,6 +15,7 @@ from newsletter.checks.content import REFUSED_TRANSLATION
 from newsletter.model.content import Issue, read_issues
 from newsletter.dist import compared_files, holding, issue_files, write_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.i18n.catalogs import readable_locales
 from newsletter.render import IssueBuild, RenderedEmail
 from newsletter.render_pool import RenderPool, render_locale
 from newsletter.report import BuildReport
@@ -93,6 +94,10 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     """
     chosen_locales = select_locales(settings, locales)
     issues, problems = _valid_issues(settings, issue_ids, report)
+    chosen_locales, unreadable = _readable_locales(settings, chosen_locales, report)
+    problems += unreadable
+    if not chosen_locales:
+        raise NewsletterError(problems)
     built = []
     with holding(issues, settings, out), \
             RenderPool(issues, settings, chosen_locales, RenderCache(settings) if use_cache else None) as pool:
@@ -122,6 +127,14 @@ def _valid_issues(settings: Settings, issue_ids: list[str] | None, report: Build
     for broken_file in dict.fromkeys(problem.location.file for problem in broken):
         report.info(f"{broken_file}: not built; its previous output is unchanged")
     return issues, list(broken)
+
+
+def _readable_locales(settings: Settings, locales: tuple[str, ...], report: BuildReport) -> tuple[tuple[str, ...], list[Problem]]:
+    """The locales to build: a catalog that cannot be read stops its own language (said), not the others."""
+    readable, problems = readable_locales(settings, locales)
+    for locale in (locale for locale in locales if locale not in readable):
+        report.info(f"{locale}: not built, its catalog cannot be read; the other languages are")
+    return readable, problems
 
 
 def _report_findings(findings: tuple[Finding, ...], report: BuildReport) -> None:

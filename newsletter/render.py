@@ -148,6 +148,7 @@ def _install(env: jinja2.Environment, translator: Translator, template: str) -> 
     is text: in HTML it is escaped but for the markup its English has (Jinja would mark it safe whole), and
     a translation that cannot be formatted shows the English and is reported at its PO line."""
     source = f"templates/{template}"
+    pieces: list[tuple[str, str]] = []  # the latest translated strings shown, with their English
 
     def translated(context: jinja2.runtime.Context, msgid: str, msgctxt: str | None, plural: str | None,
                    count: int | None, variables: dict) -> str:
@@ -156,10 +157,15 @@ def _install(env: jinja2.Environment, translator: Translator, template: str) -> 
         def finish(english: str, text: str) -> str:
             if html:
                 text = Markup(english) if text == english else as_html(english, text)  # the English is the template's
+            if text == english and (msgctxt, msgid) in translator.fallbacks:
+                return text % in_english(variables, pieces)  # a sentence in English has its links in English too
             return text % variables
 
         shown = translator.lookup(msgid, msgctxt, source, plural, count, finish)
-        return Markup(shown) if html else shown  # escaped by finish(); translator mode's marks are no markup
+        shown = Markup(shown) if html else shown  # escaped by finish(); translator mode's marks are no markup
+        english = msgid if plural is None or count == 1 else plural
+        pieces[:] = [*pieces[-MAX_PIECES + 1:], (shown, finish(english, english))]
+        return shown
 
     @jinja2.pass_context
     def gettext(context, msgid: str, **variables) -> str:
@@ -178,6 +184,22 @@ def _install(env: jinja2.Environment, translator: Translator, template: str) -> 
         return translated(context, singular, msgctxt, plural, count, {"context": msgctxt, "num": count, **variables})
 
     env.globals.update(gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
+
+
+# The arguments of a template's sentence are looked up just before it: a handful at most.
+MAX_PIECES = 8
+
+
+def in_english(variables: dict, pieces: list[tuple[str, str]]) -> dict:
+    """The sentence's variables with every translated piece they hold (a link's text) back in English: a
+    sentence that falls back to English does so whole, never "Visit our foire aux questions"."""
+    english = {}
+    for name, value in variables.items():
+        for shown, original in pieces:
+            if isinstance(value, str) and shown != original and shown and shown in value:
+                value = value.replace(shown, original)
+        english[name] = value
+    return english
 
 
 def _render(env: jinja2.Environment, name: str, translator: Translator, context: dict) -> str:
@@ -258,9 +280,9 @@ def render_mjml(issue: Issue, settings: Settings, locale: str, translator: Trans
     return protect_attributes(mjml_source)
 
 
-# Attributes of every tag (MJML's, and HTML's inside mj-text: an image's alt), and the title, which MRML
-# also copies into an aria-label attribute.
-_MJML_TAG = re.compile(r"<[a-z][a-z0-9-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
+# Attributes of MJML tags and of the HTML tags inside them (an image's alt in the text), and the title, which
+# MRML also copies into an aria-label attribute.
+_MJML_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*\b[^>]*>|(?<=<mj-title>)[^<]*")
 _INVISIBLE = ("Mn", "Mc", "Me", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")
 
 
@@ -271,7 +293,7 @@ def _reference(char: str) -> str:
 
 
 def protect_attributes(mjml_source: str) -> str:
-    """Write marks, joiners and non-breaking spaces in MJML attributes as character references.
+    """Write marks, joiners and non-breaking spaces in attributes as character references.
 
     MRML prints such characters in attribute values as Rust escapes (`\\u{a0}`): a French subject's
     non-breaking space or an Arabic vowel mark would reach the reader as code. References survive.

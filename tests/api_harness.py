@@ -130,7 +130,7 @@ def stand_in_server(app: StandIn) -> ThreadingHTTPServer:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
-            if data:
+            if data and "Content-Type" not in answer.headers:
                 self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

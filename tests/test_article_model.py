@@ -51,7 +51,8 @@ def test_a_section_holds_every_kind_of_block_in_order():
     assert section.content[6].by is None
     image = section.content[7].image
     assert (image.width, image.height, image.caption.value, image.link) == (
-        560, 320, "Our recovery rooms face the garden.", "https://www.example.com/clinic/rooms")
+        1120, 640, "Our recovery rooms face the garden.", "https://www.example.com/clinic/rooms")
+    assert (image.shown_width, image.shown_height) == (552, 315)  # the text column, its proportions kept
     table = section.content[10].table
     assert [cell.value for cell in table.header] == ["Treatment", "Sessions", "Recovery time"]
     assert table.rows[2][1:] == (None, None)  # '' and ~ are empty cells, not strings to translate
@@ -117,8 +118,9 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
      "issues/2026-12.yaml:14:20: articles[0].sections[0].blocks[0].image.src: expected an absolute https:// URL"),
     ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 100\n",
      "issues/2026-12.yaml:14:15: articles[0].sections[0].blocks[0].image.height: missing required field 'height'"),
-    ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 900\n    height: 100\n",
-     "issues/2026-12.yaml:16:22: articles[0].sections[0].blocks[0].image.width: expected a number from 1 to 600, got 900"),
+    ("- image:\n    src: https://www.example.com/a.jpg\n    alt: A\n    width: 12000\n    height: 100\n",
+     "issues/2026-12.yaml:16:22: articles[0].sections[0].blocks[0].image.width: expected a number from 1 to 10000, "
+     "got 12000"),
     ("- subheading: Deeper\n  level: 5\n", "issues/2026-12.yaml:14:20: articles[0].sections[0].blocks[0].level: "
      "expected a number from 3 to 4, got 5"),
     ("- table:\n    header: [A, B]\n    rows:\n      - [1, 2, 3]\n",
@@ -126,6 +128,8 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
     ("- table:\n    header: [A, B, C, D, E, F, G]\n    rows: [[1, 2, 3, 4, 5, 6, 7]]\n",
      "issues/2026-12.yaml:14:23: articles[0].sections[0].blocks[0].table.header: 7 columns; a table has at most 6"),
     ("- table:\n    rows: [[1]]\n", "articles[0].sections[0].blocks[0].table: missing required field 'header'"),
+    ("- divider:\n", "issues/2026-12.yaml:13:13: articles[0].sections[0].blocks[0]: a divider is the bare item "
+     "'- divider' — remove the ':' and what follows it"),
     ("- code: ''\n", "issues/2026-12.yaml:13:19: articles[0].sections[0].blocks[0].code: expected text, got nothing"),
     ("- table:\n    header: [A, [B]]\n    rows: [[1, 2]]\n",
      "issues/2026-12.yaml:14:27: articles[0].sections[0].blocks[0].table.header[1]: expected text, got a list"),
@@ -163,3 +167,54 @@ def test_the_schema_accepts_every_block_and_refuses_a_section_with_both_forms():
     del section["paragraphs"]
     section["blocks"].append({"quote": "Words", "author": "Someone"})
     assert not check.is_valid(document)
+
+
+def test_an_image_in_the_text_keeps_its_no_break_spaces_and_vowel_marks_in_the_html():
+    """MRML prints such characters in the attributes of HTML inside <mj-text> as Rust escapes (\\u{a0}):
+    they must reach the reader as the characters themselves (a French '\u00a0:', an Arabic tanwin)."""
+    import lxml.html
+
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.model.settings import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    alt = "Salle de réveil\u00a0: vue sur le jardin, كاملًا"
+    source = with_blocks(f'- image:\n    src: https://www.example.com/a.jpg\n    alt: "{alt}"\n    width: 300\n'
+                         f'    height: 200\n')
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    assert "\\u{" not in email.html
+    assert lxml.html.fromstring(email.html).xpath("//img[@height='200']/@alt") == [alt]
+
+
+def test_template_syntax_in_code_is_reported_at_the_code_block():
+    """Code is shown as written: a '{{' in it would reach the providers' template engines (Handlebars, Go
+    templates), and the pre-send check refuses it. The finding names the code block's line, not templates/."""
+    from newsletter.checks.content import placeholders
+    from newsletter.checks.model import CheckedEmail
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.model.settings import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    source = with_blocks("- paragraph: Our template language.\n- code: |\n    Hello {{ name }}\n")
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    findings = list(placeholders(CheckedEmail(email, issue, issue, settings)))
+    assert findings and all(finding.message.startswith(f"{SHOWN}:14: ") for finding in findings), findings
+
+
+def test_a_long_list_item_wraps_under_its_text_and_a_wide_table_becomes_lines_per_row():
+    """Plain-text layout: continuation lines sit under the item's text (not under its mark); a table wider
+    than the 72 columns of the text part is written row by row, each cell after its header."""
+    from newsletter.render import TEXT_WIDTH, prefixed, table_text
+
+    item = prefixed("word " * 30, "12. ", "    ")
+    lines = item.split("\n")
+    assert lines[0].startswith("12. word") and all(line.startswith("    word") for line in lines[1:])
+    assert all(len(line) <= TEXT_WIDTH for line in lines)
+    wide = table_text([["Treatment", "What to expect"], ["Laser", "x" * 40 + " " + "y" * 40]])
+    assert wide.startswith("Treatment: Laser\nWhat to expect: " + "x" * 40 + "\n  " + "y" * 40)

@@ -68,7 +68,7 @@ def test_a_forbidden_term_is_reported_with_file_and_line(project, cli, locale, o
     edit(path, old, new)
     done = cli("i18n", "check", "--locale", locale, cwd=project)
     assert done.returncode == 1
-    where = f"locales/{locale}/LC_MESSAGES/newsletter.po:{preheader_line(path)}: {locale}: forbidden-term: "
+    where = f"locales/{locale}/LC_MESSAGES/newsletter.po:{preheader_line(path)}: warning: {locale}: forbidden-term: "
     assert f"{where}forbidden term {term!r} for 'stem cell'" in done.stdout
 
 
@@ -81,7 +81,7 @@ def test_a_missing_approved_term_is_reported_with_file_and_line(project, cli, lo
     edit(path, old, new)
     done = cli("i18n", "check", "--locale", locale, cwd=project)
     assert done.returncode == 1
-    where = f"locales/{locale}/LC_MESSAGES/newsletter.po:{preheader_line(path)}: {locale}: approved-term: "
+    where = f"locales/{locale}/LC_MESSAGES/newsletter.po:{preheader_line(path)}: warning: {locale}: approved-term: "
     assert f"{where}'stem cell' should be translated as {approved} (locales/glossary.tbx)" in done.stdout
 
 

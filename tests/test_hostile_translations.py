@@ -103,7 +103,7 @@ def test_markup_in_a_translation_is_the_translators_mistake_at_the_po_line(proje
 
     check = cli("i18n", "check", "--locale", "es", cwd=project)
     assert check.returncode == 1
-    assert check.stdout.startswith(f"{SPANISH}:{line}: es: markup: "), check.stdout
+    assert check.stdout.startswith(f"{SPANISH}:{line}: error: es: markup: "), check.stdout
 
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and "Traceback" not in build.stderr
@@ -149,7 +149,7 @@ def test_the_markup_of_the_english_is_kept_in_its_translation(project, cli):
 def test_a_translation_that_changes_the_englishs_markup_is_refused(project, cli, spanish, problem):
     line = add_template_string(project, MARKED_UP, spanish)
     check = cli("i18n", "check", "--locale", "es", cwd=project)
-    assert check.returncode == 1 and check.stdout.startswith(f"{SPANISH}:{line}: es: markup: {problem}"), check.stdout
+    assert check.returncode == 1 and check.stdout.startswith(f"{SPANISH}:{line}: error: es: markup: {problem}"), check.stdout
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and f"{SPANISH}:{line}: markup: {problem}" in build.stderr
     assert f"· {MARKED_UP}</div>" in built_html(project)
@@ -214,7 +214,7 @@ def test_a_broken_placeholder_is_reported_at_the_po_line_never_blamed_on_a_templ
     line = translate(project, msgid, translation)
     check = cli("i18n", "check", "--locale", "es", cwd=project)
     assert check.returncode == 1
-    assert check.stdout.startswith(f"{SPANISH}:{line}: es: placeholders: "), check.stdout
+    assert check.stdout.startswith(f"{SPANISH}:{line}: error: es: placeholders: "), check.stdout
     assert problem in check.stdout, check.stdout
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and "Traceback" not in build.stderr and "template error" not in build.stderr
@@ -263,7 +263,7 @@ def test_a_plural_entry_missing_a_form_is_reported_as_such_not_as_untranslated(p
     line = text.split("\n").index('msgid "Reading time: %(num)d minute"') + 1
     problem = "plural-forms: 2 plural forms needed for es, 1 given"
     check = cli("i18n", "check", "--locale", "es", cwd=project)
-    assert check.returncode == 1 and check.stdout.startswith(f"{SPANISH}:{line}: es: {problem}"), check.stdout
+    assert check.returncode == 1 and check.stdout.startswith(f"{SPANISH}:{line}: error: es: {problem}"), check.stdout
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and f"{SPANISH}:{line}: {problem}" in build.stderr, build.stderr
     assert "untranslated" not in build.stderr

@@ -1,5 +1,7 @@
 """`newsletter publish ISSUE --provider sendgrid`: the plan, --apply, --schedule, re-runs, interruptions and
-failures, against SendGrid's published OpenAPI definition.
+failures, against SendGrid's published OpenAPI definition: the contract every provider shares
+(tests/publish_contract.py, kill -9 after every one of the 12 changes here) and what the shared HTTP client
+does with 429, 500, timeouts, dropped connections, keys and certificates, tested once, here.
 
 Every request goes through Stoplight Prism in proxy mode with errors on (tests/api_harness.py) over
 tests/openapi/sendgrid.yaml, a fragment of https://github.com/twilio/sendgrid-oai (MIT), in front of a
@@ -10,10 +12,6 @@ made once by `newsletter export` and never rendered again by publish.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
 import ssl
 import subprocess
 import sys
@@ -21,56 +19,23 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.api_harness import Fault, Harness
-from tests.conftest import REPO, Result, copy_project, run_newsletter
+from tests.api_harness import Fault
+from tests.conftest import REPO
+from tests.publish_contract import LOCALES, SCHEDULE, SCHEDULED_UTC, ProviderAccount, PublishContract, contract_fixtures
 from tests.standin_sendgrid import KEY, SendGridStandIn
 
-LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
-SCHEDULE = "2030-12-01T09:00+01:00"
-SCHEDULED_UTC = "2030-12-01T08:00:00Z"
 
-
-@pytest.fixture(scope="module")
-def harness(tmp_path_factory):
-    app = SendGridStandIn()
-    running = Harness(app, REPO / "tests" / "openapi" / "sendgrid.yaml", tmp_path_factory.mktemp("prism"))
-    yield running
-    running.stop()
-    assert running.violations() == [], "a request or an answer outside SendGrid's definition"
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> Path:
-    """The sample project, exported once for SendGrid."""
-    root = copy_project(tmp_path_factory.mktemp("sendgrid") / "project")
-    done = run_newsletter("export", "2026-11", "--provider", "sendgrid", "--skip-external-checks", "-q", cwd=root,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
-    return root
-
-
-class Account:
-    """One test's SendGrid account (the stand-in, reset) and a fresh copy of the project with its export."""
-
-    def __init__(self, harness: Harness, exported: Path, tmp_path: Path):
-        self.harness, self.app = harness, harness.app
-        self.app.reset()
-        self.root = tmp_path / "project"
-        shutil.copytree(exported, self.root)
-        self.export = self.root / "dist" / "2026-11" / "sendgrid"
-        self.env = {**os.environ, "PYTHONPATH": str(REPO), "SENDGRID_API_KEY": KEY, "SENDGRID_API_URL": harness.front.url}
-
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "newsletter", "publish", "2026-11", "--provider", "sendgrid",
-                "--cafile", str(self.harness.front.cafile), *args]
-
-    def publish(self, *args: str, env: dict | None = None) -> Result:
-        done = subprocess.run(self.command(*args), cwd=self.root, env=env or self.env, capture_output=True, text=True,
-                              timeout=120)
-        return Result(done.returncode, done.stdout, done.stderr)
-
-    def exported(self, locale: str) -> dict:
-        return json.loads((self.export / f"{locale}.json").read_text(encoding="utf-8"))
+class SendGridAccount(ProviderAccount):
+    provider = "sendgrid"
+    title = "SendGrid"
+    key = KEY
+    key_variable = "SENDGRID_API_KEY"
+    url_variable = "SENDGRID_API_URL"
+    standin = SendGridStandIn
+    kind = "Single Send"
+    changes_per_locale = 2  # create, schedule
+    wrong_key = "SG.not-the-key"
+    wrong_key_text = "authorization required"
 
     def by_name(self) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = {}
@@ -78,11 +43,10 @@ class Account:
             found.setdefault(send["name"], []).append(send)
         return found
 
-    def changes(self) -> list[tuple[str, str, object]]:
-        return [request for request in self.app.requests if request[0] in ("POST", "PUT", "PATCH", "DELETE")]
+    def creates(self) -> int:
+        return len(self.app.mutating("POST", "/v3/marketing/singlesends"))
 
     def assert_published(self, scheduled: bool) -> None:
-        """Exactly one Single Send per locale, with the export's content and audience, and one schedule each."""
         by_name = self.by_name()
         assert sorted(by_name) == sorted(f"newsletter-2026-11-{locale}" for locale in LOCALES)
         for locale in LOCALES:
@@ -96,47 +60,33 @@ class Account:
             schedules = self.app.mutating("PUT", f"/v3/marketing/singlesends/{send['id']}/schedule")
             assert len(schedules) == (1 if scheduled else 0)
 
+    def add_sent(self, name: str) -> dict:
+        return self.app.add(name, status="triggered", email_config={"subject": "last month's words"})
 
-@pytest.fixture
-def account(harness, exported, tmp_path) -> Account:
-    return Account(harness, exported, tmp_path)
+    def sent_reason(self) -> str:
+        return "already sent (SendGrid status triggered)"
 
-
-def test_the_plan_reads_the_account_says_everything_per_locale_and_changes_nothing(account):
-    result = account.publish()
-    assert result.returncode == 0, result.stderr
-    assert account.changes() == [] and not (account.export / "publish.json").exists()
-    lines = result.stdout.splitlines()
-    assert "  account: sender Northside Plastic Surgery <newsletter@example.com> (verified sender 3001)" in lines
-    for locale in LOCALES:
-        single = account.exported(locale)["single_send"]
-        at = lines.index(f"{locale:<8} create      Single Send newsletter-2026-11-{locale}")
-        audience, subject, sender, schedule = (line.strip() for line in lines[at + 1:at + 5])
+    def assert_plan_details(self, locale: str, details: list[str]) -> None:
+        single = self.exported(locale)["single_send"]
+        audience, subject, sender, schedule = details
         assert audience.endswith("→ segments " + ", ".join(single["send_to"]["segment_ids"]))
         assert subject == f"subject: “{single['email_config']['subject']}”"
         assert sender == "sender: Northside Plastic Surgery <newsletter@example.com>; unsubscribe: group 77"
         assert schedule == "schedule: none (a draft, ready to send)"
-    assert lines[-1] == "summary: 6 create, 0 update, 0 schedule, 0 send test, 0 up to date, 0 left alone, 0 refused"
-    assert "add --apply" in result.stderr
+
+    def refusal(self) -> tuple[Fault, str]:
+        body = {"errors": [{"field": "email_config.subject", "message": "subject is too long"}]}
+        return Fault("POST", "/v3/marketing/singlesends", status=400, body=body), "email_config.subject: subject is too long"
 
 
-def test_apply_with_schedule_creates_one_single_send_per_locale_and_a_rerun_changes_nothing(account):
-    first = account.publish("--apply", "--schedule", SCHEDULE)
-    assert first.returncode == 0, first.stderr
-    account.assert_published(scheduled=True)
-    ledger = json.loads((account.export / "publish.json").read_text(encoding="utf-8"))
-    ids = {send["name"]: send["id"] for send in account.app.sends.values()}
-    assert {key: entry["id"] for key, entry in ledger["objects"].items()} == {
-        f"{locale}/Single Send": ids[f"newsletter-2026-11-{locale}"] for locale in LOCALES}
-    assert [(step["locale"], step["action"]) for step in ledger["steps"]] == [
-        (locale, action) for locale in LOCALES for action in ("create", "schedule")]
-    changes = len(account.changes())
+harness, exported, account = contract_fixtures(SendGridAccount)
 
-    again = account.publish("--apply", "--schedule", SCHEDULE)
-    assert again.returncode == 0, again.stderr
-    assert len(account.changes()) == changes
-    assert again.stdout.count("left alone  Single Send") == 6 and "already scheduled for 2030-12-01T08:00:00Z" in again.stdout
-    account.assert_published(scheduled=True)
+
+class TestSendGrid(PublishContract):
+    def test_the_plan_names_the_verified_sender(self, account):
+        result = account.publish()
+        assert "  account: sender Northside Plastic Surgery <newsletter@example.com> (verified sender 3001)" in \
+            result.stdout.splitlines()
 
 
 def test_drafts_rerun_as_up_to_date_and_an_edited_draft_is_updated_back(account):
@@ -151,39 +101,6 @@ def test_drafts_rerun_as_up_to_date_and_an_edited_draft_is_updated_back(account)
     assert account.publish("--apply").returncode == 0
     assert [request[:2] for request in account.changes()[before:]] == [("PATCH", f"/v3/marketing/singlesends/{edited['id']}")]
     account.assert_published(scheduled=False)
-
-
-def test_a_sent_single_send_is_reported_and_never_changed_or_sent_again(account):
-    sent = account.app.add("newsletter-2026-11-fr", status="triggered", email_config={"subject": "last month's words"})
-    result = account.publish("--apply", "--schedule", SCHEDULE)
-    assert result.returncode == 0, result.stderr
-    assert ("fr       left alone  Single Send newsletter-2026-11-fr: already sent (SendGrid status triggered): "
-            "never changed or sent again") in result.stdout
-    assert [r for r in account.changes() if sent["id"] in r[1]] == []
-    assert sent["email_config"]["subject"] == "last month's words" and len(account.by_name()["newsletter-2026-11-fr"]) == 1
-    assert len(account.by_name()) == 6
-
-
-def test_killed_at_every_step_of_an_apply_a_rerun_gives_one_single_send_per_locale_and_one_schedule(account, tmp_path):
-    """kill -9 right after SendGrid acted on the k-th change, before its answer arrives, for every k."""
-    steps = 2 * len(LOCALES)  # a create and a schedule per locale
-    for k in range(1, steps + 1):
-        account.app.reset()
-        account.app.pause_at = k
-        (account.export / "publish.json").unlink(missing_ok=True)
-        process = subprocess.Popen(account.command("--apply", "--schedule", SCHEDULE), cwd=account.root, env=account.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert account.app.paused.wait(60), f"step {k} was never reached"
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
-        account.app.release.set()
-        if (account.export / "publish.json").exists():  # written atomically: whole, or not at all
-            assert len(json.loads((account.export / "publish.json").read_text())["steps"]) == k - 1
-        account.app.pause_at = None
-        rerun = account.publish("--apply", "--schedule", SCHEDULE)
-        assert rerun.returncode == 0, (k, rerun.stderr)
-        account.assert_published(scheduled=True)
-        assert len(account.app.mutating("POST", "/v3/marketing/singlesends")) == len(LOCALES)
 
 
 def test_429_is_retried_after_the_wait_sendgrid_asks_for(account):
@@ -226,24 +143,6 @@ def test_a_500_on_every_try_stops_with_one_line_and_the_rerun_finishes(account):
     assert "Traceback" not in failed.stderr
     assert account.publish("--apply", "--schedule", SCHEDULE).returncode == 0
     account.assert_published(scheduled=True)
-
-
-def test_a_missing_key_is_one_line_naming_the_variable(account):
-    env = {name: value for name, value in account.env.items() if name != "SENDGRID_API_KEY"}
-    result = account.publish(env=env)
-    assert result.returncode == 1 and account.app.requests == []
-    assert result.stderr.splitlines() == ["error: SENDGRID_API_KEY: SendGrid needs an API key and SENDGRID_API_KEY is not "
-                                          "set — set it in the environment of this command (export SENDGRID_API_KEY=…); "
-                                          "it is never read from the command line"]
-
-
-def test_a_wrong_key_is_sendgrids_own_words_and_what_to_do(account):
-    result = account.publish("--apply", env={**account.env, "SENDGRID_API_KEY": "SG.not-the-key"})
-    assert result.returncode == 1 and account.app.sends == {}
-    assert result.stderr.splitlines() == ["error: SendGrid: GET /v3/verified_senders: SendGrid refused it (401): "
-                                          "authorization required — the key in SENDGRID_API_KEY is wrong or revoked: "
-                                          "create a new one in SendGrid and set it"]
-    assert "SG.not-the-key" not in result.stderr + result.stdout
 
 
 def test_the_key_is_in_no_output_no_file_and_no_process_list(account):

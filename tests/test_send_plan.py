@@ -207,3 +207,34 @@ def test_a_language_the_release_gate_holds_back_gets_the_default_send(cli, proje
     for value in (audience(project).get("values", {}).get("es", "es"), "it", None):
         assert sends_for(provider, project, manifest, files, value) == ["en"]
     assert sends_for(provider, project, manifest, files, audience(project).get("values", {}).get("fr", "fr")) == ["fr"]
+
+
+TEMPLATE_FIELDS = {"ses": ("TemplateName",), "postmark": ("Alias",), "sendgrid": ("template", "name")}
+
+
+@pytest.mark.parametrize("provider", [*TEMPLATE_FIELDS, "listmonk"])
+def test_templates_keep_one_name_per_locale_from_issue_to_issue(cli, project, provider):
+    """Postmark allows 100 templates per server and SendGrid 300
+    (https://postmarkapp.com/support/article/1054-is-there-a-limit-on-the-number-of-templates-i-can-create,
+    https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-send-an-email-with-dynamic-templates): a template per
+    issue and locale fails within a few years. Two issues' exports name the same templates, and the manifest says
+    what each issue does to them."""
+    (project / "issues" / "2026-12.yaml").write_text(
+        (project / "issues" / "2026-11.yaml").read_text(encoding="utf-8").replace("2026-11", "2026-12"), encoding="utf-8")
+    names = {}
+    for issue in ("2026-11", "2026-12"):
+        result = cli("export", issue, "--provider", provider, "--skip-external-checks", cwd=project)
+        assert result.returncode == 0, result.stderr
+        folder = project / "dist" / issue / provider
+        sends = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["send_plan"]["sends"]
+        names[issue] = {send["locale"]: send["template"]["name"] for send in sends}
+        assert all(send["template"]["each_issue"] for send in sends)
+        for send in sends:
+            document = json.loads((folder / f"{send['locale']}.json").read_text(encoding="utf-8"))
+            if provider in TEMPLATE_FIELDS:
+                for key in TEMPLATE_FIELDS[provider]:
+                    document = document[key]
+                assert document == send["template"]["name"]
+    assert names["2026-11"] == names["2026-12"]
+    assert len(set(names["2026-11"].values())) == (1 if provider == "listmonk" else 6)
+    assert not any("2026" in name for name in names["2026-11"].values())

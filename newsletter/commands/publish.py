@@ -20,14 +20,14 @@ from newsletter.model.settings import Settings
 def run_command(args, settings: Settings) -> int:
     publisher_type = _publisher(args.provider)
     options = Options(apply=args.apply, schedule=parse_schedule(args.schedule), test_to=tuple(args.test_to or ()))
-    if options.test_to:
+    if options.test_to and not publisher_type.test_sends:
         raise UsageError(Problem(Location("--test-to"), f"test sends are not done for {publisher_type.title} yet",
                                  "send proofs with: newsletter export ISSUE --smtp HOST:PORT --to ADDR"))
     out = output_folder(args, settings)
     shown = f"{args.out.rstrip('/') if args.out else 'dist'}/{args.issue}/{publisher_type.name}"
     exported = read_export(out, args.issue, publisher_type.name, shown)
     account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
-                                       publisher_type.default_url)
+                                       publisher_type.default_url_for)
     client = ApiClient(account, publisher_type.headers(account.key), publisher_type.advice, publisher_type.error_text,
                        cafile=args.cafile, timeout=args.timeout, on_retry=_say(args.quiet))
     try:

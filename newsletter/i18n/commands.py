@@ -80,13 +80,17 @@ def _status(args, settings: Settings) -> int:
     else:
         print(status_table(rows, {locale: gate.ships for locale, gate in gates.items()}))
         _print_gate(settings, list(gates.values()))
+    for row in rows:
+        if row.unreadable:
+            print(f"error: {row.unreadable}", file=sys.stderr)
+    broken = any(row.unreadable for row in rows)
     if args.min_coverage is not None:
-        low = [row for row in rows if row.percent < args.min_coverage]
+        low = [row for row in rows if row.percent < args.min_coverage and not row.unreadable]
         for row in low:
             print(f"error: {row.locale}: {row.percent:.1f}% translated, below the required {args.min_coverage:g}%",
                   file=sys.stderr)
-        return 1 if low else 0
-    return 0
+        return 1 if low or broken else 0
+    return 1 if broken else 0
 
 
 def _print_gate(settings: Settings, gates: list) -> None:
@@ -108,5 +112,11 @@ def _check(args, settings: Settings) -> int:
     else:
         for finding in findings:
             print(finding)
-        print(f"{len(findings)} problem(s) in {len(args.locale or settings.target_locales)} catalog(s)", file=sys.stderr)
+        print(_check_summary(findings, len(args.locale or settings.target_locales)), file=sys.stderr)
     return 1 if findings else 0
+
+
+def _check_summary(findings: list, catalogs: int) -> str:
+    errors = sum(1 for finding in findings if finding.refused)
+    return (f"{errors} error(s) (refused: the email shows the English) and {len(findings) - errors} warning(s) "
+            f"(advice, or fuzzy entries to review) in {catalogs} catalog(s)")

@@ -22,8 +22,9 @@ from newsletter.model.settings import GateRule, Settings
 class LocaleGate:
     locale: str
     translated: float  # percent of the issue's strings, as `newsletter i18n status ISSUE` counts them
-    failed_checks: int  # findings of `newsletter i18n check` on the issue's strings
+    failed_checks: int  # errors of `newsletter i18n check` on the issue's strings: translations the build refuses
     rule: GateRule
+    unreadable: Problem | None = None  # the catalog cannot be read: the locale is held back, the others go on
 
     @property
     def ships(self) -> bool:
@@ -31,6 +32,8 @@ class LocaleGate:
 
     def reasons(self) -> list[str]:
         """Why the locale is held back; empty when it ships."""
+        if self.unreadable is not None:
+            return [f"its catalog cannot be read ({self.unreadable})"]
         reasons = []
         if self.translated < self.rule.min_translated:
             reasons.append(f"{self.translated:.1f}% translated, below the minimum of {self.rule.min_translated:g}%")
@@ -45,10 +48,14 @@ class LocaleGate:
 
 
 def gate_locale(settings: Settings, locale: str, issue_id: str | None) -> LocaleGate:
-    catalog = load_catalog(settings, locale)
+    try:
+        catalog = load_catalog(settings, locale)
+    except NewsletterError as error:  # one broken catalog holds back its own language only
+        return LocaleGate(locale, 0.0, 0, settings.release_gate.rule_for(locale), error.problems[0])
     status = catalog_status(catalog, locale, issue_id)
     lines = {message.lineno for message in catalog if message.id and belongs_to_issue(message, issue_id)}
-    failed = sum(1 for finding in review_catalogs(settings, [locale]) if finding.line in lines)
+    # Only what would ship broken counts: a fuzzy entry shows the English, advice ships as it is.
+    failed = sum(1 for finding in review_catalogs(settings, [locale]) if finding.line in lines and finding.refused)
     return LocaleGate(locale, status.percent, failed, settings.release_gate.rule_for(locale))
 
 
@@ -65,6 +72,9 @@ def held_back(settings: Settings, issue_id: str, locales: list[str]) -> list[Loc
 
 def held_back_line(gate: LocaleGate, default_locale: str) -> str:
     """What the export says, loudly, about a locale it leaves out."""
+    if gate.unreadable is not None:
+        return (f"{gate.locale} is not shipped this month: {gate.reasons()[0]} — its subscribers get the "
+                f"{default_locale} email")
     return (f"{gate.locale} is not shipped this month: {'; '.join(gate.reasons())} — its subscribers get the "
             f"{default_locale} email; translate and check locales/{gate.locale}/LC_MESSAGES/newsletter.po, or lower "
             "release_gate in newsletter.yaml")

@@ -24,12 +24,16 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.i18n.markup import split
+from newsletter.model.inline import links
 
 GLOSSARY_FILE = "glossary.tbx"
 MAX_BYTES = 2_000_000  # a glossary of a few thousand concepts; anything larger is not a glossary
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FORBIDDEN_STATUSES = {"forbidden", "obsolete", "deprecatedTerm-admn-sts", "supersededTerm-admn-sts"}
 _WORD = re.compile(r"\w+")
+# What is no prose, though it has words: a bare web address, a placeholder.
+_NOT_PROSE = re.compile(r"\]\([^)\s]*\)|(?:https?://|mailto:|tel:|www\.)\S+|%\([a-z_]+\)[sd]|\{[a-z_]+\}|\[\[[^\]]*\]\]")
 MIN_STEM = 3  # a shorter stem inside a longer word is a coincidence, not the term
 
 
@@ -166,8 +170,19 @@ def _same_word(word: tuple[str, ...], term_word: tuple[str, ...]) -> bool:
     return any(stem == wanted or (len(wanted) >= MIN_STEM and stem.endswith(wanted)) for stem in word for wanted in term_word)
 
 
+@lru_cache(maxsize=4096)
+def prose(text: str) -> str:
+    """The words a reader reads: without link targets (`…/stem-cell-therapies`), web addresses,
+    markup and placeholders, which a glossary term never has to appear in."""
+    for link in links(text, as_written=True):
+        text = text.replace(f"]({link.url})", "] ")
+    text = "".join(part if isinstance(part, str) else " " for part in split(text))
+    return _NOT_PROSE.sub(" ", text)
+
+
 def contains(text: str, term: str, locale: str) -> bool:
-    """True when the text uses the term, whatever its endings (its words appear in a row)."""
+    """True when the text's prose uses the term, whatever its endings (its words appear in a row)."""
+    text = prose(text)
     if _stemmer(locale) is None:
         return term.lower() in text.lower()
     wanted, words = _stems(term, locale), _stems(text, locale)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from babel.messages.catalog import Catalog, Message
 
+from newsletter.errors import NewsletterError, Problem
 from newsletter.i18n.catalogs import load_catalog
 from newsletter.model.settings import Settings
 
@@ -18,6 +19,7 @@ class LocaleStatus:
     fuzzy: int
     untranslated: int
     obsolete: int
+    unreadable: Problem | None = None  # the catalog cannot be read: its row says where, the others are counted
 
     @property
     def total(self) -> int:
@@ -28,7 +30,8 @@ class LocaleStatus:
         return round(100 * self.translated / self.total, 1) if self.total else 100.0
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "total": self.total, "percent": self.percent}
+        return {**asdict(self), "unreadable": str(self.unreadable) if self.unreadable else None,
+                "total": self.total, "percent": self.percent}
 
 
 def belongs_to_issue(message: Message, issue: str | None) -> bool:
@@ -55,18 +58,31 @@ def catalog_status(catalog: Catalog, locale: str, issue: str | None = None) -> L
 
 
 def project_status(settings: Settings, issue: str | None = None, locales: tuple[str, ...] | None = None) -> list[LocaleStatus]:
-    return [catalog_status(load_catalog(settings, locale), locale, issue)
-            for locale in locales or settings.target_locales]
+    return [_locale_status(settings, locale, issue) for locale in locales or settings.target_locales]
+
+
+def _locale_status(settings: Settings, locale: str, issue: str | None) -> LocaleStatus:
+    try:
+        return catalog_status(load_catalog(settings, locale), locale, issue)
+    except NewsletterError as error:
+        return LocaleStatus(locale, issue, 0, 0, 0, 0, error.problems[0])
 
 
 def status_table(rows: list[LocaleStatus], ships: dict[str, bool] | None = None) -> str:
     """The progress table; with the release gate's verdicts, a last column saying which locales ship."""
     header = ("locale", "issue", "translated", "fuzzy", "untranslated", "obsolete", "percent") + (("ships",) if ships else ())
-    lines = [header] + [(r.locale, r.issue or "all", str(r.translated), str(r.fuzzy), str(r.untranslated),
-                         str(r.obsolete), f"{r.percent:.1f}%") + ((_yes(ships.get(r.locale)),) if ships else ()) for r in rows]
+    lines = [header] + [_cells(r) + ((_yes(ships.get(r.locale)),) if ships else ()) for r in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join("  ".join(cell.rjust(w) if 2 <= i <= 6 else cell.ljust(w) for i, (cell, w) in
-                               enumerate(zip(line, widths))).rstrip() for line in lines)
+    table = ["  ".join(cell.rjust(w) if 2 <= i <= 6 else cell.ljust(w) for i, (cell, w) in
+                       enumerate(zip(line, widths))).rstrip() for line in lines]
+    return "\n".join(table)
+
+
+def _cells(row: LocaleStatus) -> tuple[str, ...]:
+    if row.unreadable:
+        return (row.locale, row.issue or "all", "-", "-", "-", "-", "-")
+    return (row.locale, row.issue or "all", str(row.translated), str(row.fuzzy), str(row.untranslated),
+            str(row.obsolete), f"{row.percent:.1f}%")
 
 
 def _yes(ships: bool | None) -> str:

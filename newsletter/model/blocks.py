@@ -9,6 +9,7 @@ them translated (`map_texts`), which is all extraction, localization and the che
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,12 +18,14 @@ from typing import ClassVar
 import yaml
 
 from newsletter.errors import Location, quoted
-from newsletter.model.fieldspec import spec, yaml_keys
+from newsletter.model.fieldspec import derived, spec, yaml_keys
 from newsletter.model.inline import URL_PATTERN, inline_problems
 from newsletter.model.yamlsource import Fields, describe
 
 MAX_IMAGE_WIDTH = 600  # the email's content width: a wider image is scaled down by every mail client
 MAX_IMAGE_HEIGHT = 2000
+TEXT_COLUMN_WIDTH = 552  # an image inside the text: the email's 600 px less the text's 24 px margins
+MAX_PICTURE_SIZE = 10_000  # pixels, either way: a bound on what a page's image may claim
 INLINE_RULE = "Only **bold**, *italic* and [text](https://...) links; no HTML."
 INLINE_HINT = "only **bold**, *italic* and [text](https://...) links are allowed"
 
@@ -132,12 +135,24 @@ class Quote:
 class Picture:
     src: str = field(metadata=spec("The image's address (https://).", pattern=URL_PATTERN))
     alt: Text = field(metadata=spec("What the picture shows, for people who cannot see it (translated)."))
-    width: int = field(metadata=spec("Width in pixels as shown in the email.", minimum=1, maximum=MAX_IMAGE_WIDTH))
-    height: int = field(metadata=spec("Height in pixels at that width: mail apps keep the space while the image "
-                                      "loads.", minimum=1, maximum=MAX_IMAGE_HEIGHT))
+    width: int = field(metadata=spec(f"The image's width in pixels (as on the page); the email shows it at most "
+                                     f"{TEXT_COLUMN_WIDTH} px wide.", minimum=1, maximum=MAX_PICTURE_SIZE))
+    height: int = field(metadata=spec("The image's height in pixels at that width: the email keeps its proportions, "
+                                      "and mail apps keep its space while it loads.", minimum=1,
+                                      maximum=MAX_PICTURE_SIZE))
     caption: Text | None = field(default=None, metadata=spec(f"A line shown under the image (optional). {INLINE_RULE}"))
     link: str | None = field(default=None, metadata=spec("Where a click on the image leads (optional, https://).",
                                                          pattern=URL_PATTERN))
+
+    @property
+    def shown_width(self) -> int:
+        """The width the email gives it (its width and height attributes): Outlook for Windows sizes an image
+        by its attributes alone, so a wider one would push the email past its column."""
+        return min(self.width, TEXT_COLUMN_WIDTH)
+
+    @property
+    def shown_height(self) -> int:
+        return max(1, round(self.height * self.shown_width / self.width))
 
 
 @dataclass(frozen=True)
@@ -197,6 +212,7 @@ class Table:
 class Code:
     code: str = field(metadata=spec("Code or preformatted text, shown as written in a fixed-width font; never "
                                     "translated."))
+    line: int = field(default=0, metadata=derived())  # where it starts, for the checks' findings
     kind: ClassVar[str] = "code"
 
     def texts(self) -> Iterator[Text]:
@@ -224,7 +240,7 @@ MAPPING_BLOCKS: tuple[type, ...] = (Paragraph, BulletList, NumberedList, Quote, 
 DIVIDER = "divider"
 
 
-BLOCK_KEYS = {cls.__dataclass_fields__[next(iter(cls.__dataclass_fields__))].name: cls for cls in MAPPING_BLOCKS}
+BLOCK_KEYS = {dataclasses.fields(cls)[0].name: cls for cls in MAPPING_BLOCKS}  # a block's first field names it
 
 
 # Reading: each reader records its problems in the Fields' list and returns None for a block it cannot build.
@@ -297,6 +313,9 @@ def _block_class(fields: Fields, node: yaml.Node, path: str) -> type | None:
                             "give each block its own '- ' item")
         return None
     first = str(node.value[0][0].value)
+    if first == DIVIDER:
+        fields.problems.add(where, "a divider is the bare item '- divider'", "remove the ':' and what follows it")
+        return None
     close = difflib.get_close_matches(first, [*BLOCK_KEYS, DIVIDER], n=1)
     fields.problems.add(where, f"not a kind of block: {quoted(first)}",
                         f"did you mean '{close[0]}'?" if close else f"start each block with its kind: {known}")
@@ -362,8 +381,8 @@ def _read_figure(fields: Fields, place: Place, number: int) -> Figure | None:
     alt = read_text(image, "alt", "image alt text", place.comment(f"description of image {number} (alt text)"))
     caption = read_text(image, "caption", "image caption", place.comment(f"caption of image {number}"),
                         required=False)
-    width = image.integer("width", required=True, maximum=MAX_IMAGE_WIDTH)
-    height = image.integer("height", required=True, maximum=MAX_IMAGE_HEIGHT)
+    width = image.integer("width", required=True, maximum=MAX_PICTURE_SIZE)
+    height = image.integer("height", required=True, maximum=MAX_PICTURE_SIZE)
     given = [key for key in ("caption", "link") if key in image.values]
     if None in (src, alt, width, height) or len([v for v in (caption, link) if v is not None]) < len(given):
         return None
@@ -419,7 +438,7 @@ def _read_row(table: Fields, node: yaml.Node | None, path: str, context: str, co
 
 def _read_code(fields: Fields, place: Place, number: int) -> Code | None:
     code = fields.verbatim("code")
-    return Code(code) if code else None
+    return Code(code, fields.line("code")) if code else None
 
 
 _READERS: dict[type, Callable[[Fields, Place, int], Block | None]] = {

@@ -19,7 +19,7 @@ from typing import ClassVar
 from urllib.parse import urljoin
 
 from newsletter.errors import Location, NewsletterError, Problem
-from newsletter.providers.routing import Send, SendPlan, campaign_name
+from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import MergeTags, RenderedEmail
 from newsletter.model.settings import SETTINGS_FILE, ProviderAudience, Settings
 
@@ -37,11 +37,19 @@ class MergeValues:
     first_name: str | None = None  # None: the fallback shows, as for a subscriber without a name
 
 
+def archive_page_path(issue_id: str, locale: str) -> str:
+    """An issue's page in the web archive, relative to its root: one folder per locale, then per issue. The one
+    layout of every web-version link: exports, proofs, the archive itself, the docs."""
+    return f"{locale}/{issue_id}/"
+
+
 def sample_values(settings: Settings, email: RenderedEmail, first_name: str | None = "Alex") -> MergeValues:
-    """Believable values for a proof: links on the brand's website, a sample first name."""
+    """Believable values for a proof: links on the brand's website (the web version where its archive would be),
+    a sample first name."""
     website = settings.brand.website
+    archive = settings.archive_url or urljoin(website, "newsletter/")
     return MergeValues(unsubscribe_url=urljoin(website, f"unsubscribe?proof={email.issue_id}-{email.locale}"),
-                       web_version_url=urljoin(website, f"newsletter/{email.issue_id}/{email.locale}/"),
+                       web_version_url=urljoin(archive, archive_page_path(email.issue_id, email.locale)),
                        first_name=first_name)
 
 
@@ -101,6 +109,14 @@ class ExportFile:
     data: bytes
 
 
+@dataclass(frozen=True)
+class RemoteTemplate:
+    """A template in the provider that every issue reuses: created once under a stable name, then updated."""
+
+    name: str  # routing.stable_template_name(locale), or the one template every locale shares
+    each_issue: str  # what each issue's export does to it, in the provider's own terms
+
+
 class Provider:
     """One mailing provider: its merge tags, its escaping, and the files it imports.
 
@@ -112,8 +128,9 @@ class Provider:
     name: ClassVar[str]
     title: ClassVar[str]  # how people call it, for messages and docs
     audience_in_files: ClassVar[bool] = True  # a locale's files name its recipients (False: routing is in a plan file)
+    hosts_web_version: ClassVar[bool] = False  # the provider keeps a web copy of each email (else: links.archive)
     unsubscribe: ClassVar[str] = MergeTags.unsubscribe_url
-    web_version: ClassVar[str] = MergeTags.web_version_url
+    web_version: ClassVar[str | None] = None  # the provider's own hosted copy (None: links.archive's page, put in before)
 
     def first_name(self, fallback: str, is_html: bool) -> str:
         """The merge tag for the subscriber's first name, showing `fallback` when it is unknown.
@@ -127,6 +144,11 @@ class Provider:
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         """The files of one locale's send: its content, and its audience in the provider's own terms."""
         raise NotImplementedError
+
+    def template(self, locale: str) -> RemoteTemplate | None:
+        """The template a locale's send lives in, where the provider keeps one across issues (None: the
+        campaign carries its own content, made anew each issue)."""
+        return None
 
     def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
         """Files for the whole send plan (a routing table for providers that route in the sender's code)."""
@@ -159,7 +181,11 @@ class Provider:
         def tag(name: str, fallback: str) -> str:
             if name == "first_name":
                 return self.first_name(fallback, is_html)
-            return self.unsubscribe if name == "unsubscribe_url" else self.web_version
+            if name == "unsubscribe_url":
+                return self.unsubscribe
+            if self.web_version is None:  # export refuses this earlier (webversion.require_web_version)
+                raise _unknown(email, name, self.name)
+            return self.web_version
 
         return map_placeholders(text, email, self.name, self.escape, tag)
 
@@ -168,11 +194,6 @@ def break_sequence(text: str, sequence: str) -> str:
     """`sequence` (like "*|") made unrecognisable to a template engine that has no escape for it:
     an invisible WORD JOINER (U+2060) goes between its first two characters."""
     return text.replace(sequence, f"{sequence[0]}\u2060{sequence[1:]}")
-
-
-def template_name(email: RenderedEmail) -> str:
-    """A template name every provider accepts: letters, digits, hyphen, underscore; starts with a letter."""
-    return campaign_name(email.issue_id, email.locale)
 
 
 def json_file(name: str, document: dict) -> ExportFile:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
-from newsletter.providers.routing import Send, SendPlan, routing_table
+from newsletter.providers.base import ExportFile, Provider, RemoteTemplate, break_sequence, json_file
+from newsletter.providers.routing import Send, SendPlan, routing_table, stable_template_name
 from newsletter.render import RenderedEmail
 from newsletter.model.settings import Settings
 
@@ -29,7 +29,6 @@ class Postmark(Provider):
     title = "Postmark (template JSON)"
     audience_in_files = False
     unsubscribe = "{{{ pm:unsubscribe }}}"
-    web_version = "{{{ web_version_url }}}"
 
     def escape(self, literal: str) -> str:
         return break_sequence(literal, "{{")
@@ -40,13 +39,17 @@ class Postmark(Provider):
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         return [json_file(f"{email.locale}.json", {
-            "Name": f"{email.issue_id} ({email.locale})",
-            "Alias": send.name,
+            "Name": f"Newsletter ({email.locale})",
+            "Alias": stable_template_name(email.locale),
             "TemplateType": "Standard",
             "Subject": self.merge(email.subject, email, is_html=False),
             "HtmlBody": self.merge(email.html, email, is_html=True),
             "TextBody": self.merge(email.text, email, is_html=False),
         })]
+
+    def template(self, locale: str) -> RemoteTemplate:
+        return RemoteTemplate(stable_template_name(locale), "PUT /templates/{alias} with the locale's file "
+                              "(POST /templates the first time)")
 
     def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
         return [json_file("routing.json", routing_table(plan))]

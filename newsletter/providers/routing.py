@@ -76,8 +76,16 @@ class SendPlan:
 
 
 def campaign_name(issue_id: str, locale: str) -> str:
-    """A campaign/template name every provider accepts: letters, digits, hyphen, underscore; starts with a letter."""
+    """The name of one issue's campaign (Single Send, message) in a locale, made anew each month. Every provider
+    accepts it: letters, digits, hyphen, underscore; starts with a letter."""
     return f"newsletter-{issue_id}-{locale}"
+
+
+def stable_template_name(locale: str) -> str:
+    """The name (Postmark: alias) of a locale's template in the provider, the same every month: it is created
+    once and updated with each issue, so the provider's template count never grows with the issues
+    (Postmark allows 100 templates per server, SendGrid 300). Same alphabet as campaign_name."""
+    return f"newsletter-{locale}"
 
 
 def plan_sends(settings: Settings, issue_id: str, shipped: Sequence[str]) -> SendPlan:
@@ -100,7 +108,7 @@ def plan_sends(settings: Settings, issue_id: str, shipped: Sequence[str]) -> Sen
 def routing_table(plan: SendPlan) -> dict:
     """For senders that route in their own code (SES, Postmark): language value → template name, and the
     default template for every other value or none."""
-    default = next((send.name for send in plan.sends if send.is_default), None)
+    default = next((stable_template_name(send.locale) for send in plan.sends if send.is_default), None)
     return {"field": plan.field,
-            "templates": {send.values[0]: send.name for send in plan.sends if not send.is_default},
+            "templates": {send.values[0]: stable_template_name(send.locale) for send in plan.sends if not send.is_default},
             "default": default}

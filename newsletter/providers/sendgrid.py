@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsletter.providers.base import ExportFile, json_file
+from newsletter.providers.base import ExportFile, RemoteTemplate, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
-from newsletter.providers.routing import Send
+from newsletter.providers.routing import Send, stable_template_name
 from newsletter.render import RenderedEmail
 from newsletter.model.settings import Settings
 
@@ -32,10 +32,13 @@ class SendGrid(HandlebarsProvider):
     name = "sendgrid"
     title = "SendGrid (Single Send + dynamic template JSON)"
     unsubscribe = "{{{unsubscribe}}}"
-    web_version = "{{{web_version_url}}}"
 
     def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
         return self.group_ids(settings, send)
+
+    def template(self, locale: str) -> RemoteTemplate:
+        return RemoteTemplate(stable_template_name(locale), "a new active version: POST /v3/templates/{id}/versions "
+                              "with the file's version (POST /v3/templates with its template the first time)")
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         subject = self.merge(email.subject, email, is_html=False)
@@ -49,5 +52,6 @@ class SendGrid(HandlebarsProvider):
         version = {"name": send.name, "subject": subject, "html_content": html, "plain_content": text,
                    "generate_plain_content": False, "editor": "code", "active": 1}
         return [json_file(f"{email.locale}.json", {"single_send": single_send,
-                                                   "template": {"name": send.name, "generation": "dynamic"},
+                                                   "template": {"name": stable_template_name(email.locale),
+                                                                "generation": "dynamic"},
                                                    "version": version})]

@@ -36,6 +36,12 @@ class Publisher:
     key_variable: ClassVar[str]
     url_variable: ClassVar[str]
     default_url: ClassVar[str]
+    test_sends: ClassVar[bool] = False  # plan_send gives "test" steps for Options.test_to
+
+    @classmethod
+    def default_url_for(cls, key: str) -> str:
+        """The API's address when the environment names none (some providers read it from the key)."""
+        return cls.default_url
 
     def __init__(self, client: ApiClient, settings: Settings):
         self.client, self.settings = client, settings
@@ -66,6 +72,15 @@ class Publisher:
 
     def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
         raise NotImplementedError
+
+    def left_alone(self, send: ExportedSend, kind: str, details: tuple[str, ...], remote: RemoteObject, state: str,
+                   at: str | None) -> PlanStep:
+        """An object already scheduled or sent (`state`, in words; `at`, when): reported, never changed or sent again.
+        Its schedule detail says what the account holds."""
+        details = (*details[:-1], f"schedule: {remote.send_at or 'none'} (as in {self.title})")
+        when = f" for {at}" if at else ""
+        return PlanStep(send.locale, "leave", kind, send.name, details, f"already {state}{when} ({self.title} status "
+                        f"{remote.status}): never changed or sent again", remote=remote)
 
 
 def make_plan(publisher: Publisher, exported: ExportedIssue, options: Options, ledger: Ledger) -> Plan:

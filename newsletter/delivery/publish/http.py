@@ -45,14 +45,17 @@ class Account:
         return f"Account({self.title!r}, {self.url!r}, key from {self.key_variable})"
 
 
-def account_from_environment(title: str, key_variable: str, url_variable: str, default_url: str,
+def account_from_environment(title: str, key_variable: str, url_variable: str, default_url: str | Callable[[str], str],
                              environ: dict[str, str] | None = None) -> Account:
+    """The key and the address; `default_url` may be read from the key (a provider whose key names its data centre)."""
     environ = os.environ if environ is None else environ
     key = environ.get(key_variable, "").strip()
     if not key:
         raise NewsletterError(Problem(Location(key_variable), f"{title} needs an API key and {key_variable} is not set",
                                       f"set it in the environment of this command (export {key_variable}=…); "
                                       "it is never read from the command line"))
+    if callable(default_url):
+        default_url = default_url(key)
     url = environ.get(url_variable, "").strip() or default_url
     if not url.startswith("https://"):
         raise NewsletterError(Problem(Location(url_variable), f"{url_variable} must be an https:// address",

@@ -89,3 +89,17 @@ class Plan:
         counts = {action: sum(step.action == action for step in self.steps) for action in ACTIONS}
         lines.append("summary: " + ", ".join(f"{counts[action]} {VERBS[action]}" for action in ACTIONS))
         return lines
+
+
+def account_refusal(kind: str, name: str, reason: str) -> PlanStep:
+    """Something the account lacks that every locale needs (a sender, an unsubscribe group, a list)."""
+    return PlanStep("account", "refuse", kind, name, reason=reason)
+
+
+def utc_iso(when: dt.datetime) -> str:
+    """A moment as ISO 8601 in UTC (yyyy-MM-ddTHH:mm:ssZ), the form the providers' schedule fields take."""
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def schedule_detail(options: Options) -> str:
+    return f"schedule: {utc_iso(options.schedule)}" if options.schedule else "schedule: none (a draft, ready to send)"

@@ -11,14 +11,13 @@ and the definition at https://github.com/twilio/sendgrid-oai (spec/yaml/tsg_mc_s
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from newsletter.errors import QUOTE_LIMIT, quoted, shortened
 from newsletter.delivery.publish.engine import Publisher
 from newsletter.delivery.publish.exported import ExportedSend
 from newsletter.delivery.publish.ledger import Ledger
-from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject
+from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject, account_refusal, schedule_detail, utc_iso
 
 KIND = "Single Send"
 PAGE_SIZE = 100
@@ -64,15 +63,15 @@ class SendGridPublisher(Publisher):
         self.existing = self._single_sends()
         lines, refused = [], []
         if sender is None:
-            refused.append(_refuse("sender", sender_email, f"no sender {sender_email} in {self.title}: add it under "
+            refused.append(account_refusal("sender", sender_email, f"no sender {sender_email} in {self.title}: add it under "
                                    "Settings → Sender Authentication (Single Sender Verification) and verify it"))
         elif not sender.get("verified"):
-            refused.append(_refuse("sender", sender_email, "not verified yet: open the link SendGrid emailed to "
+            refused.append(account_refusal("sender", sender_email, "not verified yet: open the link SendGrid emailed to "
                                    f"{sender_email}, then run again"))
         else:
             lines.append(f"sender {sender.get('from_name')} <{sender_email}> (verified sender {sender['id']})")
         if group is None:
-            refused.append(_refuse("unsubscribe group", "default", "no default unsubscribe group in SendGrid: create one "
+            refused.append(account_refusal("unsubscribe group", "default", "no default unsubscribe group in SendGrid: create one "
                                    "(Suppressions → Unsubscribe Groups) and make it the default"))
         else:
             lines.append(f"unsubscribe group {quoted(str(group['name']))} ({group['id']}, the account's default)")
@@ -106,11 +105,8 @@ class SendGridPublisher(Publisher):
             return steps + self._schedule(send, options)
         remote = self._get(same_name[0]["id"])
         if remote.status != "draft":
-            when = f" for {remote.send_at}" if remote.send_at and remote.status == "scheduled" else ""
-            reason = (f"already {'sent' if remote.status == 'triggered' else remote.status}{when} "
-                      f"({self.title} status {remote.status}): never changed or sent again")
-            details = (*details[:-1], f"schedule: {remote.send_at or 'none'} (as in {self.title})")
-            return [PlanStep(send.locale, "leave", KIND, send.name, details, reason, remote=remote)]
+            state = "sent" if remote.status == "triggered" else remote.status
+            return [self.left_alone(send, KIND, details, remote, state, remote.send_at if state == "scheduled" else None)]
         changed = _differences(wanted, remote)
         step = (PlanStep(send.locale, "update", KIND, send.name, details, f"changed: {', '.join(changed)}", remote=remote,
                          run=lambda _: self._update(remote.id, wanted)) if changed
@@ -120,7 +116,7 @@ class SendGridPublisher(Publisher):
     def _schedule(self, send: ExportedSend, options: Options) -> list[PlanStep]:
         if options.schedule is None:
             return []
-        at = send_at(options.schedule)
+        at = utc_iso(options.schedule)
         return [PlanStep(send.locale, "schedule", KIND, send.name, (f"at {at}",),
                          run=lambda results: self._schedule_now(results[f"{send.locale}/{KIND}"], at))]
 
@@ -138,7 +134,7 @@ class SendGridPublisher(Publisher):
         return (f"audience: {send.audience} → segments {', '.join(wanted['send_to']['segment_ids'])}",
                 f"subject: “{shortened(config.get('subject', ''), QUOTE_LIMIT)}”",
                 f"sender: {sender}; unsubscribe: group {config['suppression_group_id']}",
-                f"schedule: {send_at(options.schedule)}" if options.schedule else "schedule: none (a draft, ready to send)")
+                schedule_detail(options))
 
     def _find(self, name: str) -> RemoteObject | None:
         found = self._single_sends().get(name, [])
@@ -158,11 +154,6 @@ class SendGridPublisher(Publisher):
         return RemoteObject(KIND, remote.name, remote.id, str(answer.get("status", "scheduled")), answer.get("send_at", at))
 
 
-def send_at(when: dt.datetime) -> str:
-    """SendGrid's send_at: ISO 8601 in UTC (yyyy-MM-ddTHH:mm:ssZ)."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _remote(body: dict) -> RemoteObject:
     return RemoteObject(KIND, body.get("name", ""), str(body.get("id")), str(body.get("status", "")), body.get("send_at"),
                         {**(body.get("email_config") or {}), "segment_ids": (body.get("send_to") or {}).get("segment_ids")})
@@ -174,7 +165,3 @@ def _differences(wanted: dict, remote: RemoteObject) -> list[str]:
     if sorted(remote.fields.get("segment_ids") or []) != sorted(wanted["send_to"]["segment_ids"]):
         changed.append("segments")
     return changed
-
-
-def _refuse(kind: str, name: str, reason: str) -> PlanStep:
-    return PlanStep("account", "refuse", kind, name, reason=reason)

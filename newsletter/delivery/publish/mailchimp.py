@@ -1,0 +1,187 @@
+"""Mailchimp's API face: per locale one regular campaign on the audience (list) of newsletter.yaml, routed
+by the export's segment conditions on the language merge field (newsletter/providers/mailchimp.py).
+
+A campaign is found by its title, the send's stable name (GET /campaigns, page by page), created
+(POST /campaigns), its content set (PUT /campaigns/{id}/content), updated while it is a draft — Mailchimp's
+status "save" — (PATCH /campaigns/{id}), sent as a test (POST …/actions/test) and scheduled
+(POST …/actions/schedule, on the quarter-hour only). A campaign in any other status (schedule, sending,
+sent, paused) is left alone. The key names its data centre (…-us6 → https://us6.api.mailchimp.com/3.0).
+Reference: https://mailchimp.com/developer/marketing/api/campaigns/ and …/campaign-content/.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from newsletter.errors import Location, NewsletterError, Problem, QUOTE_LIMIT, shortened
+from newsletter.delivery.publish.engine import Publisher
+from newsletter.delivery.publish.exported import ExportedSend
+from newsletter.delivery.publish.ledger import Ledger
+from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject, account_refusal, schedule_detail, utc_iso
+from newsletter.providers.mailchimp import Mailchimp
+
+KIND = "campaign"
+CONTENT = "campaign content"
+TEST = "test email"
+DRAFT = "save"  # Mailchimp's status of a campaign not yet scheduled or sent
+PAGE_SIZE = 1000  # the largest `count` GET /campaigns allows
+MAX_PAGES = 100  # 100,000 campaigns: every walk over the account ends
+STATUS_WORDS = {"schedule": "scheduled", "sending": "being sent", "sent": "sent", "paused": "paused (an RSS or "
+                "automated send)"}
+SETTINGS = ("subject_line", "preview_text", "title", "from_name", "reply_to")
+
+
+class MailchimpPublisher(Publisher):
+    name = "mailchimp"
+    title = "Mailchimp"
+    key_variable = "MAILCHIMP_API_KEY"
+    url_variable = "MAILCHIMP_API_URL"
+    default_url = "https://<dc>.api.mailchimp.com/3.0"
+    test_sends = True
+
+    @classmethod
+    def default_url_for(cls, key: str) -> str:
+        """The data centre is the key's last part (https://mailchimp.com/developer/marketing/docs/fundamentals/)."""
+        centre = key.rsplit("-", 1)[-1] if "-" in key else ""
+        if not centre.isalnum():
+            raise NewsletterError(Problem(Location(cls.key_variable), "a Mailchimp API key ends in its data centre "
+                                          "(…-us6) and this one does not", "copy the whole key from Mailchimp "
+                                          "(Profile → Extras → API keys)"))
+        return f"https://{centre}.api.mailchimp.com/3.0"
+
+    @staticmethod
+    def headers(key: str) -> dict[str, str]:
+        """HTTP Basic, any user name and the key as password."""
+        return {"Authorization": "Basic " + base64.b64encode(f"newsletter:{key}".encode()).decode()}
+
+    @staticmethod
+    def error_text(body: object) -> str:
+        """Mailchimp's errors: a problem detail document {title, detail, errors: [{field, message}]}."""
+        if not isinstance(body, dict):
+            return ""
+        fields = "; ".join(f"{e.get('field')}: {e.get('message')}" if e.get("field") else str(e.get("message"))
+                           for e in body.get("errors") or [] if isinstance(e, dict))
+        words = ": ".join(str(body[key]) for key in ("title", "detail") if body.get(key))
+        return f"{words} ({fields})" if fields else words
+
+    def account(self) -> tuple[list[str], list[PlanStep]]:
+        list_id = Mailchimp().audience(self.settings).list_id
+        self.existing = self._campaigns()
+        try:
+            audience = self.client.request("GET", f"/lists/{list_id}")
+        except NewsletterError as error:
+            if getattr(error, "status", None) != 404:
+                raise
+            return [], [account_refusal("audience", str(list_id), f"no audience {list_id} in {self.title}: set "
+                                        "newsletter.yaml's audience.mailchimp.list_id to the Audience ID its settings "
+                                        "show, then export again")]
+        return [f"audience {audience.get('name')} ({list_id})"], []
+
+    def _campaigns(self) -> dict[str, list[dict]]:
+        """Every campaign of the account by title (Mailchimp's titles need not be unique)."""
+        found: dict[str, list[dict]] = {}
+        for page in range(MAX_PAGES):
+            answer = self.client.request("GET", "/campaigns", params={"count": PAGE_SIZE, "offset": page * PAGE_SIZE})
+            campaigns = answer.get("campaigns") or []
+            for entry in campaigns:
+                found.setdefault((entry.get("settings") or {}).get("title"), []).append(entry)
+            if not campaigns or (page + 1) * PAGE_SIZE >= int(answer.get("total_items") or 0):
+                break
+        return found
+
+    def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
+        exported = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "campaign" in doc)
+        campaign, content = exported["campaign"], exported["content"]
+        details = _details(send, campaign, options)
+        same_name = self.existing.get(send.name, [])
+        if len(same_name) > 1:
+            ids = ", ".join(str(entry.get("id")) for entry in same_name)
+            return [PlanStep(send.locale, "refuse", KIND, send.name, details,
+                             f"{len(same_name)} campaigns have this title ({ids}): delete the extra ones in Mailchimp")]
+        later = [*self._test(send, options), *self._schedule(send, options)]
+        set_content = PlanStep(send.locale, "update", CONTENT, send.name, reason="HTML and plain text as exported",
+                               run=lambda results: self._set_content(results[f"{send.locale}/{KIND}"], content))
+        if not same_name:
+            return [PlanStep(send.locale, "create", KIND, send.name, details, run=lambda _: self._create(campaign),
+                             find=lambda: self._find(send.name)), set_content, *later]
+        remote = _remote(self.client.request("GET", f"/campaigns/{same_name[0]['id']}"))
+        if remote.status != DRAFT:
+            return [self.left_alone(send, KIND, details, remote, STATUS_WORDS.get(remote.status, remote.status),
+                                    remote.send_at)]
+        changed = _differences(campaign, remote)
+        steps = [PlanStep(send.locale, "update", KIND, send.name, details, f"changed: {', '.join(changed)}",
+                          remote=remote, run=lambda _: self._update(remote.id, campaign)) if changed
+                 else PlanStep(send.locale, "keep", KIND, send.name, details, "a draft, already as exported", remote=remote)]
+        held = self.client.request("GET", f"/campaigns/{remote.id}/content")
+        if any((held or {}).get(key, "") != content.get(key, "") for key in ("html", "plain_text")):
+            steps.append(set_content)
+        return [*steps, *later]
+
+    def _test(self, send: ExportedSend, options: Options) -> list[PlanStep]:
+        if not options.test_to:
+            return []
+        return [PlanStep(send.locale, "test", TEST, send.name, (f"to {', '.join(options.test_to)}",),
+                         run=lambda results: self._send_test(results[f"{send.locale}/{KIND}"], options.test_to))]
+
+    def _schedule(self, send: ExportedSend, options: Options) -> list[PlanStep]:
+        if options.schedule is None:
+            return []
+        at = utc_iso(options.schedule)
+        if options.schedule.minute % 15 or options.schedule.second or options.schedule.microsecond:
+            return [PlanStep(send.locale, "refuse", "schedule", send.name, (f"at {at}",), "Mailchimp schedules campaigns "
+                             "on the quarter-hour only (:00, :15, :30, :45): choose such a time for --schedule")]
+        return [PlanStep(send.locale, "schedule", KIND, send.name, (f"at {at}",),
+                         run=lambda results: self._schedule_now(results[f"{send.locale}/{KIND}"], at))]
+
+    def _find(self, title: str) -> RemoteObject | None:
+        found = self._campaigns().get(title, [])
+        return _remote(self.client.request("GET", f"/campaigns/{found[0]['id']}")) if found else None
+
+    def _create(self, campaign: dict) -> RemoteObject:
+        return _remote(self.client.request("POST", "/campaigns", json=campaign))
+
+    def _update(self, campaign_id: str, campaign: dict) -> RemoteObject:
+        body = {"recipients": campaign["recipients"], "settings": campaign["settings"]}
+        return _remote(self.client.request("PATCH", f"/campaigns/{campaign_id}", json=body))
+
+    def _set_content(self, remote: RemoteObject, content: dict) -> RemoteObject:
+        self.client.request("PUT", f"/campaigns/{remote.id}/content", json=content)
+        return RemoteObject(CONTENT, remote.name, remote.id, remote.status)
+
+    def _send_test(self, remote: RemoteObject, addresses: tuple[str, ...]) -> RemoteObject:
+        self.client.request("POST", f"/campaigns/{remote.id}/actions/test",
+                            json={"test_emails": list(addresses), "send_type": "html"})
+        return RemoteObject(TEST, remote.name, remote.id, f"sent to {len(addresses)}")
+
+    def _schedule_now(self, remote: RemoteObject, at: str) -> RemoteObject:
+        self.client.request("POST", f"/campaigns/{remote.id}/actions/schedule", json={"schedule_time": at})
+        return RemoteObject(KIND, remote.name, remote.id, "schedule", at)
+
+
+def _details(send: ExportedSend, campaign: dict, options: Options) -> tuple[str, ...]:
+    settings, recipients = campaign["settings"], campaign["recipients"]
+    conditions = recipients.get("segment_opts", {}).get("conditions", [])
+    segment = " and ".join(f"{c['field']} {c['op']} {c['value']}" for c in conditions) or "everyone"
+    return (f"audience: {send.audience} → list {recipients['list_id']}, segment {segment}",
+            f"subject: “{shortened(settings.get('subject_line', ''), QUOTE_LIMIT)}”",
+            f"sender: {settings.get('from_name')} <{settings.get('reply_to')}>; unsubscribe: *|UNSUB|* in the email",
+            schedule_detail(options))
+
+
+def _remote(body: dict) -> RemoteObject:
+    recipients = body.get("recipients") or {}
+    segment = recipients.get("segment_opts") or {}
+    fields = {**(body.get("settings") or {}), "list_id": recipients.get("list_id"),
+              "segment": {"match": segment.get("match"), "conditions": segment.get("conditions") or []}}
+    return RemoteObject(KIND, (body.get("settings") or {}).get("title", ""), str(body.get("id")), str(body.get("status", "")),
+                        body.get("send_time") or None, fields)
+
+
+def _differences(campaign: dict, remote: RemoteObject) -> list[str]:
+    changed = [name for name in SETTINGS if remote.fields.get(name, "") != campaign["settings"].get(name, "")]
+    if remote.fields.get("list_id") != campaign["recipients"]["list_id"]:
+        changed.append("audience")
+    wanted = campaign["recipients"].get("segment_opts") or {}
+    if remote.fields.get("segment") != {"match": wanted.get("match"), "conditions": wanted.get("conditions") or []}:
+        changed.append("segment")
+    return changed

@@ -1,0 +1,225 @@
+"""What `newsletter publish` promises for every provider, written once and run per provider (the way
+django-anymail's backends share one test mixin): the plan changes nothing; --apply --schedule makes one object
+per locale and a re-run changes nothing; kill -9 after the provider acted on a change, before its answer,
+then a re-run gives one object per locale and one schedule; a sent object is left alone; a missing key is one
+line naming the variable; a wrong key and a refusal are the provider's own words and what to do.
+
+A provider's test module subclasses `ProviderAccount` (what its stand-in holds, as the provider's objects),
+binds the fixtures with `contract_fixtures`, and runs `PublishContract` by subclassing it. Every request goes
+through Prism in proxy mode with errors on over the provider's definition (tests/api_harness.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from tests.api_harness import Fault, Harness, StandIn
+from tests.conftest import REPO, Result, copy_project, run_newsletter
+
+LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
+SCHEDULE = "2030-12-01T09:00+01:00"
+SCHEDULED_UTC = "2030-12-01T08:00:00Z"
+
+
+class ProviderAccount:
+    """One test's account at the provider (its stand-in, reset) and a fresh copy of the project with its export."""
+
+    provider: ClassVar[str]  # as the export names it
+    title: ClassVar[str]
+    key: ClassVar[str]
+    key_variable: ClassVar[str]
+    url_variable: ClassVar[str]
+    url_path: ClassVar[str] = ""  # the API's base path, when it has one
+    standin: ClassVar[type[StandIn]]
+    kind: ClassVar[str]  # the object made per locale, as the plan names it
+    changes_per_locale: ClassVar[int]  # the changes an apply --schedule makes per locale
+    kill_at: ClassVar[tuple[int, ...] | None] = None  # the changes after which kill -9 is tried; None: every one
+    wrong_key: ClassVar[str]  # a key of the right shape the account does not know
+    wrong_key_text: ClassVar[str]  # the provider's own words about it
+
+    def __init__(self, harness: Harness, exported: Path, tmp_path: Path):
+        self.harness, self.app = harness, harness.app
+        self.app.reset()
+        self.root = tmp_path / "project"
+        shutil.copytree(exported, self.root)
+        self.export = self.root / "dist" / "2026-11" / self.provider
+        self.env = {**os.environ, "PYTHONPATH": str(REPO), self.key_variable: self.key,
+                    self.url_variable: harness.front.url + self.url_path}
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "newsletter", "publish", "2026-11", "--provider", self.provider,
+                "--cafile", str(self.harness.front.cafile), *args]
+
+    def publish(self, *args: str, env: dict | None = None) -> Result:
+        done = subprocess.run(self.command(*args), cwd=self.root, env=env or self.env, capture_output=True, text=True,
+                              timeout=120)
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def exported(self, locale: str) -> dict:
+        return json.loads((self.export / f"{locale}.json").read_text(encoding="utf-8"))
+
+    def changes(self) -> list[tuple[str, str, object]]:
+        return [request for request in self.app.requests if request[0] in StandIn.MUTATING]
+
+    def ledger(self) -> dict:
+        return json.loads((self.export / "publish.json").read_text(encoding="utf-8"))
+
+    # What each provider's module says about its stand-in's objects.
+    def by_name(self) -> dict[str, list[dict]]:
+        raise NotImplementedError
+
+    def object_id(self, remote: dict) -> str:
+        return str(remote["id"])
+
+    def creates(self) -> int:
+        """How many creating requests the stand-in acted on."""
+        raise NotImplementedError
+
+    def assert_published(self, scheduled: bool) -> None:
+        """Exactly one object per locale, with the export's content and audience, and one schedule each."""
+        raise NotImplementedError
+
+    def add_sent(self, name: str) -> dict:
+        """An object of this name the provider has sent already."""
+        raise NotImplementedError
+
+    def sent_reason(self) -> str:
+        raise NotImplementedError
+
+    def assert_plan_details(self, locale: str, details: list[str]) -> None:
+        raise NotImplementedError
+
+    def refusal(self) -> tuple[Fault, str]:
+        """A 4xx the provider documents for a create, and its text as the one line should quote it."""
+        raise NotImplementedError
+
+
+def contract_fixtures(account_type: type[ProviderAccount]):
+    """The module's `harness`, `exported` and `account` fixtures for one provider."""
+
+    @pytest.fixture(scope="module")
+    def harness(tmp_path_factory):
+        running = Harness(account_type.standin(), REPO / "tests" / "openapi" / f"{account_type.provider}.yaml",
+                          tmp_path_factory.mktemp("prism"))
+        yield running
+        running.stop()
+        assert running.violations() == [], f"a request or an answer outside {account_type.title}'s definition"
+
+    @pytest.fixture(scope="module")
+    def exported(tmp_path_factory) -> Path:
+        """The sample project, exported once for the provider."""
+        root = copy_project(tmp_path_factory.mktemp(account_type.provider) / "project")
+        done = run_newsletter("export", "2026-11", "--provider", account_type.provider, "--skip-external-checks", "-q",
+                              cwd=root, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return root
+
+    @pytest.fixture
+    def account(harness, exported, tmp_path) -> ProviderAccount:
+        return account_type(harness, exported, tmp_path)
+
+    return harness, exported, account
+
+
+class PublishContract:
+    def test_the_plan_reads_the_account_says_everything_per_locale_and_changes_nothing(self, account):
+        result = account.publish()
+        assert result.returncode == 0, result.stderr
+        assert account.changes() == [] and not (account.export / "publish.json").exists()
+        lines = result.stdout.splitlines()
+        for locale in LOCALES:
+            at = lines.index(f"{locale:<8} create      {account.kind} newsletter-2026-11-{locale}")
+            details = []
+            for line in lines[at + 1:]:
+                if not line.startswith(" " * 9):
+                    break
+                details.append(line.strip())
+            account.assert_plan_details(locale, details)
+        creates = sum(line.split()[1] == "create" for line in lines if line.split()[:1] in ([locale] for locale in LOCALES))
+        assert creates == len(LOCALES)
+        assert lines[-1].startswith(f"summary: {len(LOCALES)} create, ")
+        assert lines[-1].endswith(", 0 schedule, 0 send test, 0 up to date, 0 left alone, 0 refused")
+        assert "add --apply" in result.stderr
+
+    def test_apply_with_schedule_makes_one_object_per_locale_and_a_rerun_changes_nothing(self, account):
+        first = account.publish("--apply", "--schedule", SCHEDULE)
+        assert first.returncode == 0, first.stderr
+        account.assert_published(scheduled=True)
+        ids = {name: account.object_id(remote) for name, (remote,) in account.by_name().items()}
+        objects = account.ledger()["objects"]
+        assert {locale: objects[f"{locale}/{account.kind}"]["id"] for locale in LOCALES} == {
+            locale: ids[f"newsletter-2026-11-{locale}"] for locale in LOCALES}
+        assert len(account.ledger()["steps"]) == account.changes_per_locale * len(LOCALES)
+        changes = len(account.changes())
+
+        again = account.publish("--apply", "--schedule", SCHEDULE)
+        assert again.returncode == 0, again.stderr
+        assert len(account.changes()) == changes
+        assert again.stdout.count(f"left alone  {account.kind}") == len(LOCALES)
+        assert f"already scheduled for {SCHEDULED_UTC}" in again.stdout
+        account.assert_published(scheduled=True)
+
+    def test_killed_mid_apply_a_rerun_gives_one_object_per_locale_and_one_schedule(self, account):
+        """kill -9 right after the provider acted on the k-th change, before its answer arrives."""
+        steps = account.changes_per_locale * len(LOCALES)
+        for k in account.kill_at or range(1, steps + 1):
+            account.app.reset()
+            account.app.pause_at = k
+            (account.export / "publish.json").unlink(missing_ok=True)
+            process = subprocess.Popen(account.command("--apply", "--schedule", SCHEDULE), cwd=account.root,
+                                       env=account.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            assert account.app.paused.wait(60), f"change {k} was never reached"
+            process.send_signal(signal.SIGKILL)
+            process.wait(30)
+            account.app.release.set()
+            if (account.export / "publish.json").exists():  # written atomically: whole, or not at all
+                assert len(account.ledger()["steps"]) == k - 1
+            account.app.pause_at = None
+            rerun = account.publish("--apply", "--schedule", SCHEDULE)
+            assert rerun.returncode == 0, (k, rerun.stderr)
+            account.assert_published(scheduled=True)
+            assert account.creates() == len(LOCALES)
+
+    def test_a_sent_object_is_reported_and_never_changed_or_sent_again(self, account):
+        sent = account.add_sent("newsletter-2026-11-fr")
+        result = account.publish("--apply", "--schedule", SCHEDULE)
+        assert result.returncode == 0, result.stderr
+        assert (f"fr       left alone  {account.kind} newsletter-2026-11-fr: {account.sent_reason()}: "
+                "never changed or sent again") in result.stdout
+        assert [r for r in account.changes() if account.object_id(sent) in r[1]] == []
+        assert len(account.by_name()["newsletter-2026-11-fr"]) == 1 and len(account.by_name()) == len(LOCALES)
+
+    def test_a_missing_key_is_one_line_naming_the_variable(self, account):
+        variable, title = account.key_variable, account.title
+        result = account.publish(env={name: value for name, value in account.env.items() if name != variable})
+        assert result.returncode == 1 and account.app.requests == []
+        assert result.stderr.splitlines() == [f"error: {variable}: {title} needs an API key and {variable} is not set — "
+                                              f"set it in the environment of this command (export {variable}=…); "
+                                              "it is never read from the command line"]
+
+    def test_a_wrong_key_is_the_providers_own_words_and_what_to_do(self, account):
+        result = account.publish("--apply", env={**account.env, account.key_variable: account.wrong_key})
+        assert result.returncode == 1 and account.by_name() == {}
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"error: {account.title}: GET ")
+        assert line.endswith(f"{account.title} refused it (401): {account.wrong_key_text} — the key in "
+                             f"{account.key_variable} is wrong or revoked: create a new one in {account.title} and set it")
+        assert account.wrong_key not in result.stderr + result.stdout
+
+    def test_a_refused_create_is_the_providers_text_mapped_to_what_to_do_and_nothing_half_done(self, account):
+        fault, text = account.refusal()
+        account.app.faults.append(fault)
+        result = account.publish("--apply")
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        (line,) = result.stderr.splitlines()
+        assert f"refused it ({fault.status}): {text} — fix what {account.title} names" in line
+        assert account.publish("--apply").returncode == 0  # the re-run finishes what was left
+        account.assert_published(scheduled=False)

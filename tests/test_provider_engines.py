@@ -252,7 +252,7 @@ def greeting(project: Path, locale: str, name: str | None, provider: str) -> str
     shown = name if name and provider != "mailgun" else None
     if shown and provider == "listmonk":  # listmonk prints .Subscriber.FirstName: the first word over 2 characters
         shown = next((word for word in shown.split(" ") if len(word) > 2), shown)  # models/subscribers.go FirstName
-    return PLACEHOLDER.sub(lambda m: shown or m.group(1), line).strip("\u200f\u200e")
+    return PLACEHOLDER.sub(lambda m: shown or m.group(1), line).strip("\u200f\u200e\u202b\u202c")  # the text part's marks and embedding
 
 
 def count_in_build(project: Path, locale: str, placeholder: str) -> tuple[int, int]:

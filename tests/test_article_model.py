@@ -128,6 +128,8 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
     ("- table:\n    header: [A, B, C, D, E, F, G]\n    rows: [[1, 2, 3, 4, 5, 6, 7]]\n",
      "issues/2026-12.yaml:14:23: articles[0].sections[0].blocks[0].table.header: 7 columns; a table has at most 6"),
     ("- table:\n    rows: [[1]]\n", "articles[0].sections[0].blocks[0].table: missing required field 'header'"),
+    ("- divider:\n", "issues/2026-12.yaml:13:13: articles[0].sections[0].blocks[0]: a divider is the bare item "
+     "'- divider' — remove the ':' and what follows it"),
     ("- code: ''\n", "issues/2026-12.yaml:13:19: articles[0].sections[0].blocks[0].code: expected text, got nothing"),
     ("- table:\n    header: [A, [B]]\n    rows: [[1, 2]]\n",
      "issues/2026-12.yaml:14:27: articles[0].sections[0].blocks[0].table.header[1]: expected text, got a list"),

@@ -9,6 +9,7 @@ them translated (`map_texts`), which is all extraction, localization and the che
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -239,7 +240,7 @@ MAPPING_BLOCKS: tuple[type, ...] = (Paragraph, BulletList, NumberedList, Quote, 
 DIVIDER = "divider"
 
 
-BLOCK_KEYS = {cls.__dataclass_fields__[next(iter(cls.__dataclass_fields__))].name: cls for cls in MAPPING_BLOCKS}
+BLOCK_KEYS = {dataclasses.fields(cls)[0].name: cls for cls in MAPPING_BLOCKS}  # a block's first field names it
 
 
 # Reading: each reader records its problems in the Fields' list and returns None for a block it cannot build.
@@ -312,6 +313,9 @@ def _block_class(fields: Fields, node: yaml.Node, path: str) -> type | None:
                             "give each block its own '- ' item")
         return None
     first = str(node.value[0][0].value)
+    if first == DIVIDER:
+        fields.problems.add(where, "a divider is the bare item '- divider'", "remove the ':' and what follows it")
+        return None
     close = difflib.get_close_matches(first, [*BLOCK_KEYS, DIVIDER], n=1)
     fields.problems.add(where, f"not a kind of block: {quoted(first)}",
                         f"did you mean '{close[0]}'?" if close else f"start each block with its kind: {known}")

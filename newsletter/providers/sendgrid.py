@@ -32,7 +32,6 @@ class SendGrid(HandlebarsProvider):
     name = "sendgrid"
     title = "SendGrid (Single Send + dynamic template JSON)"
     unsubscribe = "{{{unsubscribe}}}"
-    web_version = "{{{web_version_url}}}"
 
     def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
         return self.group_ids(settings, send)

@@ -73,11 +73,14 @@ def test_a_saved_page_keeps_its_lists_quotes_headings_images_tables_and_code(pro
     assert found[3]["image"] == {"src": "https://www.example.fr/blog/images/ecchymoses.png", "alt": "FILL IN",
                                  "width": 600, "height": 450}
     assert found[9]["image"] == {"src": "https://cdn.example.fr/photos/salle-de-repos.jpg", "alt": "FILL IN",
-                                 "width": 300, "height": 200}
+                                 "width": 300, "height": 200, "link": "https://www.example.fr/clinique/salles/"}
     assert found[10] == {"code": "Standard :  01 23 45 67 89\nUrgences :  01 98 76 54 32\n"}
     assert found[11] == {"paragraph": "Prix indicatif\u00a0: 2 \\* 3 séances, \\*hors\\* dépassements."}
     assert not [words for words in ("Accueil", "Articles récents", "Tous droits réservés") if words in text]
     assert "http:// addresses written as https://" in result.stderr
+    # What the email cannot hold is said, with where it stood.
+    assert ("left out an embedded frame (www.youtube.com) after '…besoin vers le chirurgien de garde.' (an email cannot "
+            "play it: link to the post instead)") in result.stderr
 
 
 def test_every_gap_is_marked_listed_at_once_with_its_line_and_reported_by_the_build(project, cli):

@@ -43,6 +43,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b\u2060\uf
 # here: trafilatura removes invisible and private-use characters, so the stand-ins must be visible ones.
 NBSP_HELD, SPACE_HELD = "\u237d", "\u2420"
 _HELD = str.maketrans({NBSP_HELD: "\u00a0", SPACE_HELD: " "})
+LINKED = "data-linked"  # set on an image inside a link: where a click on it leads
 ALT_TO_WRITE = "describe what the image shows, for people who cannot see it"
 
 
@@ -69,6 +70,7 @@ class ImageFacts:
     width: int | None = None
     height: int | None = None
     caption: str = ""
+    link: str = ""  # the link the image is inside, which trafilatura drops
 
 
 @dataclass
@@ -255,9 +257,11 @@ class Walk:
             self.leave_out("an image written into the page itself (a data: address)" if src else "an image without an address")
             return
         width, height = _fitted(facts.width, facts.height, src)
+        link = self.addresses.web(element.get(LINKED) or facts.link)
         picture = Picture(address or self.addresses.stand_in(src), Text(escape_text(alt) or MARK, 0),
                           width or MAX_IMAGE_WIDTH, height or round(MAX_IMAGE_WIDTH * 2 / 3),
-                          Text(escape_text(caption), 0) if caption else None)
+                          Text(escape_text(caption), 0) if caption else None,
+                          link if link and link.startswith("https://") and link != address else None)
         figure = Figure(picture)
         self.blocks.append(figure)
         self._image_gaps(figure, src, address, bool(alt), bool(height))
@@ -300,6 +304,8 @@ class Walk:
         for child in element:
             kind = role(child)
             if kind == "image":
+                if role(element) == "link" and (element.get("target") or element.get("href")):
+                    child.set(LINKED, element.get("target") or element.get("href"))  # a picture that is a link
                 pictures.append(child)
             elif kind == "break":
                 pieces.append(" ")

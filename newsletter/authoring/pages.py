@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -76,6 +76,7 @@ class PageFacts:
     hero: str = ""
     hero_alt: str = ""
     images: dict[str, ImageFacts] = field(default_factory=dict)
+    embedded: list[str] = field(default_factory=list)  # videos and frames in the article, which an email cannot play
 
 
 def page_facts(page: str) -> PageFacts:
@@ -103,7 +104,21 @@ def page_facts(page: str) -> PageFacts:
                       meta("og:image:alt", "twitter:image:alt"))
     for img in tree.iter("img"):
         facts.images.setdefault(img.get("src") or img.get("data-src") or "", _image_facts(img))
+    facts.embedded = _embedded(tree)
     return facts
+
+
+def _embedded(tree: lxml.html.HtmlElement) -> list[str]:
+    """Each video, audio or frame in the article (trafilatura leaves them out unsaid), with the words before it."""
+    region = next(iter(tree.xpath("//article | //main")), None)
+    found = []
+    for element in region.iter("iframe", "video", "audio", "embed", "object") if region is not None else ():
+        src = element.get("src") or element.get("data") or next((s.get("src") for s in element.iter("source")), "") or ""
+        host = urlsplit(src).hostname or "this page"
+        before = " ".join(" ".join(element.xpath("preceding::text()[normalize-space()][position() <= 3]")).split()[-6:])
+        kind = {"video": "a video", "audio": "a sound recording"}.get(element.tag, "an embedded frame")
+        found.append(f"{kind} ({host}) after '…{before}'" if before else f"{kind} ({host}) at the start of the article")
+    return found[:20]
 
 
 def _image_facts(img: lxml.html.HtmlElement) -> ImageFacts:
@@ -113,7 +128,8 @@ def _image_facts(img: lxml.html.HtmlElement) -> ImageFacts:
     figure = next(iter(img.iterancestors("figure")), None)
     caption = figure.find(".//figcaption") if figure is not None else None
     text = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
-    return ImageFacts(img.get("alt") or "", number("width"), number("height"), text)
+    link = next((a.get("href", "") for a in img.iterancestors("a")), "")
+    return ImageFacts(img.get("alt") or "", number("width"), number("height"), text, link)
 
 
 def title_of(facts: PageFacts, fallback: str) -> str:
@@ -167,6 +183,7 @@ def read_page(page: str, shown: str, url: str | None) -> ImportedArticle:
                 held_spaces=held is not None)
     _hero(walk, facts, main)
     walk.children(main)
+    article.left_out.extend(f"{what} (an email cannot play it: link to the post instead)" for what in facts.embedded)
     if walk.removed:
         article.notes.append(f"{shown}: removed invisible characters ({', '.join(sorted(walk.removed))}) that "
                              "the issue refuses")

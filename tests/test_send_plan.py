@@ -176,6 +176,8 @@ def test_the_default_send_is_exported_again_when_the_shipped_languages_change(cl
      "audience.listmonk.lists.xx: unknown locale 'xx' — use a CLDR locale code such as es, fr, de, ar or zh_Hans"),
     ("newsletter-other@mg.example.com", "newsletter-other", "newsletter-other",
      "audience.mailgun.lists.other: expected an email address, got 'newsletter-other'"),
+    ("    unsubscribe_group: 4242", "    unsubscribe_group: default", "unsubscribe_group",
+     "audience.sendgrid.unsubscribe_group: expected a whole number, got 'default'"),
 ])
 def test_a_mistake_in_the_audience_section_is_one_located_line(cli, project, old, new, anchor, message):
     settings = project / "newsletter.yaml"

@@ -274,9 +274,66 @@ def test_init_creates_a_catalog_gettext_accepts(project, cli):
     path = po(project, "it")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
     header = path.read_text()
-    # The number of forms is CLDR's, as the installed Babel reads it (it changed from 2 to 3 in Babel 2.19).
-    expected = get_plural("it")
-    assert '"Language: it\\n"' in header and f"Plural-Forms: nplurals={expected.num_plurals};" in header
+    assert '"Language: it\\n"' in header and f'"Plural-Forms: {msginit_plural_forms("it")}\\n"' in header
+
+
+def msginit_plural_forms(locale: str) -> str:
+    """GNU gettext's rule for the language, as the installed msginit writes it (empty when its table has none)."""
+    header = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    done = subprocess.run(["msginit", "-i", "-", "-o", "-", "-l", locale, "--no-translator"], input=header,
+                          capture_output=True, check=True)
+    found = [line for line in done.stdout.decode().splitlines() if line.startswith('"Plural-Forms: ')]
+    return found[0].removeprefix('"Plural-Forms: ').removesuffix('\\n"') if found else ""
+
+
+@pytest.mark.parametrize("locale", ["it", "pt_BR", "es", "fr"])
+def test_init_writes_one_rule_for_the_languages_cldr_gives_a_millions_form(project, cli, locale):
+    """docs/translating.md, "Plural forms": GNU gettext's rule (msginit's table, https://www.gnu.org/software/gettext/
+    manual/html_node/Plural-forms.html) wherever it has one, CLDR's (Babel) elsewhere; es and fr as the
+    sample catalogs have them, it and pt_BR the same way (Babel 2.19 gives them CLDR's third form, `many`)."""
+    if po(project, locale).exists():
+        po(project, locale).unlink()
+    assert cli("i18n", "init", locale, cwd=project).returncode == 0
+    wanted = msginit_plural_forms(locale)
+    assert wanted.startswith("nplurals=2;")
+    assert f'"Plural-Forms: {wanted}\\n"' in po(project, locale).read_text(encoding="utf-8")
+
+
+def test_a_plural_rule_gettext_lacks_is_cldrs(project, cli):
+    """Arabic and Chinese: msginit's table has no rule, Babel's CLDR data has it."""
+    assert msginit_plural_forms("ar") == ""
+    po(project, "ar").unlink()
+    assert cli("i18n", "init", "ar", cwd=project).returncode == 0
+    rule, written = get_plural("ar"), read_catalog(po(project, "ar"))
+    assert (written.num_plurals, written.plural_expr) == (rule.num_plurals, rule.plural_expr)
+
+
+def test_an_arabic_header_copied_from_french_gets_advice_that_fixes_the_header(project, cli):
+    """Arabic has six forms (CLDR): the six msgstr[N] are right, the header is wrong."""
+    path = po(project, "ar")
+    text = path.read_text(encoding="utf-8")
+    start = text.index('"Plural-Forms: ')
+    end = text.index('\n"MIME-Version', start)
+    path.write_text(text[:start] + '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    done = cli("i18n", "check", "--locale", "ar", cwd=project)
+    assert done.returncode == 1
+    rule = get_plural("ar")
+    assert done.stderr.startswith(f"error: locales/ar/LC_MESSAGES/newsletter.po:{line}: Plural-Forms: the Plural-Forms "
+                                  "header says 2 plural forms"), done.stderr
+    assert "Arabic has 6 (CLDR)" in done.stderr
+    assert f'write the header "Plural-Forms: nplurals=6; plural={rule.plural_expr};\\n"' in done.stderr
+    assert "remove" not in done.stderr
+
+
+def test_a_header_that_is_not_the_languages_rule_is_reported(project, cli):
+    """French says "0 minute" (gettext: plural=(n > 1)); a header copied from German gives "0 minutes"."""
+    path = po(project, "fr")
+    path.write_text(path.read_text(encoding="utf-8").replace("plural=(n > 1);", "plural=(n != 1);"), encoding="utf-8")
+    findings = json.loads(cli("i18n", "check", "--locale", "fr", "--format", "json", cwd=project).stdout)
+    assert [(f["check"], f["severity"]) for f in findings] == [("plural-rule", "warning")]
+    assert "gives form 1 for n = 0 where French takes form 0" in findings[0]["message"]
+    assert 'write the header "Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in findings[0]["message"]
 
 
 def test_init_refuses_to_overwrite_a_finished_catalog(project, cli):
@@ -346,3 +403,34 @@ def test_a_new_arabic_catalog_gets_the_cldr_plural_rule(project, cli):
     assert catalog.num_plurals == 6
     assert [rule(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 111)] == [0, 1, 2, 3, 3, 4, 4, 5, 5, 4]
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(project, "ar"))]).returncode == 0
+
+
+@pytest.mark.parametrize("broken", [
+    '"Consultez notre %(faq_lien)s ou contactez notre cabinet pour "',  # refused: a placeholder renamed
+    '"Consultez notre %(faq_link)s ou contactez notre cabinet pour 100% "',  # refused: a lone percent sign
+])
+def test_a_refused_sentence_falls_back_to_english_whole(project, cli, broken):
+    """The sentence and the link texts it holds are one piece of English: a refused translation of the
+    sentence shows the English sentence with the English link texts, never a mix of both languages."""
+    path = po(project, "fr")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Consultez notre %(faq_link)s ou contactez notre cabinet pour "', broken), encoding="utf-8")
+    build = cli("build", "--locale", "fr", cwd=project)
+    assert "placeholders" in build.stderr
+    email = project / "dist/2026-11/fr"
+    plain = " ".join((email / "email.txt").read_text(encoding="utf-8").split())
+    assert "Visit our frequently asked questions" in plain and "to schedule a consultation" in plain, plain
+    html = (email / "email.html").read_text(encoding="utf-8")
+    assert "foire aux questions" not in html and "prendre rendez-vous" not in html
+    assert ">frequently asked questions</a>" in html and ">schedule a consultation</a>" in html
+
+
+@pytest.mark.parametrize("typed, code", [("pt-BR", "pt_BR"), ("zh-Hant", "zh_Hant")])
+def test_init_accepts_a_bcp47_tag(project, cli, typed, code):
+    """Weblate and the XLIFF write language tags as BCP 47 (RFC 5646: pt-BR); the catalogs use CLDR's
+    identifiers (pt_BR), as Babel converts them (Locale.parse with sep="-")."""
+    done = cli("i18n", "init", typed, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"note: {typed} is written {code} in the catalogs and in newsletter.yaml" in done.stderr
+    assert po(project, code).is_file() and not (project / "locales" / typed).exists()
+    assert f'"Language: {code}\\n"' in po(project, code).read_text(encoding="utf-8")

@@ -28,7 +28,7 @@ from newsletter.providers.routing import SendPlan, plan_sends
 from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
-from newsletter.delivery.webversion import with_web_version
+from newsletter.delivery.webversion import require_web_version, with_web_version
 
 MANIFEST = "manifest.json"
 
@@ -56,6 +56,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
                  out: Path, report: BuildReport, external_checks: bool = True) -> Export:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
+    require_web_version(provider, settings)
     # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
     built = build_for_send(settings, issue_id, shipped, report, external_checks)

@@ -21,6 +21,8 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 from newsletter.model.content import Issue, Text
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n import formats
+from newsletter.i18n.catalog_bounds import check_bounds
+from newsletter.i18n.plurals import header_fix, header_problem
 from newsletter.i18n.pseudo import PSEUDO_TRANSFORMS
 from newsletter.i18n.qa import check_message, is_formatted
 from newsletter.model.settings import DOMAIN, Settings
@@ -44,6 +46,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
         raise NewsletterError(Problem(Location(display), "catalog not found",
                                       f"create it with: newsletter i18n init {locale}")) from None
     data = data.removeprefix(_UTF8_BOM)  # Windows editors save UTF-8 with one; it is no part of the text
+    check_bounds(data, display)
     _check_lines(data, display)
     try:
         import io
@@ -52,7 +55,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     except PoFileError as error:
         raise NewsletterError(_po_problem(error, data.decode("utf-8"), display)) from None
     except ValueError as error:
-        where = Location(display, _header_line(data.decode("utf-8"), "Plural-Forms"))
+        where = Location(display, header_line(data.decode("utf-8"), "Plural-Forms"))
         raise NewsletterError(Problem(where, f"invalid PO file: {error}", _PO_HINT)) from None
     _check_plural_rule(catalog, data.decode("utf-8"), display)
     _restore_previous(catalog)
@@ -60,7 +63,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     return catalog
 
 
-def _header_line(text: str, field: str) -> int | None:
+def header_line(text: str, field: str) -> int | None:
     """The line of a header field (`"Plural-Forms: …\\n"`), or None."""
     for number, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith(f'"{field}:'):
@@ -75,7 +78,7 @@ _PLURAL_RULE_TRIED = range(1001)
 def _check_plural_rule(catalog: Catalog, text: str, display: str) -> None:
     """The Plural-Forms header must be a valid C expression whose value always names one of the
     nplurals forms, as msgfmt -c requires: otherwise every plural string would fail in the build."""
-    where, hint = Location(display, _header_line(text, "Plural-Forms"), None, "Plural-Forms"), _plural_hint(catalog)
+    where, hint = Location(display, header_line(text, "Plural-Forms"), None, "Plural-Forms"), _plural_hint(catalog)
     try:
         rule = _plural_rule(catalog.plural_expr)
         values = {n: rule(n) for n in _PLURAL_RULE_TRIED}
@@ -110,8 +113,8 @@ def _po_problem(error: PoFileError, text: str, display: str) -> Problem:
     if missing:
         return Problem(Location(display, line), f"msgid {_short(missing.group(1))!r} has no msgstr",
                        'add a msgstr line under it (msgstr "" leaves it untranslated)')
-    if complaint.startswith("invalid literal for int()") and _header_line(text, "Plural-Forms"):
-        return Problem(Location(display, _header_line(text, "Plural-Forms"), None, "Plural-Forms"),
+    if complaint.startswith("invalid literal for int()") and header_line(text, "Plural-Forms"):
+        return Problem(Location(display, header_line(text, "Plural-Forms"), None, "Plural-Forms"),
                        "nplurals must be a number", _plural_hint(error.catalog))
     if complaint.startswith("msg has more translations than num_plurals"):
         return _extra_plural_form(error.catalog, text.splitlines(), line, display)
@@ -121,8 +124,12 @@ def _po_problem(error: PoFileError, text: str, display: str) -> Problem:
 def _extra_plural_form(catalog: Catalog, lines: list[str], msgid_line: int, display: str) -> Problem:
     """A msgstr[N] beyond the language's plural forms, located on its own line."""
     count = catalog.num_plurals
-    number, index = _first_form_beyond(lines, msgid_line, count) or (msgid_line, None)
     language = catalog.locale.english_name if catalog.locale else "this catalog"
+    wrong_header = header_problem(str(catalog.locale), count, catalog.plural_expr, language) if catalog.locale else None
+    if wrong_header:  # the forms are right, the header is not: fix the header, keep every form
+        where = Location(display, header_line("\n".join(lines), "Plural-Forms"), None, "Plural-Forms")
+        return Problem(where, wrong_header, header_fix(str(catalog.locale)))
+    number, index = _first_form_beyond(lines, msgid_line, count) or (msgid_line, None)
     forms = {1: "msgstr[0] only", 2: "msgstr[0] and msgstr[1]"}.get(count, f"msgstr[0] to msgstr[{count - 1}]")
     where = Location(display, number, None, f"msgstr[{index}]" if index is not None else None)
     return Problem(where, f"{language} has {count} plural forms ({forms})", "remove the extra forms")

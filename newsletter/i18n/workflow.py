@@ -23,6 +23,7 @@ from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
 from newsletter.i18n.glossary import Glossary, glossary_path, load_glossary, terms_comment
 from newsletter.i18n.limits import keep_template_limit, length_flags
+from newsletter.i18n.plurals import language_rule
 from newsletter.output import write_file_atomic
 from newsletter.model.settings import DOMAIN, PSEUDO_LOCALES, Settings
 
@@ -142,16 +143,14 @@ def write_template(settings: Settings) -> Path:
     return path
 
 
-# Babel's table gives Arabic n%100 in 11–99 the "other" form; CLDR and GNU gettext say "many".
-PLURAL_FORMS = {
-    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
-}
-
-
 def init(settings: Settings, locale: str) -> Path:
     """Start the catalog of a new locale; a catalog already there is never overwritten."""
     _needs_a_catalog(settings, locale)
     language = _known_locale(locale)
+    if str(language) != locale:  # pt-BR (BCP 47, as Weblate and the XLIFF write it) is pt_BR in the catalogs
+        print(f"note: {locale} is written {language} in the catalogs and in newsletter.yaml", file=sys.stderr)
+        locale = str(language)
+    _needs_a_catalog(settings, locale)
     path = po_path(settings, locale)
     if path.exists():
         raise NewsletterError(Problem(Location(settings.relative(path)), "already exists",
@@ -159,8 +158,7 @@ def init(settings: Settings, locale: str) -> Path:
     template = extract(settings)
     catalog = Catalog(domain=DOMAIN, locale=language, creation_date=template.creation_date, fuzzy=False)
     _header(catalog, settings)
-    if catalog.locale.language in PLURAL_FORMS:
-        catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[catalog.locale.language])]
+    catalog.mime_headers = [("Plural-Forms", language_rule(str(catalog.locale)).header)]  # the rule check compares with
     catalog.revision_date = template.creation_date
     catalog.language_team = f"{catalog.locale.english_name} translators"
     catalog.update(template)
@@ -188,7 +186,7 @@ def _needs_a_catalog(settings: Settings, locale: str) -> None:
 def _known_locale(locale: str) -> Locale:
     """The Babel locale of a code typed on the command line; a typo is a usage error, worded as settings word it."""
     try:
-        return Locale.parse(locale)
+        return Locale.parse(locale, sep="-" if "-" in locale else "_")
     except (UnknownLocaleError, ValueError):
         raise UsageError(Problem(Location("newsletter i18n init"), f"unknown locale {locale!r}",
                                  "use a CLDR locale code such as es, fr, de, ar or zh_Hans")) from None

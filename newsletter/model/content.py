@@ -18,7 +18,7 @@ from stat import S_ISDIR, S_ISREG
 import yaml
 
 from newsletter.model.blocks import (
-    INLINE_HINT, INLINE_RULE, MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, Block, Paragraph, Place, Text, read_blocks, read_text,
+    INLINE_HINT, INLINE_RULE, MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, Block, Code, Paragraph, Place, Text, read_blocks, read_text,
 )
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
 from newsletter.model.fieldspec import derived, spec, yaml_keys
@@ -130,6 +130,12 @@ class Issue:
         yield self.intro
         for article in self.articles:
             yield from article.texts()
+
+    def code_blocks(self) -> Iterator[Code]:
+        """The code blocks the email shows: text never translated, so not among texts()."""
+        for article in self.articles:
+            for section in article.shown_sections:
+                yield from (block for block in section.content if isinstance(block, Code))
 
     def block_kinds(self) -> frozenset[str]:
         """The kinds of block the issue's articles hold (paragraph, list, quote, …): the email's styles for a

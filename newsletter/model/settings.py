@@ -86,6 +86,7 @@ class ProviderAudience:
     groups: dict[str, str | int] = field(default_factory=dict)
     list_id: str | None = None
     template_id: int | None = None
+    unsubscribe_group: int | None = None  # SendGrid's unsubscribe group (asm.group_id)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ class SegmentsAudienceYaml:
     """audience.sendgrid as written: a segment per locale and one for "other"."""
 
     segments: dict[str, str] = field(metadata=spec("Locale (or other) → the SendGrid segment id."))
+    unsubscribe_group: int = field(metadata=spec(
+        "The SendGrid unsubscribe group (asm.group_id) the email's unsubscribe link leaves.", minimum=1))
 
 
 @dataclass(frozen=True)
@@ -474,7 +477,7 @@ def _values(fields: Fields | None, locales: tuple[str, ...]) -> dict[str, str] |
 
 def _provider_audience(audience: Fields, name: str, locales: tuple[str, ...]) -> ProviderAudience | None:
     """audience.<provider>: Mailchimp's list_id, or a list/segment per locale and one for everyone else."""
-    known = ("list_id",) if name == "mailchimp" else ("segments",) if name == "sendgrid" else \
+    known = ("list_id",) if name == "mailchimp" else ("segments", "unsubscribe_group") if name == "sendgrid" else \
         ("lists", "template_id") if name == "listmonk" else ("lists",)
     fields = audience.mapping(name, known, required=False)
     if fields is None:
@@ -484,7 +487,9 @@ def _provider_audience(audience: Fields, name: str, locales: tuple[str, ...]) ->
     key = known[0]
     groups = _groups(_locale_keyed(fields, key, required=True), locales, name)
     template_id = fields.integer("template_id", required=True, maximum=2**31 - 1) if name == "listmonk" else None
-    return ProviderAudience(fields.location(key), groups or {}, template_id=template_id)
+    # SendGrid fills {{{unsubscribe}}} only for a send that names an unsubscribe group (sendgrid-php #862)
+    group = fields.integer("unsubscribe_group", required=True, maximum=2**31 - 1) if name == "sendgrid" else None
+    return ProviderAudience(fields.location(key), groups or {}, template_id=template_id, unsubscribe_group=group)
 
 
 def _groups(fields: Fields | None, locales: tuple[str, ...], provider: str) -> dict[str, str | int] | None:

@@ -15,6 +15,12 @@ Dynamic templates and Marketing Campaigns designs are Handlebars
 (https://www.twilio.com/docs/sendgrid/for-developers/sending-email/using-handlebars); `first_name`
 is the contact's reserved field (or dynamic_template_data), `{{{unsubscribe}}}` SendGrid's
 unsubscribe link (https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-send-an-email-with-dynamic-templates#unsubscribe-modules-for-dynamic-templates).
+
+SendGrid fills `{{{unsubscribe}}}` only for a send that names an unsubscribe group: a Single Send's
+`suppression_group_id`, a Mail Send request's `asm.group_id` (sendgrid-php #862, sendgrid-nodejs #1107);
+without one the link is empty. newsletter.yaml's audience.sendgrid.unsubscribe_group is that group: the
+`mail_send` part of each locale's file is the Mail Send request's fixed part (from, reply_to, asm), and
+routing.json routes each subscriber to a locale's template like SES's and names the group again.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import datetime as dt
 
 from newsletter.providers.base import ExportFile, RemoteTemplate, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
-from newsletter.providers.routing import Send, stable_template_name
+from newsletter.providers.routing import Send, SendPlan, routing_table, stable_template_name
 from newsletter.render import RenderedEmail
 from newsletter.model.settings import Settings
 
@@ -32,7 +38,6 @@ class SendGrid(HandlebarsProvider):
     name = "sendgrid"
     title = "SendGrid (Single Send + dynamic template JSON)"
     unsubscribe = "{{{unsubscribe}}}"
-    web_version = "{{{web_version_url}}}"
 
     def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
         return self.group_ids(settings, send)
@@ -50,9 +55,18 @@ class SendGrid(HandlebarsProvider):
             "email_config": {"subject": subject, "html_content": html, "plain_content": text,
                              "generate_plain_content": False, "editor": "code"},
         }
+        group = self.audience(settings).unsubscribe_group
+        mail_send = {"from": {"email": settings.sender.email, "name": settings.sender.name},
+                     **({"reply_to": {"email": settings.sender.reply_to}} if settings.sender.reply_to else {}),
+                     "asm": {"group_id": group, "groups_to_display": [group]}}
         version = {"name": send.name, "subject": subject, "html_content": html, "plain_content": text,
                    "generate_plain_content": False, "editor": "code", "active": 1}
         return [json_file(f"{email.locale}.json", {"single_send": single_send,
                                                    "template": {"name": stable_template_name(email.locale),
                                                                 "generation": "dynamic"},
-                                                   "version": version})]
+                                                   "version": version, "mail_send": mail_send})]
+
+    def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
+        """For the Mail Send route: the routing table (locale's template by language), and the unsubscribe group."""
+        group = self.audience(settings).unsubscribe_group
+        return [json_file("routing.json", {**routing_table(plan), "asm": {"group_id": group, "groups_to_display": [group]}})]

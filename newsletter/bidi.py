@@ -15,6 +15,8 @@ import re
 import unicodedata
 
 RLM = "\u200f"
+_RLE = "\u202b"  # right-to-left embedding, closed by _PDF
+SIGNATURE_MARK = "-- "  # the line before a signature (RFC 3676 §4.3), which clients leave out of a reply
 _RLO, _PDF = "\u202e", "\u202c"  # the ar_XB pseudo-locale forces its English right to left with these
 
 # The content of the MJML elements that hold text; everything else (attributes, styles) is left alone.
@@ -95,5 +97,17 @@ def _closes_inside(run: str) -> bool:
 
 
 def mark_lines(text: str) -> str:
-    """Plain text of an RTL locale: each non-empty line starts with a right-to-left mark."""
-    return "\n".join(RLM + line if line.strip() else line for line in text.split("\n"))
+    """Plain text of an RTL locale: each non-empty line starts with a right-to-left mark, for clients that
+    take a line's direction from its first letter, and runs inside a right-to-left embedding, for those that
+    show it in a left-to-right box (Thunderbird's plain-text view is an LTR <pre>): there the mark alone
+    leaves the line's punctuation at the wrong end. The signature mark stays exactly "-- "."""
+    return "\n".join(_marked(line) for line in text.split("\n"))
+
+
+_ADDRESS_LINE = re.compile(r"(\[\d+\] )?(https?://|\[\[)")  # kept out of the embedding: a client's link finder reads to the line's end
+
+
+def _marked(line: str) -> str:
+    if not line.strip() or line == SIGNATURE_MARK:
+        return line
+    return RLM + line if _ADDRESS_LINE.match(line) else f"{RLM}{_RLE}{line}{_PDF}"

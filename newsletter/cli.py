@@ -86,9 +86,16 @@ def _doctor(args) -> int:
     return doctor.run(args)
 
 
+PRINTED_PROBLEMS = 20  # a flood (20,000 unknown keys) is told by its first few and a count
+
+
 def _print_error(error) -> int:
-    for problem in error.problems:
+    for problem in error.problems[:PRINTED_PROBLEMS]:
         print(f"error: {problem}", file=sys.stderr)
+    if len(error.problems) > PRINTED_PROBLEMS:
+        rest = len(error.problems) - PRINTED_PROBLEMS
+        print(f"error: … and {rest} more problem{'s' if rest != 1 else ''} not shown — fix the ones above and run "
+              "again", file=sys.stderr)
     return error.exit_code
 
 
@@ -159,6 +166,8 @@ def _add_export(sub) -> None:
     proof.add_argument("--insecure-auth", action="store_true",
                        help="allow --user without --starttls or --ssl (the password crosses the network in clear text)")
     proof.add_argument("--cafile", metavar="FILE", help="trust this certificate authority (PEM), e.g. a company's own")
+    proof.add_argument("--smtp-timeout", metavar="SECONDS",
+                       help="give up when the whole SMTP dialogue, retries included, takes longer (default: 60)")
     parser.set_defaults(run=_export)
 
 

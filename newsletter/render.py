@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
+from babel import Locale
+from babel.core import get_global, parse_locale
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -146,6 +148,7 @@ def _install(env: jinja2.Environment, translator: Translator, template: str) -> 
     is text: in HTML it is escaped but for the markup its English has (Jinja would mark it safe whole), and
     a translation that cannot be formatted shows the English and is reported at its PO line."""
     source = f"templates/{template}"
+    pieces: list[tuple[str, str]] = []  # the latest translated strings shown, with their English
 
     def translated(context: jinja2.runtime.Context, msgid: str, msgctxt: str | None, plural: str | None,
                    count: int | None, variables: dict) -> str:
@@ -154,10 +157,15 @@ def _install(env: jinja2.Environment, translator: Translator, template: str) -> 
         def finish(english: str, text: str) -> str:
             if html:
                 text = Markup(english) if text == english else as_html(english, text)  # the English is the template's
+            if text == english and (msgctxt, msgid) in translator.fallbacks:
+                return text % in_english(variables, pieces)  # a sentence in English has its links in English too
             return text % variables
 
         shown = translator.lookup(msgid, msgctxt, source, plural, count, finish)
-        return Markup(shown) if html else shown  # escaped by finish(); translator mode's marks are no markup
+        shown = Markup(shown) if html else shown  # escaped by finish(); translator mode's marks are no markup
+        english = msgid if plural is None or count == 1 else plural
+        pieces[:] = [*pieces[-MAX_PIECES + 1:], (shown, finish(english, english))]
+        return shown
 
     @jinja2.pass_context
     def gettext(context, msgid: str, **variables) -> str:
@@ -176,6 +184,22 @@ def _install(env: jinja2.Environment, translator: Translator, template: str) -> 
         return translated(context, singular, msgctxt, plural, count, {"context": msgctxt, "num": count, **variables})
 
     env.globals.update(gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext)
+
+
+# The arguments of a template's sentence are looked up just before it: a handful at most.
+MAX_PIECES = 8
+
+
+def in_english(variables: dict, pieces: list[tuple[str, str]]) -> dict:
+    """The sentence's variables with every translated piece they hold (a link's text) back in English: a
+    sentence that falls back to English does so whole, never "Visit our foire aux questions"."""
+    english = {}
+    for name, value in variables.items():
+        for shown, original in pieces:
+            if isinstance(value, str) and shown != original and shown and shown in value:
+                value = value.replace(shown, original)
+        english[name] = value
+    return english
 
 
 def _render(env: jinja2.Environment, name: str, translator: Translator, context: dict) -> str:
@@ -214,6 +238,13 @@ def _long_date(day, locale: str) -> str:
     return format_date(day, format="long", locale=babel_locale(locale))
 
 
+def _script(babel: Locale) -> str:
+    """The locale's writing system (ISO 15924: Latn, Arab, Hans…), from CLDR's likely subtags when the
+    locale does not name it, so the template can name fonts for it."""
+    likely = get_global("likely_subtags").get(babel.language)
+    return babel.script or (parse_locale(likely)[2] if likely else None) or "Latn"
+
+
 def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
     babel = babel_locale(locale)
     utm = {**settings.utm, "campaign": settings.utm.get("campaign", issue.id), "content": locale}
@@ -229,6 +260,7 @@ def _common_context(issue: Issue, settings: Settings, locale: str) -> dict:
             "lang": locale.replace("_", "-"),
             "dir": "rtl" if rtl else "ltr",
             "start": "right" if rtl else "left",
+            "script": _script(babel),
             "date": _long_date(issue.date, locale),
             "subject": issue.subject.value,
             "preheader": issue.preheader.value,
@@ -388,7 +420,7 @@ def render_text(issue: Issue, settings: Settings, locale: str, translator: Trans
         table_text=lambda rows: table_text([[inline.to_text(c.value, note) if c else "" for c in row] for row in rows]),
     )
     text = _render(project_environment(settings), "email.txt.j2", translator, context)
-    lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    lines = "\n".join(line if line == bidi.SIGNATURE_MARK else line.rstrip() for line in text.strip().splitlines())
     text = re.sub(r"\n{3,}", "\n\n", lines) + "\n"
     return bidi.mark_lines(text) if context["email"]["dir"] == "rtl" else text
 

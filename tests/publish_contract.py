@@ -40,6 +40,7 @@ class ProviderAccount:
     url_path: ClassVar[str] = ""  # the API's base path, when it has one
     standin: ClassVar[type[StandIn]]
     kind: ClassVar[str]  # the object made per locale, as the plan names it
+    create_path: ClassVar[str]  # where a POST creates one
     changes_per_locale: ClassVar[int]  # the changes an apply --schedule makes per locale
     kill_at: ClassVar[tuple[int, ...] | None] = None  # the changes after which kill -9 is tried; None: every one
     wrong_key: ClassVar[str]  # a key of the right shape the account does not know
@@ -73,18 +74,41 @@ class ProviderAccount:
         return json.loads((self.export / "publish.json").read_text(encoding="utf-8"))
 
     # What each provider's module says about its stand-in's objects.
-    def by_name(self) -> dict[str, list[dict]]:
+    def remotes(self) -> list[dict]:
+        """Every object the stand-in holds of the kind publish makes."""
         raise NotImplementedError
+
+    def name_of(self, remote: dict) -> str:
+        return remote["name"]
+
+    def by_name(self) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = {}
+        for remote in self.remotes():
+            found.setdefault(self.name_of(remote), []).append(remote)
+        return found
 
     def object_id(self, remote: dict) -> str:
         return str(remote["id"])
 
     def creates(self) -> int:
-        """How many creating requests the stand-in acted on."""
-        raise NotImplementedError
+        """How many creating requests (POST to `create_path`) the stand-in acted on."""
+        return len([r for r in self.app.mutating("POST", self.create_path) if r[1] == self.create_path])
 
     def assert_published(self, scheduled: bool) -> None:
         """Exactly one object per locale, with the export's content and audience, and one schedule each."""
+        by_name = self.by_name()
+        assert sorted(by_name) == sorted(f"newsletter-2026-11-{locale}" for locale in LOCALES)
+        for locale in LOCALES:
+            (remote,) = by_name[f"newsletter-2026-11-{locale}"]
+            self.assert_as_exported(locale, remote, scheduled)
+            assert len(self.schedules(remote)) == (1 if scheduled else 0)
+
+    def assert_as_exported(self, locale: str, remote: dict, scheduled: bool) -> None:
+        """The locale's object holds the export's content and audience, and is scheduled or a draft."""
+        raise NotImplementedError
+
+    def schedules(self, remote: dict) -> list[tuple[str, str, object]]:
+        """The scheduling requests the stand-in acted on for this object."""
         raise NotImplementedError
 
     def add_sent(self, name: str) -> dict:

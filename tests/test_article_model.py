@@ -136,6 +136,8 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
     ("- table:\n    header: [A, B, C, D, E, F, G]\n    rows: [[1, 2, 3, 4, 5, 6, 7]]\n",
      "issues/2026-12.yaml:14:23: articles[0].sections[0].blocks[0].table.header: 7 columns; a table has at most 6"),
     ("- table:\n    rows: [[1]]\n", "articles[0].sections[0].blocks[0].table: missing required field 'header'"),
+    ("- divider:\n", "issues/2026-12.yaml:13:13: articles[0].sections[0].blocks[0]: a divider is the bare item "
+     "'- divider' — remove the ':' and what follows it"),
     ("- code: ''\n", "issues/2026-12.yaml:13:19: articles[0].sections[0].blocks[0].code: expected text, got nothing"),
     ("- table:\n    header: [A, [B]]\n    rows: [[1, 2]]\n",
      "issues/2026-12.yaml:14:27: articles[0].sections[0].blocks[0].table.header[1]: expected text, got a list"),
@@ -193,3 +195,34 @@ def test_an_image_in_the_text_keeps_its_no_break_spaces_and_vowel_marks_in_the_h
     email = render_email(issue, settings, "en", translator_for(settings, "en"))
     assert "\\u{" not in email.html
     assert lxml.html.fromstring(email.html).xpath("//img[@height='200']/@alt") == [alt]
+
+
+def test_template_syntax_in_code_is_reported_at_the_code_block():
+    """Code is shown as written: a '{{' in it would reach the providers' template engines (Handlebars, Go
+    templates), and the pre-send check refuses it. The finding names the code block's line, not templates/."""
+    from newsletter.checks.content import placeholders
+    from newsletter.checks.model import CheckedEmail
+    from newsletter.i18n.catalogs import translator_for
+    from newsletter.project import load_settings
+    from newsletter.render import render_email
+    from tests.conftest import REPO
+
+    source = with_blocks("- paragraph: Our template language.\n- code: |\n    Hello {{ name }}\n")
+    issue = parse_issue(compose_text(source, SHOWN), SHOWN, "2026-12")
+    settings = load_settings(REPO)
+    email = render_email(issue, settings, "en", translator_for(settings, "en"))
+    findings = list(placeholders(CheckedEmail(email, issue, issue, settings)))
+    assert findings and all(finding.message.startswith(f"{SHOWN}:14: ") for finding in findings), findings
+
+
+def test_a_long_list_item_wraps_under_its_text_and_a_wide_table_becomes_lines_per_row():
+    """Plain-text layout: continuation lines sit under the item's text (not under its mark); a table wider
+    than the 72 columns of the text part is written row by row, each cell after its header."""
+    from newsletter.render import TEXT_WIDTH, prefixed, table_text
+
+    item = prefixed("word " * 30, "12. ", "    ")
+    lines = item.split("\n")
+    assert lines[0].startswith("12. word") and all(line.startswith("    word") for line in lines[1:])
+    assert all(len(line) <= TEXT_WIDTH for line in lines)
+    wide = table_text([["Treatment", "What to expect"], ["Laser", "x" * 40 + " " + "y" * 40]])
+    assert wide.startswith("Treatment: Laser\nWhat to expect: " + "x" * 40 + "\n  " + "y" * 40)

@@ -34,11 +34,13 @@ def test_doctor_finds_every_tool_ci_installs_with_its_version(project, cli):
     mjml = first_version(str(REPO / "tools/mjml/node_modules/.bin/mjml"), "--version")
     assert f"ok       official MJML CLI (tools/mjml) {mjml}" in result.stdout
     assert f"ok       Chromium {first_version(shutil.which('chromium'), '--version')}" in result.stdout
+    assert f"ok       Firefox ESR {first_version(shutil.which('firefox-esr'), '--version')}" in result.stdout
+    assert "ok       WebKitGTK 2." in result.stdout and "ok       GMime 3." in result.stdout
     assert result.stdout.rstrip().endswith("all there.")
 
 
 def test_on_a_bare_machine_doctor_names_what_is_missing_and_how_to_install_it(project, cli, tmp_path):
-    result = cli("doctor", cwd=project, env={"PATH": path_with_python_only(tmp_path)})
+    result = cli("doctor", cwd=project, env={"PATH": path_with_python_only(tmp_path), "DISPLAY": ""})  # the WebKit tests may have started one
     assert result.returncode == 1
     missing = [line.split(" — install: ") for line in result.stdout.splitlines() if line.lstrip().startswith("missing")]
     assert [(what.split()[1], install) for what, install in missing] == [
@@ -46,6 +48,8 @@ def test_on_a_bare_machine_doctor_names_what_is_missing_and_how_to_install_it(pr
         ("SpamAssassin", "apt-get install spamd spamc"),
         ("official", "apt-get install nodejs npm && npm ci --prefix tools/mjml"),
         ("Chromium", "apt-get install chromium"),
+        ("Firefox", "apt-get install firefox-esr && pip install marionette-driver"),
+        ("WebKitGTK", "apt-get install gir1.2-webkit2-4.1 xvfb && pip install 'PyGObject<3.50'"),
     ]
 
 

@@ -114,7 +114,7 @@ def test_a_proof_arrives_for_every_locale_with_sample_merge_values(cli, project,
         html = message.get_body(("html",)).get_content()
         assert "[[" not in text and "[[" not in html
         assert "Alex" in text and "Alex" in html  # the sample first name, in place of the fallback
-        assert f"https://www.example.com/newsletter/2026-11/{locale}/" in html  # the web version
+        assert f"https://www.example.com/newsletter/{locale}/2026-11/" in html  # the web version: the archive page
         assert re.search(rf'<html[^>]* dir="{"rtl" if locale == "ar" else "ltr"}"', html)
         for url in (unescape(u) for u in re.findall(r'href="(https://www\.example\.com/[^"]*)"', html)):
             if "/unsubscribe" not in url and "/newsletter/" not in url:

@@ -18,6 +18,7 @@ from botocore.stub import Stubber
 
 from newsletter.build import BuildReport
 from newsletter.delivery.export import build_for_send
+from newsletter.delivery.webversion import with_web_version
 from newsletter.errors import NewsletterError
 from newsletter.project import load_settings
 from newsletter.providers import PROVIDERS as ALL_PROVIDERS
@@ -65,22 +66,25 @@ def href_of(html: str, text: str) -> str:
     return next(href for href, label in Links(html).links if label.strip() == text)
 
 
-# provider → (fields holding HTML, fields holding text, unsubscribe tag, web-version tag, first-name tag in HTML)
+ARCHIVE_PAGE = "https://www.example.com/newsletter/{locale}/2026-11/"  # links.archive, then /<locale>/<issue>/
+LISTMONK_GREETING = ('{{ if and .Subscriber.FirstName (ne (lower (nospace .Subscriber.Name)) (lower (nospace (replace "." "" '
+                     '(index (splitList "@" .Subscriber.Email) 0))))) }}{{ .Subscriber.FirstName%s }}{{ else }}%s{{ end }}')
+
+# provider → (fields holding HTML, fields holding text, unsubscribe tag, web-version link, first-name tag in HTML)
 PROVIDERS = {
-    "mailchimp": (("content", "html"), ("content", "plain_text"), "*|UNSUB|*", "*|ARCHIVE|*",
+    "mailchimp": (("content", "html"), ("content", "plain_text"), "*|UNSUB|*", ARCHIVE_PAGE,
                   "*|IF:FNAME|**|FNAME|**|ELSE:|*there*|END:IF|*"),
     "sendgrid": (("single_send", "email_config", "html_content"), ("single_send", "email_config", "plain_content"),
-                 "{{{unsubscribe}}}", "{{{web_version_url}}}", "{{#if first_name}}{{first_name}}{{else}}there{{/if}}"),
+                 "{{{unsubscribe}}}", ARCHIVE_PAGE, "{{#if first_name}}{{first_name}}{{else}}there{{/if}}"),
     # Mustachio: inside {{#first_name}} the scope is the name itself, written {{.}}
     # (https://postmarkapp.com/support/article/1077-template-syntax); {{ first_name }} there prints nothing
-    "postmark": (("HtmlBody",), ("TextBody",), "{{{ pm:unsubscribe }}}", "{{{ web_version_url }}}",
+    "postmark": (("HtmlBody",), ("TextBody",), "{{{ pm:unsubscribe }}}", ARCHIVE_PAGE,
                  "{{#first_name}}{{.}}{{/first_name}}{{^first_name}}there{{/first_name}}"),
-    "mailgun": (("message", "html"), ("message", "text"), "%unsubscribe_url%", "%recipient.web_version_url%",
-                "%recipient.first_name%"),
+    # no recipient variable: Mailgun prints an unset one as written, and has no fallback syntax
+    "mailgun": (("message", "html"), ("message", "text"), "%mailing_list_unsubscribe_url%", ARCHIVE_PAGE, "there"),
     # Brevo's documented form (https://help.brevo.com/hc/en-us/articles/4405381108626)
-    "brevo": (("htmlContent",), None, "{{ unsubscribe }}", "{{ mirror }}", "{{ contact.FIRSTNAME|default:'there' }}"),
-    "listmonk": (("body",), ("altbody",), "{{ UnsubscribeURL }}", "{{ MessageURL }}",
-                 '{{ .Subscriber.FirstName | default "there" }}'),
+    "brevo": (("htmlContent",), None, "{{ unsubscribe }}", ARCHIVE_PAGE, "{{ contact.FIRSTNAME|default:'there' }}"),
+    "listmonk": (("body",), ("altbody",), "{{ UnsubscribeURL }}", ARCHIVE_PAGE, LISTMONK_GREETING % ("", "there")),
 }
 
 
@@ -92,9 +96,10 @@ def field(document: dict, path: tuple[str, ...]) -> str:
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_each_provider_export_carries_its_own_merge_tags(cli, project, provider):
-    html_path, text_path, unsubscribe, web_version, first_name = PROVIDERS[provider]
+    html_path, text_path, unsubscribe, web_versions, first_name = PROVIDERS[provider]
     documents = export(cli, project, provider)
     for locale, document in documents.items():
+        web_version = web_versions.format(locale=locale)
         html = field(document, html_path)
         assert html.startswith("<!doctype html>") and f'lang="{locale.replace("_", "-")}"' in html
         assert not LEFTOVER.search(json.dumps(document, ensure_ascii=False)), locale
@@ -105,22 +110,27 @@ def test_each_provider_export_carries_its_own_merge_tags(cli, project, provider)
             assert unsubscribe in text and web_version in text and "utm_campaign=2026-11" in text
     english = field(documents["en"], html_path)
     assert href_of(english, "Unsubscribe") == unsubscribe
-    assert href_of(english, "View in browser") == web_version
+    assert href_of(english, "View in browser") == web_versions.format(locale="en")
     assert f"Hello {first_name}," in english
 
 
-def test_mailgun_export_says_what_each_subscribers_variables_start_from(cli, project):
+def test_mailgun_export_uses_no_recipient_variable(cli, project):
+    """Mailgun leaves a recipient variable a member's vars do not set as written (mailgun-php #385) and has no
+    fallback syntax (mailgun.js #105, #445): the export relies on none."""
     documents = export(cli, project, "mailgun")
-    assert documents["en"]["recipient_variables_defaults"] == {"first_name": "there"}
+    for document in documents.values():
+        assert "%recipient." not in json.dumps(document, ensure_ascii=False)
     assert documents["en"]["message"]["from"] == "Northside Plastic Surgery <newsletter@example.com>"
     assert documents["en"]["message"]["h:Reply-To"] == "office@example.com"
 
 
 def test_mailgun_export_says_the_unsubscribe_link_needs_the_domains_unsubscribe_tracking(cli, project):
-    """https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages: %unsubscribe_url% is
-    replaced only while unsubscribe tracking is on for the domain."""
+    """https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages: the unsubscribe variables are
+    replaced only while unsubscribe tracking is on for the domain; %mailing_list_unsubscribe_url% leaves the list,
+    %unsubscribe_url% would leave every message of the domain."""
     for document in export(cli, project, "mailgun").values():
-        assert "%unsubscribe_url%" in document["message"]["html"]
+        assert "%mailing_list_unsubscribe_url%" in document["message"]["html"]
+        assert "%unsubscribe_url%" not in document["message"]["html"] + document["message"]["text"]
         assert any("unsubscribe tracking" in note and "/tracking/unsubscribe" in note for note in document["notes"])
 
 
@@ -142,7 +152,14 @@ def test_the_mailchimp_export_is_a_campaign_body_with_its_settings_wrapped_and_t
         assert campaign["settings"]["from_name"] == settings["sender"]["name"]
 
 
+def without_archive(project: Path) -> None:
+    settings = project / "newsletter.yaml"
+    settings.write_text(re.sub(r"\n  archive: .*", "", settings.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def test_the_brevo_campaign_turns_on_the_mirror_page_its_web_version_link_points_to(cli, project):
+    """Without links.archive, Brevo's own web copy: {{ mirror }}, printed only with mirrorActive."""
+    without_archive(project)
     for document in export(cli, project, "brevo").values():
         assert "{{ mirror }}" in document["htmlContent"] and document["mirrorActive"] is True
 
@@ -156,7 +173,29 @@ def test_the_listmonk_campaign_uses_its_own_template_and_keeps_reply_to(cli, pro
         assert document["template_id"] == settings["audience"]["listmonk"]["template_id"]
         assert document["headers"] == [{"Reply-To": settings["sender"]["reply_to"]}]
         assert "<!--" not in re.sub(r'\{\{ "<!--.*?-->" \| Safe \}\}', "", document["body"], flags=re.DOTALL)
-        assert re.search(r'\{\{ \.Subscriber\.FirstName \| default "[^"]+" \| Safe \}\}', document["altbody"])
+        assert re.search(r'\{\{ \.Subscriber\.FirstName \| Safe \}\}\{\{ else \}\}[^{]+\{\{ end \}\}', document["altbody"])
+
+
+@pytest.mark.parametrize("provider", ["eml", "ses", "sendgrid", "postmark", "mailgun"])
+def test_a_provider_without_a_web_copy_needs_the_web_archive(cli, project, provider):
+    """SES, SendGrid, Postmark and Mailgun host no web version of an email, nor does an .eml: without links.archive
+    "View in browser" would lead nowhere, so the export stops with one line saying what to set."""
+    without_archive(project)
+    result = cli("export", "2026-11", "--provider", provider, "--skip-external-checks", cwd=project)
+    assert result.returncode == 1 and not (project / "dist" / "2026-11" / provider).exists()
+    title = provider_named(provider).title
+    assert result.stderr.splitlines()[-1] == (
+        f"error: newsletter.yaml: links.archive: {title} keeps no web copy of the email, so \"View in browser\" needs "
+        "the web archive — add under links: archive: https://www.example.com/newsletter/ (the address where newsletter "
+        "archive's pages are published)")
+
+
+@pytest.mark.parametrize("provider", ["mailchimp", "brevo", "listmonk"])
+def test_without_the_web_archive_a_provider_links_its_own_web_copy(cli, project, provider):
+    without_archive(project)
+    tag = {"mailchimp": "*|ARCHIVE|*", "brevo": "{{ mirror }}", "listmonk": "{{ MessageURL }}"}[provider]
+    html_path = PROVIDERS[provider][0]
+    assert href_of(field(export(cli, project, provider)["en"], html_path), "View in browser") == tag
 
 
 def sesv2_stubbed():
@@ -180,8 +219,9 @@ def test_ses_export_is_a_valid_create_email_template_request(cli, project):
     content = english["TemplateContent"]
     assert set(content) == {"Subject", "Html", "Text"}
     assert href_of(content["Html"], "Unsubscribe") == "{{amazonSESUnsubscribeUrl}}"
-    assert href_of(content["Html"], "View in browser") == "{{{web_version_url}}}"
-    assert "Hello {{#if first_name}}{{first_name}}{{else}}there{{/if}}," in content["Html"]
+    assert href_of(content["Html"], "View in browser") == ARCHIVE_PAGE.format(locale="en")
+    # SES prints template data unescaped in HTML: the HTML part prints the name the sender escaped (ses.template_data)
+    assert "Hello {{#if first_name_html}}{{{first_name_html}}}{{else}}there{{/if}}," in content["Html"]
     assert "Hello {{#if first_name}}{{{first_name}}}{{else}}there{{/if}}," in content["Text"]
     assert not LEFTOVER.search(json.dumps(documents, ensure_ascii=False))
 
@@ -222,7 +262,8 @@ def test_template_syntax_written_in_an_issue_is_not_read_as_a_merge_tag(cli, pro
 def test_a_provider_refuses_a_placeholder_it_does_not_know(project, provider):
     settings = load_settings(project)
     built = build_for_send(settings, "2026-11", ["fr"], BuildReport(), external_checks=False)
-    email = replace(built.emails[0], html=built.emails[0].html.replace("</body>", "[[coupon_code]]</body>"))
+    email = with_web_version(built.emails[0], settings)  # as the export does first
+    email = replace(email, html=email.html.replace("</body>", "[[coupon_code]]</body>"))
     with pytest.raises(NewsletterError) as refused:
         provider_named(provider).files(email, settings, built.issue.date, plan_sends(settings, "2026-11", ["fr"]).send_for("fr"))
     assert str(refused.value) == (f"templates/: 2026-11 fr: unknown placeholder [[coupon_code]] for provider {provider} — "
@@ -237,9 +278,9 @@ FALLBACK_TAGS = {  # provider → (field, the greeting's merge tag with the fall
     "postmark": ("TextBody", "{{#first_name}}{{{.}}}{{/first_name}}{{^first_name}}"
                              "our \"dear\" {\u2060{ reader }}{{/first_name}}"),
     "mailchimp": ("content.plain_text", '*|IF:FNAME|**|FNAME|**|ELSE:|*our "dear" {{ reader }}*|END:IF|*'),
-    "listmonk": ("altbody", '{{ .Subscriber.FirstName | default "our \\"dear\\" {{ reader }}" | Safe }}'),
+    "listmonk": ("altbody", LISTMONK_GREETING % (" | Safe", 'our "dear" {{"{{"}} reader }}')),
     "brevo": ("htmlContent", "{{ contact.FIRSTNAME|default:'our &#34;dear&#34; {\u2060{ reader }}' }}"),
-    "mailgun": ("recipient_variables_defaults.first_name", FALLBACK),
+    "mailgun": ("message.text", 'our "dear" {{ reader }}'),
 }
 
 
@@ -250,4 +291,4 @@ def test_a_fallback_with_quotes_and_braces_stays_plain_text_for_the_provider(cli
         path.write_text(path.read_text(encoding="utf-8").replace('"there"', repr(FALLBACK)), encoding="utf-8")
     path, tag = FALLBACK_TAGS[provider]
     value = field(export(cli, project, provider)["en"], tuple(path.split(".")))
-    assert (f"Hello {tag}," in value) if provider != "mailgun" else value == tag
+    assert f"Hello {tag}," in value

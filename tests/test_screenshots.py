@@ -54,11 +54,18 @@ def pictured(tmp_path_factory):
     return root, index
 
 
+# Template strings the sample issue (one article, sent whole) cannot show, with the email that shows them.
+NOT_IN_THE_SAMPLE = {
+    ("heading of the list of the issue's articles", "In this issue"): "an issue of several articles",
+    ("button", "Read the full article"): "an article sent as its summary",
+}
+
+
 def test_every_entry_of_the_sample_has_a_picture_in_every_locale(pictured):
     project, index = pictured
     for locale in LOCALES:
         pictures = {(shot["context"], shot["source"]): shot for shot in index["screenshots"] if shot["language_code"] == locale}
-        assert set(pictures) == set(entries(project, locale)), locale
+        assert set(pictures) == set(entries(project, locale)) - set(NOT_IN_THE_SAMPLE), locale
         for shot in pictures.values():
             width, height = png_size(project / "dist/screenshots/2026-11" / shot["image"])
             box = shot["box"]

@@ -67,7 +67,7 @@ def sends_for(provider: str, project: Path, manifest: dict, files: dict, value: 
         return [send["locale"] for send in plan["sends"] if matches(files[f"{send['locale']}.json"]["campaign"], value)]
     if provider in ("ses", "postmark"):
         routing = files["routing.json"]
-        template = routing["templates"].get(value, routing["default"])
+        template = routing["templates"].get(as_routed(value), routing["default"])
         key = "TemplateName" if provider == "ses" else "Alias"
         return [name.removesuffix(".json") for name, body in files.items()
                 if isinstance(body, dict) and body.get(key) == template]
@@ -75,6 +75,11 @@ def sends_for(provider: str, project: Path, manifest: dict, files: dict, value: 
         list_id = audience(project)[provider][LIST_KEYS[provider]][group_of(project, value)]
         return [send["locale"] for send in plan["sends"] if list_id in recipients(provider, files[f"{send['locale']}.json"])]
     return [send["locale"] for send in plan["sends"] if reads(send["audience"], plan["field"], value)]  # eml: the rule
+
+
+def as_routed(value: str | None) -> str:
+    """A language value as docs/export.md's sender loop looks it up in routing.json: trimmed, lower-case, '-' for '_'."""
+    return (value or "").strip().lower().replace("_", "-")
 
 
 def matches(campaign: dict, value: str | None) -> bool:
@@ -171,6 +176,8 @@ def test_the_default_send_is_exported_again_when_the_shipped_languages_change(cl
      "audience.listmonk.lists.xx: unknown locale 'xx' — use a CLDR locale code such as es, fr, de, ar or zh_Hans"),
     ("newsletter-other@mg.example.com", "newsletter-other", "newsletter-other",
      "audience.mailgun.lists.other: expected an email address, got 'newsletter-other'"),
+    ("    unsubscribe_group: 4242", "    unsubscribe_group: default", "unsubscribe_group",
+     "audience.sendgrid.unsubscribe_group: expected a whole number, got 'default'"),
 ])
 def test_a_mistake_in_the_audience_section_is_one_located_line(cli, project, old, new, anchor, message):
     settings = project / "newsletter.yaml"
@@ -238,3 +245,18 @@ def test_templates_keep_one_name_per_locale_from_issue_to_issue(cli, project, pr
     assert names["2026-11"] == names["2026-12"]
     assert len(set(names["2026-11"].values())) == (1 if provider == "listmonk" else 6)
     assert not any("2026" in name for name in names["2026-11"].values())
+
+
+SPELLINGS = {"ES": "es", " es ": "es", "Es": "es", "FR": "fr", "zh_Hans": "zh_Hans", "zh-Hans": "zh_Hans", "ZH": "zh_Hans",
+             "zh-hans": "zh_Hans", "zh": "zh_Hans", "AR": "ar", "": "en", None: "en", "EN": "en", "en": "en", "It": "en"}
+
+
+@pytest.mark.parametrize("provider", ["ses", "postmark"])
+def test_the_spellings_real_data_holds_reach_exactly_one_send(cli, project, provider):
+    """SES and Postmark route in the sender's code, where an exact, case-sensitive look-up sent `ES`, `zh-Hans`
+    and `zh_Hans` the English email. routing.json is keyed by the normalized value (its "normalize" says how),
+    with every spelling of a locale: its configured value, its code, its language alone."""
+    manifest, files = export(cli, project, provider)
+    assert "lower" in files["routing.json"]["normalize"]
+    for value, locale in SPELLINGS.items():
+        assert sends_for(provider, project, manifest, files, value) == [locale], repr(value)

@@ -395,3 +395,34 @@ def test_a_new_arabic_catalog_gets_the_cldr_plural_rule(project, cli):
     assert catalog.num_plurals == 6
     assert [rule(n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 111)] == [0, 1, 2, 3, 3, 4, 4, 5, 5, 4]
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(catalog_path(project, "ar"))]).returncode == 0
+
+
+@pytest.mark.parametrize("broken", [
+    '"Consultez notre %(faq_lien)s ou contactez notre cabinet pour "',  # refused: a placeholder renamed
+    '"Consultez notre %(faq_link)s ou contactez notre cabinet pour 100% "',  # refused: a lone percent sign
+])
+def test_a_refused_sentence_falls_back_to_english_whole(project, cli, broken):
+    """The sentence and the link texts it holds are one piece of English: a refused translation of the
+    sentence shows the English sentence with the English link texts, never a mix of both languages."""
+    path = catalog_path(project, "fr")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Consultez notre %(faq_link)s ou contactez notre cabinet pour "', broken), encoding="utf-8")
+    build = cli("build", "--locale", "fr", cwd=project)
+    assert "placeholders" in build.stderr
+    email = project / "dist/2026-11/fr"
+    plain = " ".join((email / "email.txt").read_text(encoding="utf-8").split())
+    assert "Visit our frequently asked questions" in plain and "to schedule a consultation" in plain, plain
+    html = (email / "email.html").read_text(encoding="utf-8")
+    assert "foire aux questions" not in html and "prendre rendez-vous" not in html
+    assert ">frequently asked questions</a>" in html and ">schedule a consultation</a>" in html
+
+
+@pytest.mark.parametrize("typed, code", [("pt-BR", "pt_BR"), ("zh-Hant", "zh_Hant")])
+def test_init_accepts_a_bcp47_tag(project, cli, typed, code):
+    """Weblate and the XLIFF write language tags as BCP 47 (RFC 5646: pt-BR); the catalogs use CLDR's
+    identifiers (pt_BR), as Babel converts them (Locale.parse with sep="-")."""
+    done = cli("i18n", "init", typed, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"note: {typed} is written {code} in the catalogs and in newsletter.yaml" in done.stderr
+    assert catalog_path(project, code).is_file() and not (project / "locales" / typed).exists()
+    assert f'"Language: {code}\\n"' in catalog_path(project, code).read_text(encoding="utf-8")

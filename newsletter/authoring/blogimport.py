@@ -1,28 +1,26 @@
 """`newsletter import POST.html|POST.md [--issue YYYY-MM]`: a blog post becomes an article of an issue.
 
-A saved web page goes through trafilatura, a main-content extractor made for exactly this (navigation,
-share buttons, comments, sidebars and footers are left out by its own rules, not by scraping written
-here), which hands back the article as Markdown, plus the page's title, canonical URL and image.
-A Markdown post is read as it is. Both then take one road: markdown-it-py's tokens become the issue's
-article — title, URL, first image with its alt text, a section per heading, paragraphs keeping only
-**bold**, *italic* and https links, every other character literal (escaped), so the post's text never
-becomes markup. The article is validated like any issue's before anything is written.
+A saved web page goes through trafilatura's XML (newsletter.authoring.pages), a Markdown post through
+markdown-it (newsletter.authoring.markdownposts); both become the article model's blocks in one walk
+(newsletter.authoring.elements). A post is never refused for what marketing can fill in: a missing
+title, address, alt text or image size is written as a stand-in with a `# FILL IN: …` comment, all of
+them listed at once with their lines, and reported by the build until filled in. The article is
+validated like any issue's before anything is written.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
+from newsletter.authoring.imported import Gap, ImportedArticle, article_yaml
+from newsletter.authoring.markdownposts import read_markdown
+from newsletter.authoring.pages import decode_page, read_page
 from newsletter.authoring.scaffold import PLACEHOLDER_SLUG
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.model.content import MAX_IMAGE_WIDTH, SLUG, find_issue, parse_issue
+from newsletter.model.content import find_issue, parse_issue
+from newsletter.model.fillin import MARK, PLACEHOLDER_URL
 from newsletter.model.inline import url_problem
 from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import compose_text
@@ -32,46 +30,6 @@ from newsletter.output import write_file_atomic
 MAX_PAGE_BYTES = 5_000_000
 MAX_MARKDOWN_BYTES = 1_000_000
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_SPECIAL = re.compile(r"([\\*_\[\]`])")
-
-
-@dataclass
-class ImportedArticle:
-    """A blog post as the issue holds it; paragraphs already in the issue's inline syntax."""
-
-    title: str = ""
-    url: str = ""
-    image: tuple[str, str] | None = None  # (src, alt)
-    sections: list[tuple[str | None, list[str]]] = field(default_factory=lambda: [(None, [])])
-    left_out: list[str] = field(default_factory=list)  # block kinds the issue cannot hold (tables, code)
-
-    @property
-    def slug(self) -> str:
-        """From the URL's last path segment (the post's own slug), else from the title."""
-        for candidate in (urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1], self.title):
-            slug = re.sub(r"[^a-z0-9]+", "-", candidate.lower()).strip("-")
-            if SLUG.match(slug):
-                return slug
-        return "imported-article"
-
-    def as_yaml(self) -> dict:
-        article = {"slug": self.slug, "title": self.title, "url": self.url}
-        if self.image:
-            article["image"] = {"src": self.image[0], "alt": self.image[1], "width": MAX_IMAGE_WIDTH}
-        article["sections"] = [{**({"heading": heading} if heading else {}), "paragraphs": paragraphs}
-                               for heading, paragraphs in self.sections if paragraphs]
-        return article
-
-
-def escape_text(text: str) -> str:
-    """Literal text in the issue's inline syntax: markup characters backslash-escaped, so they stay characters."""
-    return _TAG_START.sub(r"\\<", _SPECIAL.sub(r"\\\1", text))
-
-
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False})  # raw HTML in a post stays text, never markup
 
 
 def read_post(path: Path, shown: str, url: str | None = None) -> ImportedArticle:
@@ -79,154 +37,55 @@ def read_post(path: Path, shown: str, url: str | None = None) -> ImportedArticle
     if kind is None:
         raise UsageError(Problem(Location(shown), f"cannot import a {path.suffix or 'suffix-less'} file",
                                  "give a saved web page (.html) or a Markdown post (.md)"))
-    limit = MAX_PAGE_BYTES if kind == "html" else MAX_MARKDOWN_BYTES
-    text = _read_bounded(path, shown, limit)
-    article = _from_page(text, shown) if kind == "html" else _from_markdown(text, shown)
-    article.url = url or article.url
-    _require(article, shown)
+    data = _read_bounded(path, shown, MAX_PAGE_BYTES if kind == "html" else MAX_MARKDOWN_BYTES)
+    if kind == "html":
+        page, note = decode_page(data, shown)
+        article = read_page(page, shown, url)
+        article.notes.extend([note] if note else [])
+    else:
+        article = read_markdown(_utf8(data, shown), shown, url)
+    _stand_ins(article, shown)
     return article
 
 
-def _read_bounded(path: Path, shown: str, limit: int) -> str:
+def _read_bounded(path: Path, shown: str, limit: int) -> bytes:
     try:
         if path.stat().st_size > limit:
             raise NewsletterError(Problem(Location(shown), f"larger than {limit // 1_000_000} MB, too large for a blog post",
                                           "save the article's own page, or the post alone"))
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise NewsletterError(Problem(Location(shown), f"not UTF-8 text ({error.reason})",
-                                      "save the page or post as UTF-8")) from None
+        return path.read_bytes()
     except OSError as error:
         raise NewsletterError(Problem(Location(shown), f"cannot be read: {(error.strerror or str(error)).lower()}",
                                       "give a saved web page (.html) or a Markdown post (.md)")) from None
 
 
-def _from_page(page: str, shown: str) -> ImportedArticle:
-    import trafilatura  # imported here: it loads lxml and its models, which only this command needs
-
-    markdown = trafilatura.extract(page, output_format="markdown", include_formatting=True, include_links=True,
-                                   include_images=True, include_comments=False, include_tables=False,
-                                   favor_precision=True)
-    if not markdown:
-        raise NewsletterError(Problem(Location(shown), "no article found in the page",
-                                      "save the article's own page, not the blog's list of posts"))
-    metadata = trafilatura.extract_metadata(page)
-    article = _from_markdown(markdown, shown)
-    if metadata is not None:
-        article.title = article.title or (metadata.title or "").strip()
-        article.url = article.url or (metadata.url or "").strip()
-    return article
-
-
-def _from_markdown(text: str, shown: str) -> ImportedArticle:
-    article = ImportedArticle()
-    match = _FRONT_MATTER.match(text)
-    if match:
-        _front_matter(match.group(1), article, shown)
-        text = text[match.end():]
-    tokens = _parser().parse(text)
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            _heading(tokens[index + 1], token.tag, article)
-        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
-            _paragraph(tokens[index], article)
-        elif token.type in ("fence", "code_block", "table_open", "html_block"):
-            article.left_out.append(token.type.removesuffix("_open").replace("_", " "))
-    return article
-
-
-def _front_matter(source: str, article: ImportedArticle, shown: str) -> None:
-    """Jekyll/Hugo-style front matter: title, and url or canonical_url."""
+def _utf8(data: bytes, shown: str) -> str:
     try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening '---'
-        raise NewsletterError(Problem(Location(shown, line), "the front matter is not valid YAML",
-                                      "fix the lines between the two '---'")) from None
-    if isinstance(data, dict):
-        article.title = str(data.get("title") or "").strip()
-        article.url = str(data.get("canonical_url") or data.get("url") or "").strip()
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise NewsletterError(Problem(Location(shown), f"not UTF-8 text ({error.reason})",
+                                      "save the post as UTF-8")) from None
 
 
-def _plain(inline: Token) -> str:
-    return " ".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")).strip()
-
-
-def _heading(inline: Token, tag: str, article: ImportedArticle) -> None:
-    text = _plain(inline)
-    if tag == "h1" and not article.title and not any(p for _, p in article.sections):
-        article.title = text
-    elif text:
-        article.sections.append((escape_text(text), []))
-
-
-def _paragraph(inline: Token, article: ImportedArticle) -> None:
-    text = _inline_syntax(inline.children or [], article).strip()
-    text = re.sub(r"\s+", " ", text)
-    if text:
-        article.sections[-1][1].append(text)
-
-
-def _inline_syntax(children: list[Token], article: ImportedArticle) -> str:
-    """The issue's inline syntax for a paragraph: bold, italic and https links kept; images taken out."""
-    pieces, links = [], []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            pieces.append(escape_text(child.content))
-        elif child.type in ("softbreak", "hardbreak"):
-            pieces.append(" ")
-        elif child.type in ("strong_open", "strong_close"):
-            pieces.append("**")
-        elif child.type in ("em_open", "em_close"):
-            pieces.append("*")
-        elif child.type == "link_open":
-            href = str(child.attrs.get("href", ""))
-            links.append(href if url_problem(href) is None else None)
-            pieces.append("[" if links[-1] else "")
-        elif child.type == "link_close":
-            href = links.pop() if links else None
-            pieces.append(f"]({href})" if href else "")
-        elif child.type == "image" and article.image is None:
-            article.image = (str(child.attrs.get("src", "")), _plain(child) or child.content)
-    return "".join(pieces)
-
-
-def _require(article: ImportedArticle, shown: str) -> None:
-    if not article.title:
-        raise NewsletterError(Problem(Location(shown), "no title found",
-                                      "a Markdown post needs a '# Title' line or 'title:' in its front matter"))
-    if not article.url:
-        raise NewsletterError(Problem(Location(shown), "no address of the post found",
-                                      "add 'url: https://...' to the front matter, or give --url"))
-    if not any(paragraphs for _, paragraphs in article.sections):
+def _stand_ins(article: ImportedArticle, shown: str) -> None:
+    """A title or an address the post does not give: a stand-in, and a gap for marketing to fill."""
+    if not article.filled():
         raise NewsletterError(Problem(Location(shown), "no paragraphs found", "import the article's own page or post"))
-
-
-class _IssueDumper(yaml.SafeDumper):
-    """YAML as the issue files are written: lists indented under their key, long text folded."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
-def _text_style(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">" if len(value) > 70 else None)
-
-
-_IssueDumper.add_representer(str, _text_style)
-
-
-def article_yaml(article: ImportedArticle, dash_column: int = 2) -> str:
-    """The article as one item of the issue's `articles:` list, its dash at `dash_column`."""
-    text = yaml.dump([article.as_yaml()], Dumper=_IssueDumper, allow_unicode=True, sort_keys=False, width=80)
-    return "".join(" " * dash_column + line if line.strip() else line for line in text.splitlines(keepends=True))
+    if not article.title:
+        article.title = MARK
+        article.gaps.insert(0, Gap(None, ("title",), "the article's title (the post does not give one)"))
+    if url_problem(article.url or "-"):
+        given = f" (the post gives {article.url!r})" if article.url else ""
+        article.url = PLACEHOLDER_URL
+        article.gaps.insert(1 if article.title == MARK else 0,
+                            Gap(None, ("url",), f"the post's address on the website, https://…{given}; "
+                                "or import again with --url"))
 
 
 def validate(article: ImportedArticle, shown: str) -> None:
     """The article checked by the issue's own reader; a problem is named in the post, at its field."""
     wrapper = ("id: 2000-01\ndate: 2000-01-01\nsubject: s\npreheader: p\nintro: i\narticles:\n"
-               + article_yaml(article))
+               + article_yaml(article)[0])
     try:
         parse_issue(compose_text(wrapper, shown), shown, "2000-01")
     except NewsletterError as error:
@@ -234,20 +93,20 @@ def validate(article: ImportedArticle, shown: str) -> None:
                                        p.message, p.hint) for p in error.problems]) from None
 
 
-def add_to_issue(article: ImportedArticle, settings: Settings, issue_id: str) -> str:
+def add_to_issue(article: ImportedArticle, settings: Settings, issue_id: str) -> tuple[str, int]:
     """Append the article to the issue's `articles:` list (or put it in place of the example article of
     `newsletter new`), comments and layout of the file kept; the whole issue is validated before the file
-    is replaced (atomically). Returns the file as users see it."""
+    is replaced (atomically). Returns the file as users see it, and the line before the article's first."""
     path = find_issue(settings, issue_id)
     shown = settings.relative(path)
     text = path.read_text(encoding="utf-8")
     articles = _articles_node(compose_text(text, shown), shown)
     start, end = _place(text, articles)
     before = text[:start] if text[:start].endswith("\n") or not text[:start] else text[:start] + "\n"
-    updated = before + article_yaml(article, articles.value[0].start_mark.column - 2) + text[end:]
+    updated = before + article_yaml(article, articles.value[0].start_mark.column - 2)[0] + text[end:]
     parse_issue(compose_text(updated, shown), shown, issue_id)
     write_file_atomic(path, updated.encode())
-    return shown
+    return shown, before.count("\n")
 
 
 def _place(text: str, articles: yaml.SequenceNode) -> tuple[int, int]:
@@ -279,12 +138,31 @@ def run_import(settings: Settings, source: Path, shown: str, issue_id: str | Non
         raise UsageError(Problem(Location("--url"), url_problem(url), "give the post's address, https://..."))
     article = read_post(source, shown, url)
     validate(article, shown)
-    notes = [f"{shown}: left out {kind} (an issue holds headings and paragraphs only)" for kind in article.left_out]
+    text, gaps = article_yaml(article)
+    said = [*article.notes, *_upgraded(article, shown),
+            *(f"{shown}: left out {what}" for what in article.left_out)]
     if issue_id is None:
-        return article_yaml(article), "\n".join(notes)
-    written = add_to_issue(article, settings, issue_id)
-    paragraphs = sum(len(p) for _, p in article.sections)
-    notes.append(f"added article '{article.slug}' to {written}: {paragraphs} paragraphs in "
-                 f"{sum(1 for _, p in article.sections if p)} sections\n"
-                 f"next: newsletter preview {issue_id}, then newsletter i18n update for the translators")
-    return "", "\n".join(notes)
+        return text, "\n".join([*said, *_gap_lines(gaps, "the printed article", 0)])
+    written, offset = add_to_issue(article, settings, issue_id)
+    blocks = sum(len(section.blocks) for section in article.filled())
+    said.append(f"added article '{article.slug}' to {written}: {blocks} blocks in {len(article.filled())} sections")
+    said.extend(_gap_lines(gaps, written, offset))
+    said.append(f"next: {'fill in the lines above, then ' if gaps else ''}newsletter preview {issue_id}, "
+                "then newsletter i18n update for the translators")
+    return "", "\n".join(said)
+
+
+def _upgraded(article: ImportedArticle, shown: str) -> list[str]:
+    if not article.upgraded:
+        return []
+    listed = ", ".join(article.upgraded[:3]) + (f", … and {len(article.upgraded) - 3} more" if len(article.upgraded) > 3 else "")
+    return [f"{shown}: {len(article.upgraded)} http:// addresses written as https:// ({listed}): check that they open"]
+
+
+def _gap_lines(gaps: list[tuple[int, str]], written: str, offset: int) -> list[str]:
+    """All the fields left to fill in, in one message: a heading line, then one line each with its place."""
+    if not gaps:
+        return []
+    lines = [f"{len(gaps)} {'field' if len(gaps) == 1 else 'fields'} to fill in (marked '# {MARK}' in {written}; "
+             "the build reports them until they are):"]
+    return lines + [f"  {written}:{line + offset}: {what}" for line, what in gaps]

@@ -155,6 +155,8 @@ FALLBACKS: dict[str, tuple[str, Callable[[CheckedEmail], bool]]] = {
     "css-white-space": ("<pre> keeps the spaces and line breaks of code by itself; only wrapping its long lines "
                         "needs white-space", _has(r"<pre[^>]*white-space:\s*pre-wrap")),
     "css-cursor": ("the default pointer", lambda checked: True),
+    "css-aspect-ratio": ("the image's width and height attributes, which keep its ratio once it loads; only the box "
+                         "kept while images are off needs aspect-ratio", _has(r"<img[^>]* width=\"\d+\" height=")),
     "css-height": ("images keep their width and height attributes; with no image, only MJML's img reset uses it",
                    lambda checked: "<img" not in checked.email.html or _has(r"<img[^>]* width=")(checked)),
     # MJML's resets, which only restate a client's default: without them nothing changes.

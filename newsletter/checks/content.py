@@ -11,6 +11,7 @@ from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.i18n.catalogs import po_path
 from newsletter.i18n.limits import MAX_LENGTH
 from newsletter.model.content import Text
+from newsletter.model.fillin import MARK, open_fields
 
 SUBJECT_MAX = MAX_LENGTH["email subject"]  # columns most inboxes show before cutting the subject (the PO flag's)
 PREHEADER_RANGE = (30, MAX_LENGTH["email preheader"])  # shorter leaves room for body text in the preview; longer is cut
@@ -90,6 +91,9 @@ def _origin(checked: CheckedEmail, leftover: str) -> str:
     for source, localized in zip(checked.source.texts(), checked.localized.texts()):
         if leftover in KNOWN_MERGE_TAGS.sub(" ", localized.value):
             return checked.where(source)
+    for code in checked.source.code_blocks():  # code is shown as written, template syntax and all
+        if leftover in KNOWN_MERGE_TAGS.sub(" ", code.code):
+            return f"{checked.source.file}:{code.line}"
     return "templates/"
 
 
@@ -126,4 +130,14 @@ def refused_translations(checked: CheckedEmail) -> Iterator[Finding]:
                                 "fix the entry in the PO file (newsletter i18n check explains each)")
 
 
-CHECKS = (subject_length, preheader_length, untranslated, refused_translations, placeholders, text_part)
+def fill_in(checked: CheckedEmail) -> Iterator[Finding]:
+    """What an import left for marketing (newsletter.model.fillin), once per issue: in the source locale."""
+    if checked.locale != checked.settings.source_locale:
+        return
+    for field in open_fields("\n".join(checked.issue_lines())):
+        yield checked.error("content.fill-in", f"{checked.source.file}:{field.line}:{field.column}: still to fill in"
+                            + (f": {field.what}" if field.what else ""),
+                            f"write it, then delete the '{MARK}' comment")
+
+
+CHECKS = (subject_length, preheader_length, untranslated, refused_translations, placeholders, text_part, fill_in)

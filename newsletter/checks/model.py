@@ -84,6 +84,11 @@ class CheckedEmail:
         return f"{SETTINGS_FILE}:{line}" if line else SETTINGS_FILE
 
 
+    def issue_lines(self) -> tuple[str, ...]:
+        """The issue file's lines as written, comments included."""
+        path = self.settings.root / self.source.file
+        return _lines(path, path.stat().st_mtime_ns)
+
     def source_of(self, needle: str) -> str | None:
         """file:line of the first source line holding `needle`: the issue, the settings, then the templates."""
         root = self.settings.root

@@ -8,9 +8,11 @@ marketer finds out on the afternoon of a send.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -74,6 +76,25 @@ def _chromium(_: Path) -> str | None:
     return _first_version([found, "--version"]) if found else None
 
 
+def _firefox(_: Path) -> str | None:
+    found = next((name for name in ("firefox-esr", "firefox") if shutil.which(name)), None)
+    return _first_version([found, "--version"]) if found else None
+
+
+def _introspected(library: str, version: str, probe: str) -> str | None:
+    """The version of a library reached through GObject introspection, asked in a fresh interpreter
+    (loading WebKitGTK into this one would cost a second and a display)."""
+    code = (f"import gi; gi.require_version('{library}', '{version}'); "
+            f"from gi.repository import {library} as lib; print({probe})")
+    return _first_version([sys.executable, "-c", code])
+
+
+def _webkitgtk(_: Path) -> str | None:
+    if not (os.environ.get("DISPLAY") or shutil.which("Xvfb")):
+        return None  # WebKitGTK draws only on a display
+    return _introspected("WebKit2", "4.1", "'.'.join(map(str, (lib.get_major_version(), lib.get_minor_version(), lib.get_micro_version())))")
+
+
 TOOLS = (
     Tool("GNU msgfmt (gettext)", "checking catalogs as GNU tools read them (msgfmt -c)",
          "apt-get install gettext", lambda _: _first_version(["msgfmt", "--version"])),
@@ -83,6 +104,13 @@ TOOLS = (
          "apt-get install nodejs npm && npm ci --prefix tools/mjml", _mjml_cli),
     Tool("Chromium", "screenshots for translators, the browser tests",
          "apt-get install chromium", _chromium),
+    Tool("Firefox ESR", "the recipient's view in Gecko, Thunderbird's engine (browser tests)",
+         "apt-get install firefox-esr && pip install marionette-driver", _firefox),
+    Tool("WebKitGTK", "the recipient's view in WebKit, Apple Mail's engine (browser tests)",
+         "apt-get install gir1.2-webkit2-4.1 xvfb && pip install 'PyGObject<3.50'", _webkitgtk),
+    Tool("GMime", "reading every subject as mu, notmuch and Geary do (tests)",
+         "apt-get install gir1.2-gmime-3.0 && pip install 'PyGObject<3.50'",
+         lambda _: _introspected("GMime", "3.0", "'.'.join(map(str, (lib.MAJOR_VERSION, lib.MINOR_VERSION, lib.MICRO_VERSION)))")),
 )
 
 

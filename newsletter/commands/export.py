@@ -6,7 +6,7 @@ import sys
 
 from newsletter.commands import open_project, output_folder, report_printer, writing_to
 from newsletter.delivery.export import build_for_send, export_issue
-from newsletter.delivery.proof import outcomes, send_proofs, server_from_args, summary
+from newsletter.delivery.proof import ProofsStopped, accepted_lines, outcomes, send_proofs, server_from_args, summary
 from newsletter.errors import NewsletterError
 from newsletter.model.settings import Settings
 from newsletter.report import BuildReport
@@ -35,7 +35,12 @@ def send_proofs_command(args, settings: Settings, report: BuildReport) -> int:
     refused any."""
     server = server_from_args(args)
     built = build_for_send(settings, args.issue, args.locale, report, external_checks=not args.skip_external_checks)
-    deliveries = send_proofs(built, settings, server, args.to)
+    try:
+        deliveries = send_proofs(built, settings, server, args.to)
+    except ProofsStopped as stopped:
+        for line in accepted_lines(stopped.deliveries, server):  # what went through is still true
+            print(line, file=sys.stderr)
+        raise
     lines, problems = outcomes(deliveries, server)
     if not args.quiet:
         for line in [*lines, *summary(deliveries, server)]:

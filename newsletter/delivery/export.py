@@ -17,7 +17,7 @@ from pathlib import Path
 from newsletter.build import render_checked, select_locales
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.delivery.webversion import with_web_version
+from newsletter.delivery.webversion import require_web_version, with_web_version
 from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.gate import gate_export
@@ -56,6 +56,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
                  out: Path, report: BuildReport, external_checks: bool = True) -> Export:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
+    require_web_version(provider, settings)
     # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
     built = build_for_send(settings, issue_id, shipped, report, external_checks)

@@ -8,7 +8,10 @@ Transient failures (connection dropped, a 4xx reply) are retried a few times, wi
 doubles; a refused connection, a TLS failure or a refused login is reported at once, as one line.
 Each recipient's fate is told: accepted, accepted after retries (with the server's 'try later'),
 or refused (with the server's reply) — a refused recipient fails the command. A login happens
-only over TLS unless --insecure-auth says otherwise.
+only over TLS unless --insecure-auth says otherwise. The whole dialogue, every attempt included, has one
+deadline (--smtp-timeout): a server that trickles its greeting or stalls in DATA is given up on at once.
+Replies are shown with the password taken out (a 535 may echo what was sent), and when a failure stops
+the sending, the proofs already accepted are still told.
 """
 
 from __future__ import annotations
@@ -22,15 +25,16 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from newsletter.delivery.smtp_deadline import Deadline, DeadlinePassed, DeadlineSMTP, DeadlineSMTP_SSL, redacted
 from newsletter.delivery.webversion import with_web_version
-from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.errors import Location, NewsletterError, Problem, UsageError, quoted
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.providers.base import sample_values
 from newsletter.providers.eml import build_message
 from newsletter.render import IssueBuild
 
 PASSWORD_VARIABLE = "NEWSLETTER_SMTP_PASSWORD"
-TIMEOUT_SECONDS = 20
+DEADLINE_SECONDS = 60.0  # the whole dialogue, all attempts: --smtp-timeout
 ATTEMPTS = 3
 RETRY_PAUSE_SECONDS = 1.0  # doubled after each failed attempt
 
@@ -44,6 +48,7 @@ class SmtpServer:
     password: str | None = None
     cafile: str | None = None  # a private certificate authority to trust (a company's own, a test server's)
     insecure_auth: bool = False
+    deadline_seconds: float = DEADLINE_SECONDS
 
     @property
     def address(self) -> str:
@@ -85,8 +90,30 @@ def server_from_args(args) -> SmtpServer:
                                  "add --starttls or --ssl (or --insecure-auth for a test server you trust)"))
     if args.cafile:
         tls_context(args.cafile)  # a wrong file is a usage error now, not a TLS failure after the build
+    for address in args.to:
+        _check_address(address)
     return SmtpServer(host, port, security, args.user, password if args.user else None, args.cafile,
-                      bool(args.insecure_auth))
+                      bool(args.insecure_auth), _deadline_seconds(getattr(args, "smtp_timeout", None)))
+
+
+def _check_address(address: str) -> None:
+    """A --to with a line break would add a header of its own to the envelope: refused before the build."""
+    if any(character in address for character in "\r\n\0"):
+        raise UsageError(Problem(Location("--to"), f"{quoted(address)} holds a line break",
+                                 "give one address per --to, on one line"))
+
+
+def _deadline_seconds(text: str | None) -> float:
+    if text is None:
+        return DEADLINE_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise UsageError(Problem(Location("--smtp-timeout"), f"expected seconds between 0 and 3600, got {quoted(text)}",
+                                 f"for example: --smtp-timeout {DEADLINE_SECONDS:g}"))
+    return seconds
 
 
 def _host_port(text: str) -> tuple[str, int]:
@@ -133,6 +160,15 @@ class Delivery:
     reply: str = ""  # the refusal, or the last 'try later'
     retries: int = 0
     final: bool = False  # False while a 'try later' leaves it to the next attempt
+    message_refused: bool = False  # refused at MAIL or DATA (the message itself), not at RCPT (the address)
+
+
+class ProofsStopped(NewsletterError):
+    """A failure that ended the sending; `deliveries` still tells which proofs were accepted before it."""
+
+    def __init__(self, problem: Problem, deliveries: list[Delivery]):
+        super().__init__(problem)
+        self.deliveries = deliveries
 
 
 Pending = dict[str, tuple[EmailMessage, list[Delivery]]]  # by locale: the proof, and its recipients' fates
@@ -146,22 +182,37 @@ def send_proofs(built: IssueBuild, settings: Settings, server: SmtpServer, recip
     """
     pending = {email.locale: (proof_message(email, settings, built, recipients),
                               [Delivery(email.locale, recipient) for recipient in recipients]) for email in built.emails}
+    deliveries = [delivery for _, fates in pending.values() for delivery in fates]
+    try:
+        _attempts(server, pending, Deadline(server.deadline_seconds))
+    except NewsletterError as error:
+        raise _stopped(error.problems[0], deliveries) from None
+    for delivery in deliveries:
+        delivery.final = True  # one still told 'try later' after the last attempt was not accepted
+    return deliveries
+
+
+def _attempts(server: SmtpServer, pending: Pending, deadline: Deadline) -> None:
     pause = RETRY_PAUSE_SECONDS
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            _deliver(server, _waiting(pending))
+            _deliver(server, _waiting(pending), deadline)
         except TransientSmtpError as error:
             if attempt == ATTEMPTS:
                 raise _failure(server, f"{error} (gave up after {ATTEMPTS} attempts)",
                                "check that the server is up and accepting mail, then try again") from None
         if not _waiting(pending) or attempt == ATTEMPTS:
-            break
-        time.sleep(pause)
+            return
+        time.sleep(min(pause, deadline.ends - time.monotonic()))
         pause *= 2
-    deliveries = [delivery for _, fates in pending.values() for delivery in fates]
-    for delivery in deliveries:
-        delivery.final = True  # one still told 'try later' after the last attempt was not accepted
-    return deliveries
+
+
+def _stopped(problem: Problem, deliveries: list[Delivery]) -> ProofsStopped:
+    """The failure that ended the sending, saying which proofs it left unsent when others went through."""
+    if any(delivery.accepted for delivery in deliveries):
+        unsent = dict.fromkeys(delivery.locale for delivery in deliveries if not delivery.accepted)
+        problem = Problem(problem.location, f"{problem.message}; not sent: {', '.join(unsent)}", problem.hint)
+    return ProofsStopped(problem, deliveries)
 
 
 def _waiting(pending: Pending) -> Pending:
@@ -170,29 +221,38 @@ def _waiting(pending: Pending) -> Pending:
     return {locale: entry for locale, entry in waiting.items() if entry[1]}
 
 
-def _deliver(server: SmtpServer, waiting: Pending) -> None:
+def _deliver(server: SmtpServer, waiting: Pending, deadline: Deadline) -> None:
     """One connection: send each waiting proof to its waiting recipients and note what the server said of each."""
-    with _connect(server) as smtp:
+    with _connect(server, deadline) as smtp:
         for message, deliveries in waiting.values():
-            refused = _classified(lambda message=message, deliveries=deliveries: _send(smtp, message, deliveries), server)
+            refused, whole = _classified(lambda message=message, deliveries=deliveries: _send(smtp, message, deliveries),
+                                         server)
             for delivery in deliveries:
-                _note(delivery, refused.get(delivery.recipient))
+                _note(delivery, refused.get(delivery.recipient), server, whole)
 
 
-def _send(smtp: smtplib.SMTP, message: EmailMessage, deliveries: list[Delivery]) -> dict:
-    """The refused recipients with the server's reply; every one refused is a result too, not a failure."""
+def _send(smtp: smtplib.SMTP, message: EmailMessage, deliveries: list[Delivery]) -> tuple[dict, bool]:
+    """The refused recipients with the server's reply, and whether the message itself was refused (at MAIL or
+    DATA, for every recipient); each refusal is a result for that proof, not the end of the others."""
+    recipients = [delivery.recipient for delivery in deliveries]
     try:
-        return smtp.send_message(message, to_addrs=[delivery.recipient for delivery in deliveries])
+        return smtp.send_message(message, to_addrs=recipients), False
     except smtplib.SMTPRecipientsRefused as error:
         smtp.rset()  # the envelope was left open without recipients
-        return error.recipients
+        return error.recipients, False
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+        if error.smtp_code < 500:
+            raise  # 'try later' for the whole message: the next attempt, as for a dropped connection
+        smtp.rset()
+        return {recipient: (error.smtp_code, error.smtp_error) for recipient in recipients}, True
 
 
-def _note(delivery: Delivery, refusal: tuple[int, bytes] | None) -> None:
+def _note(delivery: Delivery, refusal: tuple[int, bytes] | None, server: SmtpServer, whole: bool = False) -> None:
     if refusal is None:
         delivery.accepted = delivery.final = True
         return
-    delivery.reply = f"{refusal[0]} {_reply_text(refusal)}"
+    delivery.reply = f"{refusal[0]} {_reply_text(refusal, server)}"
+    delivery.message_refused = whole
     if 400 <= refusal[0] < 500:  # 'try later' (greylisting, a full mailbox): the next attempt tries again
         delivery.retries += 1
     else:
@@ -204,8 +264,9 @@ def outcomes(deliveries: list[Delivery], server: SmtpServer) -> tuple[list[str],
     lines, problems = [], []
     groups: dict[tuple, list[str]] = {}
     for delivery in deliveries:
-        groups.setdefault((delivery.recipient, delivery.accepted, delivery.retries, delivery.reply), []).append(delivery.locale)
-    for (recipient, accepted, retries, reply), locales in groups.items():
+        key = (delivery.recipient, delivery.accepted, delivery.retries, delivery.reply, delivery.message_refused)
+        groups.setdefault(key, []).append(delivery.locale)
+    for (recipient, accepted, retries, reply, message_refused), locales in groups.items():
         proofs = f"{len(locales)} proof{'s' if len(locales) != 1 else ''} ({', '.join(locales)})"
         if accepted:
             after = f" after {retries} retr{'ies' if retries != 1 else 'y'} ({reply})" if retries else ""
@@ -214,18 +275,22 @@ def outcomes(deliveries: list[Delivery], server: SmtpServer) -> tuple[list[str],
             problems.append(Problem(Location(f"smtp://{server.address}"), f"{recipient}: not accepted {proofs} after "
                                     f"{ATTEMPTS} attempts: {reply}", "try again later, or ask the server's administrator"))
         else:
-            problems.append(Problem(Location(f"smtp://{server.address}"), f"{recipient}: refused {proofs}: {reply}",
-                                    "check the --to address"))
+            hint = "the server refused the message itself: read its reply" if message_refused else "check the --to address"
+            problems.append(Problem(Location(f"smtp://{server.address}"), f"{recipient}: refused {proofs}: {reply}", hint))
     return lines, problems
 
 
-def _connect(server: SmtpServer) -> smtplib.SMTP:
+def accepted_lines(deliveries: list[Delivery], server: SmtpServer) -> list[str]:
+    """What the server accepted, recipient by recipient: told even when a later failure ended the sending."""
+    return outcomes([delivery for delivery in deliveries if delivery.accepted], server)[0]
+
+
+def _connect(server: SmtpServer, deadline: Deadline) -> smtplib.SMTP:
     context = tls_context(server.cafile)
     if server.security == "ssl":
-        smtp = _classified(lambda: smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS,
-                                                    context=context), server)
+        smtp = _classified(lambda: DeadlineSMTP_SSL(server.host, server.port, deadline, context), server)
     else:
-        smtp = _classified(lambda: smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS), server)
+        smtp = _classified(lambda: DeadlineSMTP(server.host, server.port, deadline), server)
     try:
         if server.security == "starttls":
             _classified(lambda: _starttls(smtp, server, context), server)
@@ -254,6 +319,9 @@ def _classified(step, server: SmtpServer):
     """Run one SMTP step; turn its failure into one clear line, or a TransientSmtpError to retry."""
     try:
         return step()
+    except DeadlinePassed as error:
+        raise _failure(server, f"{error}: the whole dialogue may take {error.seconds:g} s (--smtp-timeout)",
+                       "check that the server is up and answering, or allow it more with --smtp-timeout") from None
     except ConnectionRefusedError:
         raise _failure(server, "connection refused", "check --smtp HOST:PORT and that the server is running") from None
     except ssl.SSLCertVerificationError as error:
@@ -263,25 +331,27 @@ def _classified(step, server: SmtpServer):
         raise _failure(server, f"TLS failure: {error.reason or error}",
                        "check --starttls/--ssl against what the server's port expects") from None
     except smtplib.SMTPAuthenticationError as error:
-        raise _failure(server, f"authentication failed for {server.user!r}: {_reply(error)}",
+        raise _failure(server, f"authentication failed for {server.user!r}: {_reply(error, server)}",
                        f"check --user and {PASSWORD_VARIABLE}") from None
     except smtplib.SMTPNotSupportedError as error:
-        raise _failure(server, f"not supported by the server: {error}",
+        raise _failure(server, f"not supported by the server: {redacted(str(error), server.user, server.password)}",
                        "log in only after --starttls or --ssl, or leave out --user") from None
     except smtplib.SMTPResponseException as error:
         if 400 <= error.smtp_code < 500:
-            raise TransientSmtpError(f"server replied {_reply(error)}") from None
-        raise _failure(server, f"server replied {_reply(error)}", "the proof was not sent") from None
+            raise TransientSmtpError(f"server replied {_reply(error, server)}") from None
+        raise _failure(server, f"server replied {_reply(error, server)}", "the proof was not sent") from None
     except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as error:
         raise TransientSmtpError(f"connection lost: {error or type(error).__name__}") from None
     except OSError as error:  # unknown host, network unreachable: retrying will not help
         raise _failure(server, f"cannot connect: {error.strerror or error}", "check --smtp HOST:PORT") from None
 
 
-def _reply(error: smtplib.SMTPResponseException) -> str:
-    return f"{error.smtp_code} {_reply_text((error.smtp_code, error.smtp_error))}"
+def _reply(error: smtplib.SMTPResponseException, server: SmtpServer) -> str:
+    return f"{error.smtp_code} {_reply_text((error.smtp_code, error.smtp_error), server)}"
 
 
-def _reply_text(reply: tuple[int, bytes | str]) -> str:
+def _reply_text(reply: tuple[int, bytes | str], server: SmtpServer) -> str:
+    """The server's words, on one line, with the password out of them."""
     text = reply[1]
-    return (text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).strip()
+    text = (text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)).strip()
+    return redacted(" ".join(text.split()), server.user, server.password)

@@ -2,7 +2,9 @@
 
 `[[web_version_url]]` is resolved here, before any provider maps the remaining placeholders to its
 merge tags, so every export and proof links to the same archive page whatever the provider; without
-`links.archive` it stays a placeholder for the provider's own hosted copy.
+`links.archive` it stays a placeholder for the provider's own hosted copy (Mailchimp `*|ARCHIVE|*`,
+Brevo's mirror, listmonk's message page). A provider that hosts none (SES, SendGrid, Postmark, Mailgun,
+and the .eml export) needs `links.archive`: nothing else gives its subscribers a page that exists.
 """
 
 from __future__ import annotations
@@ -11,13 +13,22 @@ import html
 from dataclasses import replace
 from urllib.parse import urljoin
 
-from newsletter.model.settings import Settings
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.model.settings import SETTINGS_FILE, Settings
+from newsletter.providers.base import Provider
+from newsletter.providers.base import archive_page_path as page_path
 from newsletter.render import MergeTags, RenderedEmail
 
 
-def page_path(issue_id: str, locale: str) -> str:
-    """An issue's page in the archive, relative to its root: one folder per locale, then per issue."""
-    return f"{locale}/{issue_id}/"
+def require_web_version(provider: Provider, settings: Settings) -> None:
+    """A provider without a hosted copy of the email links "View in browser" to the web archive, so the archive's
+    address must be set: without it, the link would lead nowhere."""
+    if settings.archive_url is None and not provider.hosts_web_version:
+        raise NewsletterError(Problem(
+            Location(SETTINGS_FILE, field="links.archive"),
+            f"{provider.title} keeps no web copy of the email, so \"View in browser\" needs the web archive",
+            "add under links: archive: https://www.example.com/newsletter/ (the address where newsletter archive's "
+            "pages are published)"))
 
 
 def page_url(base: str, issue_id: str, locale: str) -> str:

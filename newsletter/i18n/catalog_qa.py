@@ -29,6 +29,7 @@ REMEDIES: dict[str, str] = {
     "plural-forms": "fill every msgstr[N] the catalog's Plural-Forms header asks for",
     "plural-rule": "write the language's Plural-Forms header, as the finding gives it; keep every form",
     "max-length": "shorten it: the inbox or button cuts what goes beyond",
+    "display-width": "shorten it if you can: an inbox shows fewer CJK characters than the limit allows",
     "forbidden-term": "use the approved term",
     "approved-term": "use the approved term, or ask for yours to be added to locales/glossary.tbx",
 }

@@ -20,6 +20,7 @@ from babel.messages.pofile import PoFileError, read_po, unescape
 
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n import formats
+from newsletter.i18n.catalog_bounds import check_bounds
 from newsletter.i18n.plurals import header_fix, header_problem
 from newsletter.i18n.pseudo import PSEUDO_TRANSFORMS
 from newsletter.i18n.qa import check_message, is_formatted
@@ -45,6 +46,7 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
         raise NewsletterError(Problem(Location(display), "catalog not found",
                                       f"create it with: newsletter i18n init {locale}")) from None
     data = data.removeprefix(_UTF8_BOM)  # Windows editors save UTF-8 with one; it is no part of the text
+    check_bounds(data, display)
     _check_lines(data, display)
     try:
         import io

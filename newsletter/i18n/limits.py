@@ -2,8 +2,10 @@
 
 Extraction writes the flag on every length-bound string (by its message context), update keeps it
 in every catalog, Weblate, Poedit and Crowdin show it while typing, and `newsletter i18n check`
-reports a translation wider than its limit. Width is measured as an inbox shows text: a CJK
-character takes two columns, a combining mark none (wcwidth, the East Asian Width tables).
+reports a translation longer than its limit. One rule for all of them: the limit counts characters,
+as Weblate's max-length check counts them and as the XLIFF says (`maxwidth` with `size-unit="char"`).
+How wide the text shows in an inbox is advice of its own (`display-width`): a CJK character takes
+two columns, a combining mark none (wcwidth, the East Asian Width tables).
 """
 
 from __future__ import annotations
@@ -53,13 +55,27 @@ def keep_template_limit(message: Message, template: Message | None) -> None:
         message.flags |= {flag for flag in template.flags if flag.startswith(FLAG_PREFIX)}
 
 
+def _forms(message: Message) -> tuple[str, ...]:
+    return tuple(form or "" for form in (message.string if isinstance(message.string, tuple) else (message.string,)))
+
+
 def check_max_length(message: Message) -> str | None:
-    """A translation (any plural form) wider than the entry's `max-length` flag."""
+    """A translation (any plural form) with more characters than the entry's `max-length` flag."""
     limit = max_length(message)
-    if limit is None:
-        return None
-    forms = message.string if isinstance(message.string, tuple) else (message.string,)
-    widest = max((display_width(form or "") for form in forms), default=0)
+    longest = max((len(form) for form in _forms(message)), default=0)
+    if limit is not None and longest > limit:
+        return f"{longest} characters, over the limit of {limit} (max-length:{limit}) — shorten it"
+    return None
+
+
+def check_display_width(message: Message) -> str | None:
+    """Within its limit in characters, but wider than the limit in an inbox's columns (CJK): advice."""
+    limit = max_length(message)
+    forms = _forms(message)
+    if limit is None or max((len(form) for form in forms), default=0) > limit:
+        return None  # over the limit already: max-length says so
+    widest = max((display_width(form) for form in forms), default=0)
     if widest > limit:
-        return f"{widest} columns wide, over the limit of {limit} (max-length:{limit}) — shorten it"
+        return (f"{widest} columns wide in an inbox (a CJK character takes two), {limit} characters allowed — "
+                "the inbox may cut it: shorten it if you can")
     return None

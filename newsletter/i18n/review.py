@@ -16,7 +16,7 @@ from newsletter.i18n.catalog_qa import WARNING, CatalogFinding, check_catalogs
 from newsletter.i18n.catalogs import header_line, load_catalog, po_path
 from newsletter.i18n.plurals import header_fix, header_problem
 from newsletter.i18n.glossary import check_approved_terms, check_forbidden_terms, glossary_path, load_glossary
-from newsletter.i18n.limits import check_max_length
+from newsletter.i18n.limits import check_display_width, check_max_length
 from newsletter.model.settings import Settings
 
 EntryCheck = Callable[[Message], str | None]
@@ -27,6 +27,7 @@ def translator_checks(settings: Settings, locale: str) -> dict[str, EntryCheck]:
     path = glossary_path(settings.locales_dir)
     glossary = load_glossary(path, settings.relative(path))
     return {"max-length": check_max_length,
+            "display-width": check_display_width,
             "forbidden-term": check_forbidden_terms(glossary, locale),
             "approved-term": check_approved_terms(glossary, locale)}
 

@@ -147,6 +147,10 @@ def init(settings: Settings, locale: str) -> Path:
     """Start the catalog of a new locale; a catalog already there is never overwritten."""
     _needs_a_catalog(settings, locale)
     language = _known_locale(locale)
+    if str(language) != locale:  # pt-BR (BCP 47, as Weblate and the XLIFF write it) is pt_BR in the catalogs
+        print(f"note: {locale} is written {language} in the catalogs and in newsletter.yaml", file=sys.stderr)
+        locale = str(language)
+    _needs_a_catalog(settings, locale)
     path = po_path(settings, locale)
     if path.exists():
         raise NewsletterError(Problem(Location(settings.relative(path)), "already exists",
@@ -182,7 +186,7 @@ def _needs_a_catalog(settings: Settings, locale: str) -> None:
 def _known_locale(locale: str) -> Locale:
     """The Babel locale of a code typed on the command line; a typo is a usage error, worded as settings word it."""
     try:
-        return Locale.parse(locale)
+        return Locale.parse(locale, sep="-" if "-" in locale else "_")
     except (UnknownLocaleError, ValueError):
         raise UsageError(Problem(Location("newsletter i18n init"), f"unknown locale {locale!r}",
                                  "use a CLDR locale code such as es, fr, de, ar or zh_Hans")) from None

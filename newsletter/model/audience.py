@@ -37,6 +37,7 @@ class ProviderAudience:
     groups: dict[str, str | int] = field(default_factory=dict)
     list_id: str | None = None
     template_id: int | None = None
+    unsubscribe_group: int | None = None  # SendGrid's unsubscribe group (asm.group_id)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ them translated (`map_texts`), which is all extraction, localization and the che
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from typing import ClassVar
 import yaml
 
 from newsletter.errors import Location, quoted
-from newsletter.model.fieldspec import spec, yaml_keys
+from newsletter.model.fieldspec import derived, spec, yaml_keys
 from newsletter.model.inline import URL_PATTERN, inline_problems
 from newsletter.model.yamlsource import Fields, describe
 
@@ -211,6 +212,7 @@ class Table:
 class Code:
     code: str = field(metadata=spec("Code or preformatted text, shown as written in a fixed-width font; never "
                                     "translated."))
+    line: int = field(default=0, metadata=derived())  # where it starts, for the checks' findings
     kind: ClassVar[str] = "code"
 
     def texts(self) -> Iterator[Text]:
@@ -238,7 +240,7 @@ MAPPING_BLOCKS: tuple[type, ...] = (Paragraph, BulletList, NumberedList, Quote, 
 DIVIDER = "divider"
 
 
-BLOCK_KEYS = {cls.__dataclass_fields__[next(iter(cls.__dataclass_fields__))].name: cls for cls in MAPPING_BLOCKS}
+BLOCK_KEYS = {dataclasses.fields(cls)[0].name: cls for cls in MAPPING_BLOCKS}  # a block's first field names it
 
 
 # Reading: each reader records its problems in the Fields' list and returns None for a block it cannot build.
@@ -311,6 +313,9 @@ def _block_class(fields: Fields, node: yaml.Node, path: str) -> type | None:
                             "give each block its own '- ' item")
         return None
     first = str(node.value[0][0].value)
+    if first == DIVIDER:
+        fields.problems.add(where, "a divider is the bare item '- divider'", "remove the ':' and what follows it")
+        return None
     close = difflib.get_close_matches(first, [*BLOCK_KEYS, DIVIDER], n=1)
     fields.problems.add(where, f"not a kind of block: {quoted(first)}",
                         f"did you mean '{close[0]}'?" if close else f"start each block with its kind: {known}")
@@ -433,7 +438,7 @@ def _read_row(table: Fields, node: yaml.Node | None, path: str, context: str, co
 
 def _read_code(fields: Fields, place: Place, number: int) -> Code | None:
     code = fields.verbatim("code")
-    return Code(code) if code else None
+    return Code(code, fields.line("code")) if code else None
 
 
 _READERS: dict[type, Callable[[Fields, Place, int], Block | None]] = {

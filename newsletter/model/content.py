@@ -24,6 +24,7 @@ from newsletter.model.blocks import (
     MAX_IMAGE_HEIGHT,
     MAX_IMAGE_WIDTH,
     Block,
+    Code,
     Paragraph,
     Place,
     Text,
@@ -139,6 +140,12 @@ class Issue:
         yield self.intro
         for article in self.articles:
             yield from article.texts()
+
+    def code_blocks(self) -> Iterator[Code]:
+        """The code blocks the email shows: text never translated, so not among texts()."""
+        for article in self.articles:
+            for section in article.shown_sections:
+                yield from (block for block in section.content if isinstance(block, Code))
 
     def block_kinds(self) -> frozenset[str]:
         """The kinds of block the issue's articles hold (paragraph, list, quote, …): the email's styles for a

@@ -62,6 +62,7 @@ def _as_written_parser() -> MarkdownIt:
     parser = _allowed_syntax()
     parser.normalizeLink = lambda url: url
     parser.validateLink = lambda url: True
+    parser.disable("text_join")  # a backslash-escaped character stays its own token: it is text, never syntax
     return parser
 
 
@@ -171,7 +172,7 @@ def links(text: str, as_written: bool = False) -> list[Link]:
         elif token.type == "link_close" and current is not None:
             found.append(Link("".join(label), current))
             current = None
-        elif token.type == "text" and current is not None:
+        elif token.type in ("text", "text_special") and current is not None:
             label.append(token.content)
     return found
 

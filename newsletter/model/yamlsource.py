@@ -156,7 +156,7 @@ def _spans(node: yaml.Node, position: tuple[int, int]) -> bool:
 
 
 def _empty_file_hint(display: str) -> str:
-    if Path(display).name == "newsletter.yaml":  # the settings (newsletter/settings.py), not an issue
+    if Path(display).name == "newsletter.yaml":  # the settings (newsletter/model/settings.py), not an issue
         return ("fill in brand, sender, postal_address, source_locale, target_locales and links, "
                 "or restore the file from version control")
     return "start from an existing issue file"

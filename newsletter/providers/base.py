@@ -38,11 +38,19 @@ class MergeValues:
     first_name: str | None = None  # None: the fallback shows, as for a subscriber without a name
 
 
+def archive_page_path(issue_id: str, locale: str) -> str:
+    """An issue's page in the web archive, relative to its root: one folder per locale, then per issue. The one
+    layout of every web-version link: exports, proofs, the archive itself, the docs."""
+    return f"{locale}/{issue_id}/"
+
+
 def sample_values(settings: Settings, email: RenderedEmail, first_name: str | None = "Alex") -> MergeValues:
-    """Believable values for a proof: links on the brand's website, a sample first name."""
+    """Believable values for a proof: links on the brand's website (the web version where its archive would be),
+    a sample first name."""
     website = settings.brand.website
+    archive = settings.archive_url or urljoin(website, "newsletter/")
     return MergeValues(unsubscribe_url=urljoin(website, f"unsubscribe?proof={email.issue_id}-{email.locale}"),
-                       web_version_url=urljoin(website, f"newsletter/{email.issue_id}/{email.locale}/"),
+                       web_version_url=urljoin(archive, archive_page_path(email.issue_id, email.locale)),
                        first_name=first_name)
 
 
@@ -123,8 +131,9 @@ class Provider:
     # the shape of audience.<name> in newsletter.yaml, read from the section handed to it; None: routes by field only
     audience_yaml: ClassVar[type[AudienceYaml] | None] = None
     audience_in_files: ClassVar[bool] = True  # a locale's files name its recipients (False: routing is in a plan file)
+    hosts_web_version: ClassVar[bool] = False  # the provider keeps a web copy of each email (else: links.archive)
     unsubscribe: ClassVar[str] = MergeTags.unsubscribe_url
-    web_version: ClassVar[str] = MergeTags.web_version_url
+    web_version: ClassVar[str | None] = None  # the provider's own hosted copy (None: links.archive's page, put in before)
 
     def first_name(self, fallback: str, is_html: bool) -> str:
         """The merge tag for the subscriber's first name, showing `fallback` when it is unknown.
@@ -175,7 +184,11 @@ class Provider:
         def tag(name: str, fallback: str) -> str:
             if name == "first_name":
                 return self.first_name(fallback, is_html)
-            return self.unsubscribe if name == "unsubscribe_url" else self.web_version
+            if name == "unsubscribe_url":
+                return self.unsubscribe
+            if self.web_version is None:  # export refuses this earlier (webversion.require_web_version)
+                raise _unknown(email, name, self.name)
+            return self.web_version
 
         return map_placeholders(text, email, self.name, self.escape, tag)
 

@@ -43,6 +43,7 @@ class Brevo(Provider):
     title = "Brevo (email campaign JSON)"
     unsubscribe = "{{ unsubscribe }}"
     web_version = "{{ mirror }}"
+    hosts_web_version = True
 
     def escape(self, literal: str) -> str:
         return break_sequence(break_sequence(literal, "{{"), "{%")

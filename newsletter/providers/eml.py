@@ -117,6 +117,17 @@ def _set_headers(message: EmailMessage, email: RenderedEmail, settings: Settings
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
+# Said in the file itself, where a reader of the raw message (or a spam filter's report) looks first; MIME
+# clients never show a preamble (RFC 2046 §5.1.1).
+EXPORT_PREAMBLE = (
+    "A newsletter export, to be completed by the software that delivers it\n"
+    "to each subscriber: [[unsubscribe_url]] (also in List-Unsubscribe),\n"
+    "[[web_version_url]] and [[first_name|...]] are placeholders for that\n"
+    "subscriber's values; there is no To header, as each copy gets its own;\n"
+    f"the Date is the issue's date at {SEND_HOUR_UTC:02d}:00 UTC, for the time of sending.\n"
+)
+
+
 class Eml(Provider):
     name = "eml"
     title = "provider-neutral MIME (.eml)"
@@ -126,4 +137,5 @@ class Eml(Provider):
         for part in (email.text, email.html):
             keep_placeholders(part, email)  # refuse a placeholder no sender could fill
         message = build_message(email, settings, date=date)
+        message.preamble = EXPORT_PREAMBLE
         return [ExportFile(f"{email.locale}.eml", message.as_bytes(policy=EML_POLICY))]

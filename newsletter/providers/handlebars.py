@@ -6,7 +6,6 @@ before `{{` makes it literal; https://handlebarsjs.com/guide/builtin-helpers.htm
 
 from __future__ import annotations
 
-import html
 
 from newsletter.providers.base import Provider
 
@@ -22,8 +21,3 @@ class HandlebarsProvider(Provider):
         field = self.first_name_field
         value = f"{{{{{field}}}}}" if is_html else f"{{{{{{{field}}}}}}}"
         return f"{{{{#if {field}}}}}{value}{{{{else}}}}{self.escape(fallback)}{{{{/if}}}}"
-
-
-def unescaped(fallback: str, is_html: bool) -> str:
-    """The fallback as plain text: in HTML it arrives escaped by the template."""
-    return html.unescape(fallback) if is_html else fallback

@@ -14,6 +14,12 @@ value it prints, so in the plain-text altbody the name is piped through `Safe` (
 only `{{ template "content" . }}`, whose id goes in audience.listmonk.template_id, so that listmonk's
 default template does not wrap it in a second document with a second footer. A literal `{{` is
 written as the Go string `{{"{{"}}`.
+
+The greeting: since v3.0.0 listmonk stores a subscriber created without a name under the local part of
+the address, title-cased, dots as spaces (knadh/listmonk commit 0d74619, subimporter ValidateFields), so
+`.Subscriber.FirstName` is never empty and `default` never shows: "Hello Jdoe42,". The template treats a
+name that is the address's local part (compared without spaces, dots or case, with Sprig's `nospace`,
+`replace`, `lower`, `splitList`) as no name.
 """
 
 from __future__ import annotations
@@ -29,12 +35,14 @@ from newsletter.model.fieldspec import spec
 from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, Provider, RemoteTemplate, json_file
-from newsletter.providers.handlebars import unescaped
 from newsletter.providers.routing import Send, SendPlan
 from newsletter.render import RenderedEmail
 
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 CONTENT_ONLY_TEMPLATE = '{{ template "content" . }}'
+# A name and the address's local part, both without spaces, dots or case: equal when listmonk made the name up.
+NAME_KEY = "(lower (nospace .Subscriber.Name))"
+ADDRESS_KEY = '(lower (nospace (replace "." "" (index (splitList "@" .Subscriber.Email) 0))))'
 SHARED_TEMPLATE = "newsletter: the campaign's own HTML"  # one campaign template for every locale and issue
 
 
@@ -62,13 +70,16 @@ class Listmonk(Provider):
     title = "listmonk (campaign JSON)"
     unsubscribe = "{{ UnsubscribeURL }}"
     web_version = "{{ MessageURL }}"
+    hosts_web_version = True
 
     def escape(self, literal: str) -> str:
         return literal.replace("{{", '{{"{{"}}')
 
     def first_name(self, fallback: str, is_html: bool) -> str:
         printed = "" if is_html else " | Safe"  # html/template escapes in the HTML body, as it should; not in text
-        return f"{{{{ .Subscriber.FirstName | default {go_string(unescaped(fallback, is_html))}{printed} }}}}"
+        fallback = self.escape(fallback)  # template text, printed as written (in HTML already escaped by Jinja)
+        return (f"{{{{ if and .Subscriber.FirstName (ne {NAME_KEY} {ADDRESS_KEY}) }}}}"
+                f"{{{{ .Subscriber.FirstName{printed} }}}}{{{{ else }}}}{fallback}{{{{ end }}}}")
 
     def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
         return self.group_ids(settings, send)

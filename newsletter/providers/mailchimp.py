@@ -48,6 +48,7 @@ class Mailchimp(Provider):
     title = "Mailchimp (campaign + content JSON)"
     unsubscribe = "*|UNSUB|*"
     web_version = "*|ARCHIVE|*"
+    hosts_web_version = True
 
     def escape(self, literal: str) -> str:
         return break_sequence(break_sequence(literal, "*|"), "|*")

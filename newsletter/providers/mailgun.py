@@ -1,14 +1,18 @@
 """Mailgun: the fields of POST /v3/{domain}/messages per locale, sent to that locale's mailing list.
 
 https://documentation.mailgun.com/docs/mailgun/user-manual/mailing-lists — a message to a
-mailing list's address goes to each member, `%recipient.first_name%` filled from the member's
-vars; `to` holds the lists of newsletter.yaml's audience.mailgun this send goes to (the default
-send: its own list, "other" and any language not shipped this month).
-https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages — `%unsubscribe_url%`
-is replaced only while the domain's unsubscribe tracking is on; the export says so in `notes`.
-Recipient variables have no fallback syntax, so the export lists, under `recipient_variables_defaults`,
-the value each member's vars start from (the localized fallback greeting). A literal
-`%recipient.` or `%unsubscribe_url%` in the content is broken with an invisible word joiner.
+mailing list's address goes to each member; `to` holds the lists of newsletter.yaml's audience.mailgun
+this send goes to (the default send: its own list, "other" and any language not shipped this month).
+
+What Mailgun does at send time decides the merge values. It leaves a recipient variable that a
+member's vars do not set exactly as written (mailgun-php #385) and has no fallback syntax
+(mailgun.js #105, #445), so the export uses none: the greeting is the localized one for a subscriber
+without a name ("Hello there,"), which reads right for everyone, and "View in browser" is the issue's
+page in the web archive (links.archive: Mailgun hosts no web copy). The unsubscribe link is
+`%mailing_list_unsubscribe_url%`, the list's own (https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages,
+"Unsubscribe Variables"), replaced while the domain's unsubscribe tracking is on; `%unsubscribe_url%`
+would take the subscriber off every mail of the domain. A literal `%recipient.` or
+`%…unsubscribe_url%` in the content is broken with an invisible word joiner.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from newsletter.model.audience import ProviderAudience, list_address, read_group
 from newsletter.model.fieldspec import spec
 from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import Fields
-from newsletter.providers.base import PLACEHOLDER, ExportFile, Provider, break_sequence, json_file
+from newsletter.providers.base import ExportFile, Provider, break_sequence, json_file
 from newsletter.providers.routing import Send
 from newsletter.render import RenderedEmail
 
 MAILGUN_VARIABLES = ("%recipient.", "%unsubscribe_url%", "%tag_unsubscribe_url%", "%mailing_list_unsubscribe_url%")
-UNSUBSCRIBE_NOTE = ("%unsubscribe_url% is replaced only while the domain's unsubscribe tracking is on: turn it on "
+UNSUBSCRIBE_NOTE = ("%mailing_list_unsubscribe_url% is replaced only while the domain's unsubscribe tracking is on: turn it on "
                     "(Sending → Domain settings → Tracking, or PUT /v3/domains/{domain}/tracking/unsubscribe with "
                     "active=true) before sending, or subscribers get a dead unsubscribe link")
 
@@ -46,8 +50,7 @@ class Mailgun(Provider):
     name = "mailgun"
     audience_yaml = MailgunAudienceYaml  # audience.mailgun in newsletter.yaml
     title = "Mailgun (message fields JSON, one mailing list per language)"
-    unsubscribe = "%unsubscribe_url%"
-    web_version = "%recipient.web_version_url%"
+    unsubscribe = "%mailing_list_unsubscribe_url%"
 
     def escape(self, literal: str) -> str:
         for variable in MAILGUN_VARIABLES:
@@ -55,7 +58,7 @@ class Mailgun(Provider):
         return literal
 
     def first_name(self, fallback: str, is_html: bool) -> str:
-        return "%recipient.first_name%"
+        return self.escape(fallback)  # no recipient variable: an unset one would print as written
 
     def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
         return self.group_ids(settings, send)
@@ -70,11 +73,4 @@ class Mailgun(Provider):
         }
         if settings.sender.reply_to:
             message["h:Reply-To"] = settings.sender.reply_to
-        return [json_file(f"{email.locale}.json", {"message": message, "recipient_variables_defaults": _defaults(email),
-                                                   "notes": [UNSUBSCRIBE_NOTE]})]
-
-
-def _defaults(email: RenderedEmail) -> dict[str, str]:
-    """The first-name fallback of the text part (plain text, as recipient variables are)."""
-    fallbacks = [m.group(2) or "" for m in PLACEHOLDER.finditer(email.text) if m.group(1) == "first_name"]
-    return {"first_name": fallbacks[0]} if fallbacks else {}
+        return [json_file(f"{email.locale}.json", {"message": message, "notes": [UNSUBSCRIBE_NOTE]})]

@@ -29,7 +29,6 @@ class Postmark(Provider):
     title = "Postmark (template JSON)"
     audience_in_files = False
     unsubscribe = "{{{ pm:unsubscribe }}}"
-    web_version = "{{{ web_version_url }}}"
 
     def escape(self, literal: str) -> str:
         return break_sequence(literal, "{{")

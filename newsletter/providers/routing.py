@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from babel import Locale
+
 from newsletter.model.audience import Audience
 from newsletter.model.settings import Settings
 
@@ -106,10 +108,28 @@ def plan_sends(settings: Settings, issue_id: str, shipped: Sequence[str]) -> Sen
     return SendPlan(audience.language_field, default, shipped, tuple(sends))
 
 
+NORMALIZATION = "the value with spaces trimmed, lower-cased, '_' written '-' (ES, es, ' es ' → es; zh_Hans → zh-hans)"
+
+
+def normalized(value: str | None) -> str:
+    """A language value as routing.json's keys are written: real data holds `ES`, `zh_Hans`, `zh-Hans`, ` es `."""
+    return (value or "").strip().lower().replace("_", "-")
+
+
 def routing_table(plan: SendPlan) -> dict:
-    """For senders that route in their own code (SES, Postmark): language value → template name, and the
-    default template for every other value or none."""
-    default = next((stable_template_name(send.locale) for send in plan.sends if send.is_default), None)
-    return {"field": plan.field,
-            "templates": {send.values[0]: stable_template_name(send.locale) for send in plan.sends if not send.is_default},
-            "default": default}
+    """For senders that route in their own code (SES, Postmark): every normalized spelling of a language value →
+    template name, and the default template for every other value or none. A send is reached by its configured
+    value and its locale's code; and by its language alone (zh for zh_Hans) where that is no other locale's
+    value or code and no other shipped locale has that language (zh_Hans and zh_Hant: zh gets the default)."""
+    default = next((send for send in plan.sends if send.is_default), None)
+    named = {normalized(spelling): send for send in plan.sends
+             for spelling in ((send.values[0] if send.values else send.locale), send.locale)}
+    languages: dict[str, list[Send]] = {}
+    for send in plan.sends:
+        languages.setdefault(normalized(Locale.parse(send.locale).language), []).append(send)
+    for language, sends in languages.items():
+        if language not in named and len(sends) == 1:
+            named[language] = sends[0]
+    templates = {spelling: stable_template_name(send.locale) for spelling, send in named.items() if send is not default}
+    return {"field": plan.field, "normalize": NORMALIZATION, "templates": templates,
+            "default": stable_template_name(default.locale) if default else None}

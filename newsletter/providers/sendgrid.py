@@ -15,12 +15,18 @@ Dynamic templates and Marketing Campaigns designs are Handlebars
 (https://www.twilio.com/docs/sendgrid/for-developers/sending-email/using-handlebars); `first_name`
 is the contact's reserved field (or dynamic_template_data), `{{{unsubscribe}}}` SendGrid's
 unsubscribe link (https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-send-an-email-with-dynamic-templates#unsubscribe-modules-for-dynamic-templates).
+
+SendGrid fills `{{{unsubscribe}}}` only for a send that names an unsubscribe group: a Single Send's
+`suppression_group_id`, a Mail Send request's `asm.group_id` (sendgrid-php #862, sendgrid-nodejs #1107);
+without one the link is empty. newsletter.yaml's audience.sendgrid.unsubscribe_group is that group: the
+`mail_send` part of each locale's file is the Mail Send request's fixed part (from, reply_to, asm), and
+routing.json routes each subscriber to a locale's template like SES's and names the group again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsletter.model.audience import ProviderAudience, list_text, read_groups
 from newsletter.model.fieldspec import spec
@@ -28,7 +34,7 @@ from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, RemoteTemplate, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
-from newsletter.providers.routing import Send, stable_template_name
+from newsletter.providers.routing import Send, SendPlan, routing_table, stable_template_name
 from newsletter.render import RenderedEmail
 
 
@@ -37,10 +43,14 @@ class SegmentsAudienceYaml:
     """audience.sendgrid as written: a segment per locale and one for "other"."""
 
     segments: dict[str, str] = field(metadata=spec("Locale (or other) → the SendGrid segment id."))
+    unsubscribe_group: int = field(metadata=spec(
+        "The SendGrid unsubscribe group (asm.group_id) the email's unsubscribe link leaves.", minimum=1))
 
     @staticmethod
     def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
-        return read_groups(section, "segments", locales, list_text)
+        found = read_groups(section, "segments", locales, list_text)
+        # SendGrid fills {{{unsubscribe}}} only for a send that names an unsubscribe group (sendgrid-php #862)
+        return replace(found, unsubscribe_group=section.integer("unsubscribe_group", required=True, maximum=2**31 - 1))
 
 
 class SendGrid(HandlebarsProvider):
@@ -48,7 +58,6 @@ class SendGrid(HandlebarsProvider):
     audience_yaml = SegmentsAudienceYaml  # audience.sendgrid in newsletter.yaml
     title = "SendGrid (Single Send + dynamic template JSON)"
     unsubscribe = "{{{unsubscribe}}}"
-    web_version = "{{{web_version_url}}}"
 
     def recipients(self, settings: Settings, send: Send) -> list[str | int] | None:
         return self.group_ids(settings, send)
@@ -66,9 +75,18 @@ class SendGrid(HandlebarsProvider):
             "email_config": {"subject": subject, "html_content": html, "plain_content": text,
                              "generate_plain_content": False, "editor": "code"},
         }
+        group = self.audience(settings).unsubscribe_group
+        mail_send = {"from": {"email": settings.sender.email, "name": settings.sender.name},
+                     **({"reply_to": {"email": settings.sender.reply_to}} if settings.sender.reply_to else {}),
+                     "asm": {"group_id": group, "groups_to_display": [group]}}
         version = {"name": send.name, "subject": subject, "html_content": html, "plain_content": text,
                    "generate_plain_content": False, "editor": "code", "active": 1}
         return [json_file(f"{email.locale}.json", {"single_send": single_send,
                                                    "template": {"name": stable_template_name(email.locale),
                                                                 "generation": "dynamic"},
-                                                   "version": version})]
+                                                   "version": version, "mail_send": mail_send})]
+
+    def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
+        """For the Mail Send route: the routing table (locale's template by language), and the unsubscribe group."""
+        group = self.audience(settings).unsubscribe_group
+        return [json_file("routing.json", {**routing_table(plan), "asm": {"group_id": group, "groups_to_display": [group]}})]

@@ -5,7 +5,14 @@ TemplateName and TemplateContent {Subject, Html, Text}; templates are Handlebars
 (https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-advanced.html).
 `{{amazonSESUnsubscribeUrl}}` is SES's own unsubscribe link when list management is on
 (https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html);
-the web-version URL comes from the TemplateData the sender passes, as `web_version_url`.
+"View in browser" is the issue's page in the web archive (links.archive: SES hosts no web copy).
+
+"SES doesn't escape HTML content when rendering the HTML template"
+(https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-advanced.html), so `{{first_name}}`
+in the HTML part would print a name holding `<a href=…>` as a live link. The HTML part prints
+`first_name_html` instead, which `template_data()` — the sender loop docs/export.md documents — fills
+with the HTML-escaped name; without it the greeting falls back, so a sender that forgets it still
+sends right. The subject and the text part print `first_name` as written.
 
 SES has no audience of its own: the sender's code picks each subscriber's template with
 routing.json — the language field, its value → template name, and the default template for
@@ -17,6 +24,7 @@ every other value or none (see docs/export.md for a ten-line example).
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from newsletter.model.settings import Settings
 from newsletter.providers.base import ExportFile, RemoteTemplate, json_file
@@ -25,12 +33,22 @@ from newsletter.providers.routing import Send, SendPlan, routing_table, stable_t
 from newsletter.render import RenderedEmail
 
 
+def template_data(first_name: str | None) -> dict[str, str]:
+    """The TemplateData of one subscriber: the name as written (subject, text part) and HTML-escaped
+    (the HTML part, which SES fills without escaping)."""
+    return {"first_name": first_name, "first_name_html": html.escape(first_name)} if first_name else {}
+
+
 class Ses(HandlebarsProvider):
     name = "ses"
     title = "Amazon SES v2 (CreateEmailTemplate JSON)"
     audience_in_files = False
+
+    def first_name(self, fallback: str, is_html: bool) -> str:
+        if not is_html:
+            return super().first_name(fallback, is_html)
+        return f"{{{{#if first_name_html}}}}{{{{{{first_name_html}}}}}}{{{{else}}}}{self.escape(fallback)}{{{{/if}}}}"
     unsubscribe = "{{amazonSESUnsubscribeUrl}}"
-    web_version = "{{{web_version_url}}}"
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         return [json_file(f"{email.locale}.json", {

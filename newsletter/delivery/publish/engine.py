@@ -73,6 +73,40 @@ class Publisher:
     def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
         raise NotImplementedError
 
+    def same_name_refused(self, send: ExportedSend, kind: str, details: tuple[str, ...], same_name: list[dict],
+                          objects: str) -> PlanStep:
+        """Several objects under the send's stable name: which one is it? Marketing decides."""
+        ids = ", ".join(str(entry.get("id")) for entry in same_name)
+        return PlanStep(send.locale, "refuse", kind, send.name, details,
+                        f"{len(same_name)} {objects} have this name ({ids}): delete the extra ones in {self.title}")
+
+    @staticmethod
+    def update_or_keep(send: ExportedSend, kind: str, details: tuple[str, ...], remote: RemoteObject, changed: list[str],
+                       run: Callable[[Results], RemoteObject]) -> PlanStep:
+        """A draft: brought back to the export where it differs (`changed`), else left as it is."""
+        if changed:
+            return PlanStep(send.locale, "update", kind, send.name, details, f"changed: {', '.join(changed)}",
+                            remote=remote, run=run)
+        return PlanStep(send.locale, "keep", kind, send.name, details, "a draft, already as exported", remote=remote)
+
+    @staticmethod
+    def test_steps(send: ExportedSend, kind: str, options: Options,
+                   run: Callable[[RemoteObject, tuple[str, ...]], RemoteObject]) -> list[PlanStep]:
+        """The provider's own test email of this locale's `kind` object to --test-to, when asked for."""
+        if not options.test_to:
+            return []
+        return [PlanStep(send.locale, "test", "test email", send.name, (f"to {', '.join(options.test_to)}",),
+                         run=lambda results: run(results[f"{send.locale}/{kind}"], options.test_to))]
+
+    @staticmethod
+    def schedule_steps(send: ExportedSend, kind: str, options: Options, at: str,
+                       run: Callable[[RemoteObject, str], RemoteObject]) -> list[PlanStep]:
+        """Scheduling this locale's `kind` object at `at` (the provider's form of --schedule), when asked for."""
+        if options.schedule is None:
+            return []
+        return [PlanStep(send.locale, "schedule", kind, send.name, (f"at {at}",),
+                         run=lambda results: run(results[f"{send.locale}/{kind}"], at))]
+
     def left_alone(self, send: ExportedSend, kind: str, details: tuple[str, ...], remote: RemoteObject, state: str,
                    at: str | None) -> PlanStep:
         """An object already scheduled or sent (`state`, in words; `at`, when): reported, never changed or sent again.

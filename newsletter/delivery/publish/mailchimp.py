@@ -95,10 +95,8 @@ class MailchimpPublisher(Publisher):
         details = _details(send, campaign, options)
         same_name = self.existing.get(send.name, [])
         if len(same_name) > 1:
-            ids = ", ".join(str(entry.get("id")) for entry in same_name)
-            return [PlanStep(send.locale, "refuse", KIND, send.name, details,
-                             f"{len(same_name)} campaigns have this title ({ids}): delete the extra ones in Mailchimp")]
-        later = [*self._test(send, options), *self._schedule(send, options)]
+            return [self.same_name_refused(send, KIND, details, same_name, "campaigns")]
+        later = [*self.test_steps(send, KIND, options, self._send_test), *self._schedule(send, options)]
         set_content = PlanStep(send.locale, "update", CONTENT, send.name, reason="HTML and plain text as exported",
                                run=lambda results: self._set_content(results[f"{send.locale}/{KIND}"], content))
         if not same_name:
@@ -109,29 +107,19 @@ class MailchimpPublisher(Publisher):
             return [self.left_alone(send, KIND, details, remote, STATUS_WORDS.get(remote.status, remote.status),
                                     remote.send_at)]
         changed = _differences(campaign, remote)
-        steps = [PlanStep(send.locale, "update", KIND, send.name, details, f"changed: {', '.join(changed)}",
-                          remote=remote, run=lambda _: self._update(remote.id, campaign)) if changed
-                 else PlanStep(send.locale, "keep", KIND, send.name, details, "a draft, already as exported", remote=remote)]
+        steps = [self.update_or_keep(send, KIND, details, remote, changed,
+                                     lambda _: self._update(remote.id, campaign))]
         held = self.client.request("GET", f"/campaigns/{remote.id}/content")
         if any((held or {}).get(key, "") != content.get(key, "") for key in ("html", "plain_text")):
             steps.append(set_content)
         return [*steps, *later]
 
-    def _test(self, send: ExportedSend, options: Options) -> list[PlanStep]:
-        if not options.test_to:
-            return []
-        return [PlanStep(send.locale, "test", TEST, send.name, (f"to {', '.join(options.test_to)}",),
-                         run=lambda results: self._send_test(results[f"{send.locale}/{KIND}"], options.test_to))]
-
     def _schedule(self, send: ExportedSend, options: Options) -> list[PlanStep]:
-        if options.schedule is None:
-            return []
-        at = utc_iso(options.schedule)
-        if options.schedule.minute % 15 or options.schedule.second or options.schedule.microsecond:
+        at = utc_iso(options.schedule) if options.schedule else ""
+        if options.schedule and (options.schedule.minute % 15 or options.schedule.second or options.schedule.microsecond):
             return [PlanStep(send.locale, "refuse", "schedule", send.name, (f"at {at}",), "Mailchimp schedules campaigns "
                              "on the quarter-hour only (:00, :15, :30, :45): choose such a time for --schedule")]
-        return [PlanStep(send.locale, "schedule", KIND, send.name, (f"at {at}",),
-                         run=lambda results: self._schedule_now(results[f"{send.locale}/{KIND}"], at))]
+        return self.schedule_steps(send, KIND, options, at, self._schedule_now)
 
     def _find(self, title: str) -> RemoteObject | None:
         found = self._campaigns().get(title, [])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from newsletter.delivery.publish.engine import Publisher
+from newsletter.delivery.publish.brevo import BrevoPublisher
 from newsletter.delivery.publish.mailchimp import MailchimpPublisher
 from newsletter.delivery.publish.sendgrid import SendGridPublisher
 
-PUBLISHERS: dict[str, type[Publisher]] = {p.name: p for p in (MailchimpPublisher, SendGridPublisher)}
+PUBLISHERS: dict[str, type[Publisher]] = {p.name: p for p in (BrevoPublisher, MailchimpPublisher, SendGridPublisher)}

@@ -92,33 +92,23 @@ class SendGridPublisher(Publisher):
         return found
 
     def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
+        at = utc_iso(options.schedule) if options.schedule else ""  # SendGrid's send_at: ISO 8601 in UTC
         wanted = self._wanted(send)
         details = self._details(send, wanted, options)
         same_name = self.existing.get(send.name, [])
         if len(same_name) > 1:
-            ids = ", ".join(str(entry.get("id")) for entry in same_name)
-            return [PlanStep(send.locale, "refuse", KIND, send.name, details,
-                             f"{len(same_name)} Single Sends have this name ({ids}): delete the extra ones in SendGrid")]
+            return [self.same_name_refused(send, KIND, details, same_name, "Single Sends")]
         if not same_name:
             steps = [PlanStep(send.locale, "create", KIND, send.name, details, run=lambda _: self._create(wanted),
                               find=lambda: self._find(send.name))]
-            return steps + self._schedule(send, options)
+            return steps + self.schedule_steps(send, KIND, options, at, self._schedule_now)
         remote = self._get(same_name[0]["id"])
         if remote.status != "draft":
             state = "sent" if remote.status == "triggered" else remote.status
             return [self.left_alone(send, KIND, details, remote, state, remote.send_at if state == "scheduled" else None)]
         changed = _differences(wanted, remote)
-        step = (PlanStep(send.locale, "update", KIND, send.name, details, f"changed: {', '.join(changed)}", remote=remote,
-                         run=lambda _: self._update(remote.id, wanted)) if changed
-                else PlanStep(send.locale, "keep", KIND, send.name, details, "a draft, already as exported", remote=remote))
-        return [step, *self._schedule(send, options)]
-
-    def _schedule(self, send: ExportedSend, options: Options) -> list[PlanStep]:
-        if options.schedule is None:
-            return []
-        at = utc_iso(options.schedule)
-        return [PlanStep(send.locale, "schedule", KIND, send.name, (f"at {at}",),
-                         run=lambda results: self._schedule_now(results[f"{send.locale}/{KIND}"], at))]
+        step = self.update_or_keep(send, KIND, details, remote, changed, lambda _: self._update(remote.id, wanted))
+        return [step, *self.schedule_steps(send, KIND, options, at, self._schedule_now)]
 
     def _wanted(self, send: ExportedSend) -> dict:
         exported = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "single_send" in doc)

@@ -1,13 +1,13 @@
 // Renders a listmonk campaign export for sample subscribers the way listmonk does, with Go's
-// standard library only. Read from stdin: {"campaign": <POST /api/campaigns body>,
-// "template": <campaign template body>, "subscribers": [{"uuid", "name"}]}; written to stdout:
-// per subscriber {"subject", "body", "altbody"}.
+// html/template and the Sprig functions listmonk registers. Read from stdin: {"campaign": <POST
+// /api/campaigns body>, "template": <campaign template body>, "subscribers": [{"uuid", "email", "name"}]};
+// written to stdout: per subscriber {"subject", "body", "altbody"}.
 //
-// Replicated from listmonk (https://github.com/knadh/listmonk, AGPL-3.0): models/common.go
-// regTplFuncs, models/campaigns.go CompileTemplate, models/subscribers.go FirstName,
-// internal/manager/manager.go TemplateFuncs and makeGnericFuncMap (tracking disabled, as with
-// DisableTracking), cmd/init.go's URL formats; and Sprig's `default` (https://github.com/Masterminds/sprig,
-// defaults.go, MIT). Nothing else of Sprig is used by the export.
+// Following listmonk (https://github.com/knadh/listmonk, AGPL-3.0): models/common.go regTplFuncs,
+// models/campaigns.go CompileTemplate, models/subscribers.go FirstName, internal/manager/manager.go
+// TemplateFuncs and makeGnericFuncMap (tracking disabled, as with DisableTracking: Sprig's
+// GenericFuncMap without env, expandenv and getHostByName), cmd/init.go's URL formats. Sprig itself
+// (github.com/Masterminds/sprig/v3, MIT) comes from Debian's golang-github-masterminds-sprig-dev.
 package main
 
 import (
@@ -16,18 +16,20 @@ import (
 	"fmt"
 	"html/template"
 	"os"
-	"reflect"
 	"regexp"
 	"strings"
 	txttpl "text/template"
 	"time"
+
+	"github.com/Masterminds/sprig/v3"
 )
 
 const root = "https://lists.example.com"
 
 type Subscriber struct {
-	UUID string `json:"uuid"`
-	Name string `json:"name"`
+	UUID  string `json:"uuid"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
 }
 
 // FirstName: the first chunk of the name longer than 2 characters (models/subscribers.go).
@@ -76,41 +78,8 @@ func hasTplExpr(s string) bool {
 	return ok && strings.Contains(after, "}}")
 }
 
-// Sprig's default and empty, as in defaults.go.
-func dfault(d interface{}, given ...interface{}) interface{} {
-	if empty(given) || empty(given[0]) {
-		return d
-	}
-	return given[0]
-}
-
-func empty(given interface{}) bool {
-	g := reflect.ValueOf(given)
-	if !g.IsValid() {
-		return true
-	}
-	switch g.Kind() {
-	default:
-		return g.IsNil()
-	case reflect.Array, reflect.Slice, reflect.Map, reflect.String:
-		return g.Len() == 0
-	case reflect.Bool:
-		return !g.Bool()
-	case reflect.Complex64, reflect.Complex128:
-		return g.Complex() == 0
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return g.Int() == 0
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return g.Uint() == 0
-	case reflect.Float32, reflect.Float64:
-		return g.Float() == 0
-	case reflect.Struct:
-		return false
-	}
-}
-
 func funcs(c *Campaign) template.FuncMap {
-	return template.FuncMap{
+	f := template.FuncMap{
 		"TrackLink": func(url string, msg *CampaignMessage) string { return url },
 		"TrackView": func(msg *CampaignMessage) template.HTML { return template.HTML("") },
 		"UnsubscribeURL": func(msg *CampaignMessage) string {
@@ -133,10 +102,19 @@ func funcs(c *Campaign) template.FuncMap {
 			}
 			return time.Now().Format(layout)
 		},
-		"L":       func() interface{} { return nil },
-		"Safe":    func(safeHTML string) template.HTML { return template.HTML(safeHTML) },
-		"default": dfault,
+		"L":    func() interface{} { return nil },
+		"Safe": func(safeHTML string) template.HTML { return template.HTML(safeHTML) },
 	}
+	generic := sprig.GenericFuncMap()
+	delete(generic, "env")
+	delete(generic, "expandenv")
+	delete(generic, "getHostByName")
+	for name, function := range generic {
+		if _, own := f[name]; !own { // listmonk's own functions first (TemplateFuncs), Sprig's beside them
+			f[name] = function
+		}
+	}
+	return f
 }
 
 // campaignRequest: the JSON fields listmonk's POST /api/campaigns decodes (cmd/campaigns.go campReq:

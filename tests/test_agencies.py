@@ -226,7 +226,7 @@ def test_weblates_msgmerge_add_on_keeps_what_the_project_needs(project, cli):
     german.write_text(german.read_text(encoding="utf-8").replace(
         'msgstr "Beratungstermin vereinbaren"', 'msgstr "Vereinbaren Sie noch heute Ihren Beratungstermin"'), encoding="utf-8")
     done = cli("i18n", "check", "--locale", "de", cwd=project)
-    assert done.returncode == 1 and "max-length: 48 columns wide, over the limit of 30" in done.stdout
+    assert done.returncode == 1 and "max-length: 48 characters, over the limit of 30" in done.stdout
     assert cli("i18n", "update", cwd=project).returncode == 0
     for locale in TARGETS:
         subject = next(m for m in read_po_file(catalog_path(project, locale)) if m.context == "email subject")

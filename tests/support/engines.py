@@ -24,6 +24,7 @@ import re
 import shutil
 import struct
 import subprocess
+import tempfile
 import threading
 import zlib
 from functools import lru_cache
@@ -214,7 +215,10 @@ class Gecko:
         from marionette_driver.marionette import Marionette
 
         self.server = server
-        self.client = Marionette(bin=binary, headless=True, prefs=GECKO_PREFS, startup_timeout=TIMEOUT_SECONDS)
+        # Marionette writes Firefox's own log to ./gecko.log unless told where: keep it out of the project.
+        log = Path(tempfile.gettempdir()) / f"newsletter-gecko-{os.getpid()}.log"
+        self.client = Marionette(bin=binary, headless=True, prefs=GECKO_PREFS, startup_timeout=TIMEOUT_SECONDS,
+                                 gecko_log=str(log))
         self.client.start_session()
         self.client.timeout.page_load = TIMEOUT_SECONDS
         self.client.timeout.script = TIMEOUT_SECONDS

@@ -41,6 +41,8 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
     """
     with _locked(target, wait=True):
         _remove_leftovers(target)
+        if _holds_exactly(target, files):  # an unchanged rebuild rewrites nothing (file times stay, syncs copy nothing)
+            return
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
         try:
             for relative, data in sorted(files.items()):
@@ -51,6 +53,13 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+def _holds_exactly(target: Path, files: dict[str, bytes]) -> bool:
+    if not target.is_dir():
+        return False
+    present = {p.relative_to(target).as_posix(): p for p in target.rglob("*") if p.is_file()}
+    return present.keys() == files.keys() and all(present[name].read_bytes() == data for name, data in files.items())
 
 
 @contextlib.contextmanager

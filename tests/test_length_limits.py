@@ -86,7 +86,7 @@ def test_the_limit_counts_characters_and_cjk_width_is_advice(project, cli):
     characters fit a limit of 60; that they take 82 columns in an inbox is advice, not a refusal."""
     translation = "整形外科中的外泌体：它们究竟是什么，哪些用法在美国目前是合法的呢？听听医生们的看法"
     assert len(translation) == 41 and columns(translation) == 82
-    path = po(project, "zh_Hans")
+    path = catalog_path(project, "zh_Hans")
     replace_translation(path, SUBJECT, translation)
     findings = json.loads(cli("i18n", "check", "--locale", "zh_Hans", "--format", "json", cwd=project).stdout)
     assert [(f["check"], f["severity"], f["line"]) for f in findings] == [("display-width", "warning", msgid_line(path, SUBJECT))]

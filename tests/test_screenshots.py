@@ -58,6 +58,7 @@ def pictured(tmp_path_factory):
 NOT_IN_THE_SAMPLE = {
     ("heading of the list of the issue's articles", "In this issue"): "an issue of several articles",
     ("button", "Read the full article"): "an article sent as its summary",
+    ("plain-text part: heading of the numbered list of web addresses", "Links:"): "a paragraph with links in its text",
 }
 
 

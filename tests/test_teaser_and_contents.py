@@ -67,7 +67,7 @@ def test_the_plain_text_part_has_the_contents_and_the_button_address(built):
     assert ("In this issue\n-------------\n- Your Recovery Guide\n- Our New Laser\n- A Note from Our Surgeons\n"
             in text)
     assert "\nOur clinic now offers a gentler laser for skin resurfacing, with a\nshorter recovery.\n" in text
-    assert "\nRead the full article: https://www.example.com/blog/new-laser?utm_" in text
+    assert "\nRead the full article:\nhttps://www.example.com/blog/new-laser?utm_" in text  # addresses on their own line
     assert "tiny columns" not in text
 
 

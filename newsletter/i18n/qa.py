@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from babel.messages.catalog import Catalog, Message
 
 from newsletter.i18n import formats
+from newsletter.i18n.flags import is_formatted
 from newsletter.i18n.markup import markup_difference
 from newsletter.model.inline import INVISIBLE_HINT, emphasis_counts, inline_problems, invisible_character, links
 
@@ -102,11 +103,6 @@ def check_plural_forms(message: Message, catalog: Catalog) -> str | None:
     if filled and filled != catalog.num_plurals:
         return f"{catalog.num_plurals} plural forms needed for {catalog.locale_identifier}, {filled} given"
     return None
-
-
-def is_formatted(message: Message) -> bool:
-    """A template's string: Jinja formats it (`text % variables`) even without placeholders."""
-    return any(file.startswith("templates/") for file, _ in message.locations)
 
 
 def check_message(message: Message, catalog: Catalog, formatted: bool = False) -> list[Finding]:

@@ -20,6 +20,7 @@ from babel.messages.pofile import normalize, write_po
 
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
+from newsletter.i18n.flags import mark_formats
 from newsletter.i18n.glossary import Glossary, glossary_path, load_glossary, terms_comment
 from newsletter.i18n.limits import keep_template_limit, length_flags
 from newsletter.i18n.plurals import language_rule
@@ -85,6 +86,7 @@ def name_terms(catalog: Catalog, glossary: Glossary, locale: str | None = None) 
 
 
 def catalog_bytes(catalog: Catalog) -> bytes:
+    mark_formats(catalog)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, include_previous=True)
     return _write_obsolete_previous(_rewrite_previous(buffer.getvalue(), catalog), catalog)

@@ -453,3 +453,14 @@ def test_template_strings_carry_python_format_so_gnu_tools_check_them(project, c
                                                              'msgstr "Se désabonner (100% gratuit)"'), encoding="utf-8")
     done = subprocess.run(["msgfmt", "-c", "-o", str(tmp_path / "fr.mo"), str(path)], capture_output=True, text=True)
     assert done.returncode == 1 and "format specifications" in done.stderr, done.stderr
+
+
+def test_the_committed_template_and_catalogs_are_up_to_date(project, cli):
+    """CI fails when a change to the issues or templates was committed without `newsletter i18n update`
+    (issue 23: the first update of a fresh clone changed lines): updating a fresh copy changes no byte
+    of the POT or of any catalog."""
+    files = [project / "locales/newsletter.pot"] + [catalog_path(project, locale) for locale in TARGETS]
+    before = {path: path.read_bytes() for path in files}
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    stale = [str(path.relative_to(project)) for path in files if path.read_bytes() != before[path]]
+    assert not stale, f"run `newsletter i18n update` and commit: {stale}"

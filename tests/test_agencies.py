@@ -18,7 +18,7 @@ from tests.support.catalogs import catalog_path, read_po_file
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = ["es", "fr", "de", "ar", "zh_Hans"]
-XLIFF = "{urn:oasis:names:tc:xliff:document:1.1}"
+XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 HEADING = "      - heading: What Are Exosomes?\n"
 CHANGED_HEADING = "      - heading: What Exactly Are Exosomes?\n"
 
@@ -231,3 +231,59 @@ def test_weblates_msgmerge_add_on_keeps_what_the_project_needs(project, cli):
     for locale in TARGETS:
         subject = next(m for m in read_po_file(catalog_path(project, locale)) if m.context == "email subject")
         assert "max-length:60" in subject.flags
+
+
+def oasis_xliff_1_2_schema() -> etree.XMLSchema:
+    """The OASIS XLIFF 1.2 strict schema (https://docs.oasis-open.org/xliff/v1.2/os/xliff-core-1.2-strict.xsd,
+    OASIS copyright notice in the file) and W3C's xml.xsd it imports, as Debian's php-symfony-translation
+    ships them (.ci/install): the import's web address is answered from the package, nothing is fetched."""
+    listed = subprocess.run(["dpkg-query", "-L", "php-symfony-translation"], capture_output=True, text=True, check=True)
+    schema = next(Path(line) for line in listed.stdout.splitlines() if line.endswith("/xliff-core-1.2-strict.xsd"))
+
+    class Packaged(etree.Resolver):
+        def resolve(self, url, public_id, context):
+            if url == "http://www.w3.org/2001/xml.xsd":
+                return self.resolve_filename(str(schema.with_name("xml.xsd")), context)
+            return None
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(Packaged())
+    return etree.XMLSchema(etree.parse(str(schema), parser))
+
+
+def test_every_export_validates_against_the_oasis_xliff_1_2_schema(project, cli):
+    """XLIFF 1.2 (https://docs.oasis-open.org/xliff/v1.2/os/xliff-core.html): language tags are BCP 47 (xml:lang,
+    RFC 4646: zh-Hans, as Babel composes it), `approved` belongs to trans-unit, a context-group name is unique
+    in the file, a translated unit still to be reviewed is `needs-review-translation`; the PO header is no segment."""
+    from babel import Locale
+
+    give_the_catalogs_every_kind_of_entry(project, cli)
+    assert cli("i18n", "export", cwd=project).returncode == 0
+    schema = oasis_xliff_1_2_schema()
+    for locale in TARGETS:
+        tree = etree.parse(str(project / f"dist/xliff/{locale}.xlf"))
+        assert schema.validate(tree), (locale, [str(error) for error in schema.error_log][:5])
+        parsed = Locale.parse(locale)
+        tag = "-".join(part for part in (parsed.language, parsed.script, parsed.territory) if part)
+        assert tree.find(f"{XLIFF}file").get("target-language") == tag
+        assert not [unit for unit in tree.iter(f"{XLIFF}trans-unit") if unit.get("restype") == "x-gettext-domain-header"]
+    assert etree.parse(str(project / "dist/xliff/zh_Hans.xlf")).find(f"{XLIFF}file").get("target-language") == "zh-Hans"
+    german = etree.parse(str(project / "dist/xliff/de.xlf"))
+    fuzzy = next(unit for unit in german.iter(f"{XLIFF}trans-unit") if unit.findtext(f"{XLIFF}source") == "What Exactly Are Exosomes?")
+    assert fuzzy.find(f"{XLIFF}target").get("state") == "needs-review-translation"
+
+
+def test_arabic_plural_units_name_their_cldr_form_and_carry_the_english_that_reads_the_same_numbers(project, cli):
+    """Arabic has CLDR's six categories (https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html);
+    its gettext form 0 is for 0, which English reads with the plural ("0 minutes"), form 1 for 1 (the singular)."""
+    from babel import Locale
+
+    assert cli("i18n", "export", "--locale", "ar", cwd=project).returncode == 0
+    tree = etree.parse(str(project / "dist/xliff/ar.xlf"))
+    group = next(group for group in tree.iter(f"{XLIFF}group") if group.get("restype") == "x-gettext-plurals")
+    units = group.findall(f"{XLIFF}trans-unit")
+    forms = [next(c.text for c in unit.iter(f"{XLIFF}context") if c.get("context-type") == "x-cldr-plural-form") for unit in units]
+    assert sorted(forms) == sorted(Locale.parse("ar").plural_form.tags | {"other"})
+    english = {form: unit.findtext(f"{XLIFF}source") for form, unit in zip(forms, units)}
+    assert english["zero"] == english["two"] == english["other"] == "Reading time: %(num)d minutes"
+    assert english["one"] == "Reading time: %(num)d minute"

@@ -201,6 +201,10 @@ def rendered(project: Path, provider: str, locale: str, scratch: Path) -> list[d
         return [eml(project, locale, name) for name, _ in SUBSCRIBERS]
     body = document(project, provider, locale)
     if provider == "ses":
+        # SES fills {{amazonSESUnsubscribeUrl}} only for a SendEmail naming a contact list (and topic) in
+        # ListManagementOptions (https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html)
+        routing = json.loads((project / "dist" / ISSUE / "ses" / "routing.json").read_text(encoding="utf-8"))
+        assert routing["ListManagementOptions"]["ContactListName"] and routing["ListManagementOptions"]["TopicName"]
         data = [{**template_data(name), "amazonSESUnsubscribeUrl": UNSUBSCRIBE} for name, _ in SUBSCRIBERS]
         return handlebars(body["TemplateContent"], data, no_escape=True)
     if provider == "sendgrid":

@@ -226,6 +226,23 @@ def test_ses_export_is_a_valid_create_email_template_request(cli, project):
     assert not LEFTOVER.search(json.dumps(documents, ensure_ascii=False))
 
 
+def test_the_ses_send_routing_json_documents_is_a_valid_send_email_with_list_management(cli, project):
+    """SES fills {{amazonSESUnsubscribeUrl}} only for a SendEmail naming a contact list in ListManagementOptions
+    (https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html): routing.json carries
+    audience.ses, and docs/export.md's loop passes it; botocore validates the call against the sesv2 model."""
+    export(cli, project, "ses")
+    routing = json.loads((project / "dist/2026-11/ses/routing.json").read_text(encoding="utf-8"))
+    assert routing["ListManagementOptions"] == {"ContactListName": "newsletter", "TopicName": "monthly"}
+    request = {"FromEmailAddress": "newsletter@example.com", "Destination": {"ToAddresses": ["maria@example.com"]},
+               "Content": {"Template": {"TemplateName": routing["templates"]["es"],
+                                        "TemplateData": json.dumps({"first_name": "Maria"})}},
+               "ListManagementOptions": routing["ListManagementOptions"]}
+    client, stubber = sesv2_stubbed()
+    with stubber:
+        stubber.add_response("send_email", {"MessageId": "1"}, expected_params=request)
+        client.send_email(**request)
+
+
 def test_the_ses_model_check_refuses_a_request_it_would_reject(cli, project):
     document = export(cli, project, "ses")["en"]
     client, stubber = sesv2_stubbed()

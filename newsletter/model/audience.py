@@ -38,6 +38,8 @@ class ProviderAudience:
     list_id: str | None = None
     template_id: int | None = None
     unsubscribe_group: int | None = None  # SendGrid's unsubscribe group (asm.group_id)
+    contact_list: str | None = None  # SES: the contact list and topic {{amazonSESUnsubscribeUrl}} leaves
+    topic: str | None = None
 
 
 @dataclass(frozen=True)

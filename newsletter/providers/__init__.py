@@ -16,7 +16,7 @@ from newsletter.providers.ses import Ses
 
 PROVIDERS: dict[str, type[Provider]] = {p.name: p for p in (Eml, Mailchimp, Ses, SendGrid, Postmark, Mailgun, Brevo, Listmonk)}
 # The audience.<provider> sections newsletter.yaml may hold, each read by its provider, in the order the schema lists them.
-AUDIENCES: AudienceSections = {p.name: p.audience_yaml for p in (Mailchimp, Brevo, SendGrid, Listmonk, Mailgun)}
+AUDIENCES: AudienceSections = {p.name: p.audience_yaml for p in (Mailchimp, Brevo, SendGrid, Listmonk, Mailgun, Ses)}
 
 
 def provider_named(name: str) -> Provider:

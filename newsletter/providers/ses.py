@@ -3,8 +3,10 @@
 https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailTemplate.html —
 TemplateName and TemplateContent {Subject, Html, Text}; templates are Handlebars
 (https://docs.aws.amazon.com/ses/latest/dg/send-personalized-email-advanced.html).
-`{{amazonSESUnsubscribeUrl}}` is SES's own unsubscribe link when list management is on
-(https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html);
+`{{amazonSESUnsubscribeUrl}}` is SES's own unsubscribe link, filled only for a SendEmail that names a
+contact list (and topic) in ListManagementOptions
+(https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html): routing.json
+carries them from newsletter.yaml's audience.ses;
 "View in browser" is the issue's page in the web archive (links.archive: SES hosts no web copy).
 
 "SES doesn't escape HTML content when rendering the HTML template"
@@ -25,8 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass, field
 
+from newsletter.model.audience import ProviderAudience
+from newsletter.model.fieldspec import spec
 from newsletter.model.settings import Settings
+from newsletter.model.yamlsource import Fields
 from newsletter.providers.base import ExportFile, RemoteTemplate, json_file
 from newsletter.providers.handlebars import HandlebarsProvider
 from newsletter.providers.routing import Send, SendPlan, routing_table, stable_template_name
@@ -39,10 +45,24 @@ def template_data(first_name: str | None) -> dict[str, str]:
     return {"first_name": first_name, "first_name_html": html.escape(first_name)} if first_name else {}
 
 
+@dataclass(frozen=True)
+class SesAudienceYaml:
+    """audience.ses as written: the list management {{amazonSESUnsubscribeUrl}} needs."""
+
+    contact_list: str = field(metadata=spec("The SES contact list (ListManagementOptions.ContactListName)."))
+    topic: str = field(metadata=spec("The contact list's topic for the newsletter (ListManagementOptions.TopicName)."))
+
+    @staticmethod
+    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+        return ProviderAudience(section.location(), contact_list=section.text("contact_list", required=True),
+                                topic=section.text("topic", required=True))
+
+
 class Ses(HandlebarsProvider):
     name = "ses"
     title = "Amazon SES v2 (CreateEmailTemplate JSON)"
     audience_in_files = False
+    audience_yaml = SesAudienceYaml  # audience.ses in newsletter.yaml
 
     def first_name(self, fallback: str, is_html: bool) -> str:
         if not is_html:
@@ -65,5 +85,8 @@ class Ses(HandlebarsProvider):
                               "(CreateEmailTemplate the first time)")
 
     def plan_files(self, plan: SendPlan, settings: Settings) -> list[ExportFile]:
-        return [json_file("routing.json", routing_table(plan))]
+        """routing.json, with the ListManagementOptions each SendEmail needs for {{amazonSESUnsubscribeUrl}}."""
+        audience = self.audience(settings)
+        options = {"ContactListName": audience.contact_list, "TopicName": audience.topic}
+        return [json_file("routing.json", {**routing_table(plan), "ListManagementOptions": options})]
 

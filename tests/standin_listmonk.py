@@ -34,6 +34,7 @@ class ListmonkStandIn(StandIn):
     def reset_state(self) -> None:
         self.templates: dict[int, dict] = {1: {"id": 1, "name": "Default campaign template", "type": "campaign",
                                                "body": "{{ template \"content\" . }}", "is_default": True}}
+        self.lists = {number: f"newsletter {number}" for number in range(1, 8)}  # the sample's audience.listmonk
         self.campaigns: dict[int, dict] = {}
         self.tests: list[tuple[int, list[str]]] = []
         self.ids = itertools.count(11)
@@ -50,6 +51,10 @@ class ListmonkStandIn(StandIn):
         if headers.get("Authorization") != f"token {KEY}":
             return error(403, "invalid API credentials")
         parts = path.strip("/").split("/")
+        if parts == ["lists"]:
+            results = [{"id": number, "name": name, "type": "private", "optin": "single", "tags": []}
+                       for number, name in self.lists.items()]
+            return Answer(200, {"data": {"results": results, "total": len(results), "per_page": 100, "page": 1}})
         if parts == ["templates"]:
             if method == "GET":
                 return Answer(200, {"data": [self._template(t, query) for t in self.templates.values()]})

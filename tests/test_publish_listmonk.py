@@ -162,3 +162,12 @@ def test_a_test_address_that_is_no_subscriber_is_listmonks_refusal_in_one_line(a
     assert result.returncode == 1 and account.app.tests == []
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert "listmonk refused it (400): There are no subscribers to target." in line
+
+
+def test_a_list_the_account_lacks_is_refused_for_its_locale_and_nothing_is_changed(account):
+    """A campaign to a list that is not there would go to fewer subscribers than the export routes to."""
+    del account.app.lists[3]
+    result = account.publish("--apply", "--schedule", SCHEDULE)
+    assert result.returncode == 1 and account.changes() == []
+    assert ("fr       refused     campaign newsletter-2026-11-fr: no list 3 in listmonk: create it (Lists → New) or "
+            "correct audience.listmonk.lists in newsletter.yaml, then export again") in result.stdout

@@ -64,6 +64,7 @@ class ListmonkPublisher(Publisher):
 
     def account(self) -> tuple[list[str], list[PlanStep]]:
         self.existing = self._campaigns()
+        self.lists = self._lists()
         wanted = TEMPLATE_DOCUMENT
         same_name = [t for t in self._templates() if t.get("name") == wanted["name"]]
         details = (f"type {wanted['type']}: every locale's campaign names it",)
@@ -93,6 +94,18 @@ class ListmonkPublisher(Publisher):
     def _update_template(self, remote: RemoteObject, wanted: dict) -> RemoteObject:
         return _template(self.client.request("PUT", f"/templates/{remote.id}", json=wanted)["data"])
 
+    def _lists(self) -> set[int]:
+        """The ids of the account's lists (GET /api/lists, page by page)."""
+        found: set[int] = set()
+        for page in range(1, MAX_PAGES + 1):
+            data = self.client.request("GET", "/lists", params={"page": page, "per_page": PAGE_SIZE,
+                                                                "minimal": "true"}).get("data") or {}
+            results = data.get("results") or []
+            found |= {entry.get("id") for entry in results}
+            if len(results) < PAGE_SIZE or page * PAGE_SIZE >= int(data.get("total") or 0):
+                break
+        return found
+
     def _campaigns(self) -> dict[str, list[dict]]:
         """Every campaign of the account by name (listmonk's names need not be unique)."""
         found: dict[str, list[dict]] = {}
@@ -112,6 +125,11 @@ class ListmonkPublisher(Publisher):
         same_name = self.existing.get(send.name, [])
         if len(same_name) > 1:
             return [self.same_name_refused(send, KIND, details, same_name, "campaigns")]
+        missing = [str(number) for number in wanted["lists"] if number not in self.lists]
+        if missing:
+            return [PlanStep(send.locale, "refuse", KIND, send.name, details,
+                             f"no list {', '.join(missing)} in {self.title}: create it (Lists → New) or correct "
+                             "audience.listmonk.lists in newsletter.yaml, then export again")]
         at = utc_iso(options.schedule) if options.schedule else ""
         later = [*self.test_steps(send, KIND, options, lambda remote, to: self._send_test(remote, wanted, to)),
                  *self.schedule_steps(send, KIND, options, at, self._schedule)]

@@ -171,3 +171,13 @@ def test_a_list_the_account_lacks_is_refused_for_its_locale_and_nothing_is_chang
     assert result.returncode == 1 and account.changes() == []
     assert ("fr       refused     campaign newsletter-2026-11-fr: no list 3 in listmonk: create it (Lists → New) or "
             "correct audience.listmonk.lists in newsletter.yaml, then export again") in result.stdout
+
+
+def test_drafts_whose_template_was_deleted_name_the_new_one(account):
+    assert account.publish("--apply").returncode == 0
+    old = account.template()["id"]
+    del account.app.templates[old]
+    plan = account.publish()
+    assert plan.stdout.count("update      campaign") == len(LOCALES) and "changed: template" in plan.stdout
+    assert account.publish("--apply").returncode == 0
+    assert {c["template_id"] for c in account.remotes()} == {account.template()["id"]} != {old}

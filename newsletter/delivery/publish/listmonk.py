@@ -142,7 +142,7 @@ class ListmonkPublisher(Publisher):
             return [self.left_alone(send, KIND, details, remote, STATUS_WORDS.get(remote.status, remote.status),
                                     remote.send_at)]
         template = self._find_template()
-        changed = _differences(wanted, remote, template.id if template else None)
+        changed = _differences(wanted, remote, template.id if template else "")  # "": the template is made anew
         step = self.update_or_keep(send, KIND, details, remote, changed,
                                    lambda results: self._update(remote, _with_template(wanted, results)))
         return [step, *later]
@@ -199,10 +199,10 @@ def _details(send: ExportedSend, wanted: dict, options: Options) -> tuple[str, .
             schedule_detail(options))
 
 
-def _differences(wanted: dict, remote: RemoteObject, template_id: str | None) -> list[str]:
+def _differences(wanted: dict, remote: RemoteObject, template_id: str) -> list[str]:
     changed = [name for name in COMPARED if name in wanted and remote.fields.get(name) != wanted[name]]
     if remote.fields.get("lists") != sorted(wanted["lists"]):
         changed.append("lists")
-    if template_id is not None and str(remote.fields.get("template_id")) != template_id:
+    if str(remote.fields.get("template_id")) != template_id:
         changed.append("template")
     return changed

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from newsletter.delivery.publish.engine import Publisher
 from newsletter.delivery.publish.brevo import BrevoPublisher
+from newsletter.delivery.publish.listmonk import ListmonkPublisher
 from newsletter.delivery.publish.mailchimp import MailchimpPublisher
 from newsletter.delivery.publish.sendgrid import SendGridPublisher
 
-PUBLISHERS: dict[str, type[Publisher]] = {p.name: p for p in (BrevoPublisher, MailchimpPublisher, SendGridPublisher)}
+PUBLISHERS: dict[str, type[Publisher]] = {p.name: p for p in (BrevoPublisher, ListmonkPublisher, MailchimpPublisher, SendGridPublisher)}

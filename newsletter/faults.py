@@ -3,7 +3,8 @@
 NEWSLETTER_FAULT=STAGE:SIGNAL[:TARGET] sends SIGNAL (KILL, TERM, INT) when the process reaches STAGE, to
 itself, to its parent (`parent`: a worker killing the building process) or to its whole process group
 (`group`, as a terminal or a service manager does), so a test kills at a known instant instead of
-sleeping and hoping. Each stage is reached once per process.
+sleeping and hoping. STOP pauses the process there until a SIGCONT: a test holds one writer between two
+steps while another runs. Each stage is reached once per process.
 """
 
 from __future__ import annotations

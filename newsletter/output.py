@@ -62,6 +62,12 @@ def _holds_exactly(target: Path, files: dict[str, bytes]) -> bool:
     return present.keys() == files.keys() and all(present[name].read_bytes() == data for name, data in files.items())
 
 
+def locked(target: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold `target` (waiting for another writer) across a read-modify-swap: what is read of it is still
+    there when the new folder is swapped in."""
+    return _locked(target, wait=True)
+
+
 @contextlib.contextmanager
 def writing(target: Path, shown: str) -> Iterator[None]:
     """Hold `target` for a whole build: another build writing it now is one line, not a wait or a mix of both."""

@@ -18,6 +18,7 @@ from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import readable_locales
 from newsletter.model.content import Issue, read_issues
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
+from newsletter.output import recover_swaps
 from newsletter.render import IssueBuild, RenderedEmail
 from newsletter.render_pool import RenderPool, render_locale
 from newsletter.report import BuildReport
@@ -94,6 +95,7 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     A broken issue is reported and skipped; the others are still built.
     """
     chosen_locales = select_locales(settings, locales)
+    recover_swaps(out)  # a folder a killed command left half-swapped is whole again before anything is said of it
     issues, problems = _valid_issues(settings, issue_ids, report)
     chosen_locales, unreadable = _readable_locales(settings, chosen_locales, report)
     problems += unreadable

@@ -24,7 +24,7 @@ from newsletter.faults import fault_point
 from newsletter.i18n.gate import gate_export
 from newsletter.model.content import load_issues
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
-from newsletter.output import locked, replace_folder
+from newsletter.output import locked, recover_swaps, replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
 from newsletter.providers.routing import SendPlan, plan_sends
@@ -58,6 +58,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
     require_web_version(provider, settings)
+    recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
     # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
     built = build_for_send(settings, issue_id, shipped, report, external_checks)

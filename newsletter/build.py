@@ -2,7 +2,8 @@
 
 Every locale of an issue is rendered in memory first; only when all succeeded is the
 issue's folder written, through a temporary folder swapped into place. A broken issue
-leaves its previous output untouched.
+leaves its previous output untouched; one that fails a pre-send check is written as a
+draft beside it (dist/<issue>/.draft/), its previous output and exports untouched.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from pathlib import Path
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding
 from newsletter.checks.content import REFUSED_TRANSLATION
-from newsletter.dist import compared_files, holding, issue_files, write_issue
+from newsletter.dist import compared_files, holding, issue_files, write_draft, write_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import readable_locales
 from newsletter.model.content import Issue, read_issues
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
+from newsletter.output import recover_swaps
 from newsletter.render import IssueBuild, RenderedEmail
 from newsletter.render_pool import RenderPool, render_locale
 from newsletter.report import BuildReport
@@ -93,6 +95,7 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
     A broken issue is reported and skipped; the others are still built.
     """
     chosen_locales = select_locales(settings, locales)
+    recover_swaps(out)  # a folder a killed command left half-swapped is whole again before anything is said of it
     issues, problems = _valid_issues(settings, issue_ids, report)
     chosen_locales, unreadable = _readable_locales(settings, chosen_locales, report)
     problems += unreadable
@@ -109,10 +112,13 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
                 problems.extend(rendered.problems)
                 report.info(f"{issue.id}: not written; the previous output is unchanged")
                 continue
-            result = IssueBuild(issue, rendered.emails)
+            result, errors_before = IssueBuild(issue, rendered.emails), len(report.errors)
             review_issue(result, report)
             _report_findings(rendered.findings, report)
             files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
+            if len(report.errors) > errors_before:  # never sent as it is: good output is not replaced by it
+                write_draft(out / issue.id, files, report, settings.relative(out / issue.id))
+                continue
             write_issue(out / issue.id, files, report, unchanged)
             built.append(result)
     _report_written(built, out, report)
@@ -138,7 +144,7 @@ def _readable_locales(settings: Settings, locales: tuple[str, ...], report: Buil
 
 
 def _report_findings(findings: tuple[Finding, ...], report: BuildReport) -> None:
-    """The pre-send findings: an error fails the build, but the draft is still written."""
+    """The pre-send findings: an error fails the build, but the draft is still written (to <issue>/.draft/)."""
     for finding in findings:
         if finding.check != REFUSED_TRANSLATION:  # the review of the render said it already, at its PO line
             (report.error if finding.severity == "error" else report.warn)(str(finding))

@@ -1,7 +1,9 @@
 """The output folder, dist/: where each command writes, and the bookkeeping of each issue's folder.
 
 dist/<issue>/ holds per locale email.html/.txt/.mjml and manifest.json (what the build wrote), and beside
-them each provider's export (<provider>/). This module knows which earlier locales and exports a build
+them each provider's export (<provider>/). A build whose pre-send checks fail writes its files to
+dist/<issue>/.draft/ instead, to preview, and leaves the rest of the folder as it was; the next build that
+passes them replaces the folder without it. This module knows which earlier locales and exports a build
 keeps or retires, whether the folder is unchanged (nothing to rewrite), and holds the folder's lock for a
 whole build; newsletter.output writes it atomically.
 """
@@ -20,6 +22,7 @@ from newsletter.render import IssueBuild
 from newsletter.report import BuildReport
 
 DIST = "dist"
+DRAFT = ".draft"  # dotted: never taken for a locale or a provider's export
 
 
 def output_folder(settings: Settings, out: str | None) -> Path:
@@ -117,10 +120,10 @@ def _unchanged(folder: Path, files: dict[str, bytes]) -> bool:
 
 
 def _shipped_files(folder: Path, files: dict[str, bytes]) -> dict[str, bytes]:
-    """The files of the locales subscribers receive (pseudo-locales and the manifest aside), as on disk."""
+    """The files of the locales subscribers receive (pseudo-locales, the manifest and a draft aside), as on disk."""
     exports = set(_exports(folder, files))
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
-            if path.is_file() and path.relative_to(folder).parts[0] not in {*exports, *PSEUDO_LOCALES, "manifest.json"}}
+            if path.is_file() and path.relative_to(folder).parts[0] not in {*exports, *PSEUDO_LOCALES, "manifest.json", DRAFT}}
 
 
 def _kept_exports(folder: Path, files: dict[str, bytes]) -> dict[str, bytes]:
@@ -147,6 +150,14 @@ def write_issue(folder: Path, files: dict[str, bytes], report: BuildReport, unch
                else "no longer in target_locales (newsletter.yaml)")
         report.info(f"note: {folder / locale}/: removed, {locale} is {why}")
     replace_folder(folder, {**files, **kept})
+
+
+def write_draft(folder: Path, files: dict[str, bytes], report: BuildReport, shown: str) -> None:
+    """A build that failed its pre-send checks: its files go to <issue>/.draft/, to preview; the good output
+    and its exports beside it stay as they were."""
+    replace_folder(folder / DRAFT, files)
+    kept = "the previous output and its exports are unchanged" if (folder / "manifest.json").is_file() else "nothing else was written"
+    report.info(f"{shown}: the pre-send checks failed: the draft is in {shown}/{DRAFT}/, to preview; {kept}")
 
 
 @contextmanager

@@ -4,7 +4,10 @@ A folder is written into a temporary sibling (`.2026-11.<random>.tmp`) that is t
 folder has a lock file beside it while it is written (`.2026-11.lock`, holding the writer's pid):
 `replace_folder` waits for it, so concurrent writers take turns; `writing` holds it for a whole build
 and refuses to wait.
-Temporary siblings left by a killed writer are removed by the next one, under the lock.
+Temporary siblings left by a killed writer are removed by the next one, under the lock. The swap is two
+renames (the previous folder to `.2026-11.<random>.old`, the new one into place): whoever next takes the
+lock first finishes or rolls back a swap killed half-way, and says so on stderr — the previous folder
+goes back when no folder took its place, and is removed when one did.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import contextlib
 import fcntl
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.faults import fault_point
 
 
 def write_file_atomic(path: Path, data: bytes) -> None:
@@ -62,6 +67,12 @@ def _holds_exactly(target: Path, files: dict[str, bytes]) -> bool:
     return present.keys() == files.keys() and all(present[name].read_bytes() == data for name, data in files.items())
 
 
+def locked(target: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold `target` (waiting for another writer) across a read-modify-swap: what is read of it is still
+    there when the new folder is swapped in."""
+    return _locked(target, wait=True)
+
+
 @contextlib.contextmanager
 def writing(target: Path, shown: str) -> Iterator[None]:
     """Hold `target` for a whole build: another build writing it now is one line, not a wait or a mix of both."""
@@ -83,11 +94,46 @@ def _swap(staging: Path, target: Path) -> None:
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
     os.replace(target, old)  # onto the empty folder just made: a name no other writer uses
     try:
+        fault_point("swap")
         os.replace(staging, target)
     except BaseException:  # interrupted between the two renames: the previous output goes back
         os.replace(old, target)
         raise
+    fault_point("swapped")
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_swaps(parent: Path) -> None:
+    """Finish or roll back every swap under `parent` that a killed writer left half-way, each under its lock
+    (taking it recovers the folder); a folder whose writer is alive and holds it is its writer's to finish."""
+    for old in sorted(parent.glob(".*.*.old")) if parent.is_dir() else ():
+        try:
+            _release(_acquire(parent / old.name[1:].rsplit(".", 2)[0], wait=False))
+        except BlockingIOError:
+            continue
+
+
+def _recover(target: Path) -> None:
+    """A swap killed between its two renames left no `target` and the previous folder in `.<name>.*.old`: it goes
+    back. One killed after them left the previous folder beside the new one: it is removed. So are the
+    temporary folders of a killed writer."""
+    for old in sorted(target.parent.glob(f".{glob_escape(target.name)}.*.old")):
+        if not old.is_dir() or old.is_symlink():
+            continue
+        if target.exists() or target.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, target)
+            print(f"note: {_shown(target)}: restored the previous output, which a command stopped while replacing "
+                  f"it had left in {old.name}", file=sys.stderr)
+    _remove_leftovers(target)  # the new folder a killed writer was about to swap in, or had half written
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _remove_leftovers(target: Path) -> None:
@@ -129,6 +175,11 @@ def _acquire(target: Path, wait: bool) -> Lock:
         _release((path, thread, fd))
         raise
     _HELD.add((path, thread))
+    try:
+        _recover(target)
+    except BaseException:
+        _release((path, thread, fd))
+        raise
     return path, thread, fd
 
 

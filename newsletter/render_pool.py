@@ -15,16 +15,20 @@ What runs where:
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import NamedTuple
 
 from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
-from newsletter.errors import NewsletterError, Problem
+from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.faults import fault_point
 from newsletter.i18n.catalogs import translator_for
 from newsletter.model.content import Issue
 from newsletter.model.settings import Settings
@@ -135,34 +139,101 @@ def _started(jobs: tuple[RenderJob, ...], settings: Settings, locales: tuple[str
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_MIN_EMAILS and "fork" in get_all_start_methods():
         prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
-        pool = None
+        pool = _Workers(jobs)
         try:
-            with _signals_held():  # none reaches a worker before it has set itself up (_receive)
-                pool = get_context("fork").Pool(workers, initializer=_receive, initargs=(jobs,))
-            yield pool.imap(_run_received, range(len(jobs)))
+            with _signals_held():  # none reaches a worker before it has set itself up (_serve)
+                pool.start(workers)
+            yield pool.results()
         finally:
-            if pool is not None:
-                with _signals_held():  # a Ctrl+C now would stop terminate() half-way, with workers left behind
-                    pool.terminate()
-                    pool.join()
+            with _signals_held():  # a Ctrl+C now would stop the clean-up half-way, with workers left behind
+                pool.stop()
     else:
         yield (job.run() for job in jobs)
 
 
-_received: tuple[RenderJob, ...] = ()  # set in each worker only, once, by the pool's initializer
+class _Workers:
+    """Forked workers, each with a pipe of its own. multiprocessing.Pool's workers share a lock on its task
+    queue: one killed while holding it (SIGTERM to the process group) left Pool.terminate() waiting for ever.
+    Here nothing is shared, so a worker may die at any instant; the building process then says so and stops."""
+
+    def __init__(self, jobs: tuple[RenderJob, ...]):
+        self.jobs = jobs
+        self.workers: dict[Connection, BaseProcess] = {}
+
+    def start(self, count: int) -> None:
+        context = get_context("fork")
+        for _ in range(count):
+            here, there = context.Pipe()
+            # the building process's ends, this pipe's and the other workers', closed in the worker: when the
+            # building process dies (SIGKILL), the worker's read ends at once instead of waiting for ever
+            process = context.Process(target=_serve, args=(there, self.jobs, [here, *self.workers]), daemon=True)
+            process.start()
+            there.close()
+            self.workers[here] = process
+
+    def results(self) -> Iterator:
+        """Each job's result in job order, the next job given to whichever worker is free."""
+        waiting, done, idle, busy = iter(range(len(self.jobs))), {}, list(self.workers), set()
+        for index in range(len(self.jobs)):
+            while index not in done:
+                for here in idle:
+                    job = next(waiting, None)
+                    if job is not None:
+                        here.send(job)
+                        busy.add(here)
+                idle = wait(list(busy))
+                busy.difference_update(idle)
+                done.update(self._received(here) for here in idle)
+            yield done.pop(index)
+
+    def _received(self, here: Connection) -> tuple[int, object]:
+        try:
+            return here.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            process = self.workers[here]
+            process.join(1)
+            raise NewsletterError(Problem(Location("newsletter"), f"a render worker ended before its email was done "
+                                          f"({_how_it_ended(process)}): nothing was written",
+                                          "run the command again")) from None
+
+    def stop(self) -> None:
+        """Every worker ended now: they hold nothing of ours (each result is whole or not sent), so SIGKILL."""
+        for here, process in self.workers.items():
+            if process.exitcode is None:
+                process.kill()
+            here.close()
+        for process in self.workers.values():
+            process.join()
 
 
-def _receive(jobs: tuple[RenderJob, ...]) -> None:
-    """Run once in each worker as it starts: the jobs arrive through the fork (initargs are not pickled).
+def _how_it_ended(process: BaseProcess) -> str:
+    if process.exitcode is not None and process.exitcode < 0:
+        return f"stopped by {signal.Signals(-process.exitcode).name}"
+    return f"exit code {process.exitcode}"
+
+
+def _serve(there: Connection, jobs: tuple[RenderJob, ...], theirs: list[Connection]) -> None:
+    """A worker: the jobs arrive through the fork (never pickled); each task is an index, each answer its result.
 
     Ctrl+C and SIGTERM are left to the building process: a terminal's Ctrl+C reaches every process of
     the group, and each worker would print a KeyboardInterrupt traceback; the building process cleans
-    up, then stops the workers (terminate() sends them SIGTERM, whose default ends them)."""
-    global _received
-    _received = jobs
+    up, then stops the workers. SIGTERM's default ends a worker at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    for connection in theirs:
+        connection.close()
+    while True:
+        try:
+            index = there.recv()
+        except EOFError:
+            return  # the building process is gone or done
+        if index == 0:
+            fault_point("render")  # the first email only: one worker, once
+        try:
+            there.send((index, jobs[index].run()))
+        except BrokenPipeError:
+            return  # the building process is gone
 
 
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -176,7 +247,3 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-
-def _run_received(index: int) -> tuple[RenderedEmail, tuple[Finding, ...]] | list[Problem]:
-    return _received[index].run()

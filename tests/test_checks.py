@@ -410,7 +410,7 @@ def test_a_check_error_fails_the_build_but_the_draft_is_written(project, cli):
     assert result.returncode == 1
     assert re.search(r"^error: en: links\.scheme: templates/partials/header\.mjml\.j2:\d+: link 'http://www\.example\.com/'",
                      result.stderr, re.MULTILINE)
-    assert "http://www.example.com/" in (project / "dist" / ISSUE / "en" / "email.html").read_text(encoding="utf-8")
+    assert "http://www.example.com/" in (project / "dist" / ISSUE / ".draft" / "en" / "email.html").read_text(encoding="utf-8")
 
 
 def test_the_spam_message_is_the_one_the_export_writes(project):

@@ -78,8 +78,9 @@ def elements(html: str) -> Counter:
     return found
 
 
-def built_html(project: Path, locale: str = "es") -> str:
-    return (project / f"dist/2026-11/{locale}/email.html").read_text(encoding="utf-8")
+def built_html(project: Path, locale: str = "es", draft: bool = False) -> str:
+    """The email the last build wrote; `draft`: one whose pre-send checks failed, written to dist/2026-11/.draft/."""
+    return (project / f"dist/2026-11/{'.draft/' if draft else ''}{locale}/email.html").read_text(encoding="utf-8")
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -107,7 +108,7 @@ def test_markup_in_a_translation_is_the_translators_mistake_at_the_po_line(proje
     assert build.returncode == 1 and "Traceback" not in build.stderr
     assert [f"{SPANISH}:{line}: markup: " in error for error in error_lines(build.stderr)] == [True], build.stderr
     assert "template error" not in build.stderr and "MJML could not be rendered" not in build.stderr
-    shipped = built_html(project)
+    shipped = built_html(project, draft=True)
     assert elements(shipped) == english_elements  # not one element or attribute more
     assert ">Unsubscribe</a>" in shipped  # the English stands in
 
@@ -150,7 +151,7 @@ def test_a_translation_that_changes_the_englishs_markup_is_refused(project, cli,
     assert check.returncode == 1 and check.stdout.startswith(f"{SPANISH}:{line}: error: es: markup: {problem}"), check.stdout
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and f"{SPANISH}:{line}: markup: {problem}" in build.stderr
-    assert f"· {MARKED_UP}</div>" in built_html(project)
+    assert f"· {MARKED_UP}</div>" in built_html(project, draft=True)
 
 
 def test_a_translation_that_escaped_the_checks_would_still_reach_the_email_as_text(project, monkeypatch):
@@ -219,7 +220,7 @@ def test_a_broken_placeholder_is_reported_at_the_po_line_never_blamed_on_a_templ
     build = cli("build", "--locale", "es", cwd=project)
     assert build.returncode == 1 and "Traceback" not in build.stderr and "template error" not in build.stderr
     assert [f"{SPANISH}:{line}: placeholders: " in error for error in error_lines(build.stderr)] == [True], build.stderr
-    assert msgid.replace("%(first_name)s", ENGLISH_FIRST_NAME) in built_html(project)  # the English stands in, whole
+    assert msgid.replace("%(first_name)s", ENGLISH_FIRST_NAME) in built_html(project, draft=True)  # the English stands in, whole
 
 
 @pytest.mark.parametrize("msgid, translation, shown", [

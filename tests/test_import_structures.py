@@ -94,7 +94,7 @@ def test_every_gap_is_marked_listed_at_once_with_its_line_and_reported_by_the_bu
     for line, what in listed:  # each listed line is the field, marked with what to do
         assert lines[int(line) - 1].strip() == f"alt: FILL IN  # FILL IN: {what}"
     build = cli("build", "2026-12", "--locale", "en", cwd=project)
-    assert (project / "dist/2026-12/en/email.html").is_file()  # the draft is written, to preview
+    assert (project / "dist/2026-12/.draft/en/email.html").is_file()  # the draft is written, to preview
     reported = re.findall(r"content\.fill-in: issues/2026-12\.yaml:(\d+):\d+: still to fill in", build.stderr)
     assert reported == [line for line, _ in listed] and build.returncode == 1
     check = cli("check", "2026-12", "--locale", "en", cwd=project)

@@ -216,7 +216,7 @@ def test_broken_translation_is_reported_and_never_shipped(project, cli, translat
     assert f"locales/de/LC_MESSAGES/newsletter.po:{line}: error: de: {check}:" in result.stdout
     build = cli("build", "--locale", "de", cwd=project)
     assert build.returncode == 1 and f"newsletter.po:{line}: {check}" in build.stderr
-    html = (project / "dist/2026-11/de/email.html").read_text()
+    html = (project / "dist/2026-11/.draft/de/email.html").read_text()
     assert "evil.example.net" not in html and "<script>" not in html and "unsere FAQ" not in html
     assert "Read <a href=\"https://www.example.com/faq/?utm_source=newsletter" in html
 
@@ -409,7 +409,7 @@ def test_a_refused_sentence_falls_back_to_english_whole(project, cli, broken):
     path.write_text(text.replace('"Consultez notre %(faq_link)s ou contactez notre cabinet pour "', broken), encoding="utf-8")
     build = cli("build", "--locale", "fr", cwd=project)
     assert "placeholders" in build.stderr
-    email = project / "dist/2026-11/fr"
+    email = project / "dist/2026-11/.draft/fr"
     plain = " ".join((email / "email.txt").read_text(encoding="utf-8").split())
     assert "Visit our frequently asked questions" in plain and "to schedule a consultation" in plain, plain
     html = (email / "email.html").read_text(encoding="utf-8")

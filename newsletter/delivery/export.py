@@ -20,10 +20,11 @@ from newsletter.checks import Finding, check_build
 from newsletter.delivery.webversion import require_web_version, with_web_version
 from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.faults import fault_point
 from newsletter.i18n.gate import gate_export
 from newsletter.model.content import load_issues
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
-from newsletter.output import replace_folder
+from newsletter.output import locked, recover_swaps, replace_folder
 from newsletter.providers import PROVIDERS, provider_named
 from newsletter.providers.base import Provider
 from newsletter.providers.routing import SendPlan, plan_sends
@@ -57,18 +58,21 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
     require_web_version(provider, settings)
+    recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
     # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
     built = build_for_send(settings, issue_id, shipped, report, external_checks)
     folder = out / built.issue.id
-    made_locales = [email.locale for email in built.emails]
-    kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)  # a partial export keeps the others
-    plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
-    made = locale_exports(built, provider, settings, plan)
-    files = export_files(built, provider, settings, [*made, *kept], plan)
-    everything = {**issue_files(built, settings, folder), **other_exports(folder, provider.name, PROVIDERS),
-                  **{f"{provider.name}/{name}": data for name, data in files.items()}}
-    replace_folder(folder, everything)
+    with locked(folder):  # another export's folder, read here, is still there when this one is swapped in
+        made_locales = [email.locale for email in built.emails]
+        kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)  # a partial export keeps the others
+        plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
+        made = locale_exports(built, provider, settings, plan)
+        files = export_files(built, provider, settings, [*made, *kept], plan)
+        everything = {**issue_files(built, settings, folder), **other_exports(folder, provider.name, PROVIDERS),
+                      **{f"{provider.name}/{name}": data for name, data in files.items()}}
+        fault_point("export-write")
+        replace_folder(folder, everything)
     return Export(built, provider.name, folder / provider.name, files)
 
 

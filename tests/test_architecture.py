@@ -35,7 +35,7 @@ def test_every_import_follows_the_layers_and_no_package_has_a_circle():
 def test_an_upward_import_that_closes_a_circle_breaks_the_contracts(tmp_path: Path):
     shutil.copytree(REPO / "newsletter", tmp_path / "newsletter", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    render = tmp_path / "newsletter" / "render.py"
+    render = tmp_path / "newsletter" / "render" / "__init__.py"
     render.write_text(render.read_text(encoding="utf-8") + "\nfrom newsletter.build import select_locales  # noqa\n",
                       encoding="utf-8")
 
@@ -70,3 +70,4 @@ def test_the_document_names_every_room_of_the_tree_and_of_each_layers_contract()
         assert [name for name in layers if not named(name, where)] == [], contract["id"]
     paths = set(re.findall(r"`(newsletter/[\w/]+(?:\.py|/))", document))
     assert [path for path in sorted(paths) if not (REPO / path).exists()] == []
+

@@ -71,3 +71,13 @@ def test_the_document_names_every_room_of_the_tree_and_of_each_layers_contract()
     paths = set(re.findall(r"`(newsletter/[\w/]+(?:\.py|/))", document))
     assert [path for path in sorted(paths) if not (REPO / path).exists()] == []
 
+
+MODULE_LINES = 360  # docs/architecture.md: one subject per module, at most ~350 lines
+
+
+def test_no_module_is_over_the_line_bound():
+    """A module that grows past ~350 lines is holding a second subject (docs/architecture.md, "Where new
+    things go"): every module of the package stays within the bound, so it is split by subject first."""
+    lengths = {path.relative_to(REPO).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+               for path in sorted((REPO / "newsletter").rglob("*.py")) if "__pycache__" not in path.parts}
+    assert {path: lines for path, lines in lengths.items() if lines > MODULE_LINES} == {}

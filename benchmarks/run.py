@@ -229,13 +229,15 @@ def _measure_stages(root: Path, locales: list[str]) -> dict[str, float]:
     sys.path.insert(0, str(REPO))
     clock = Stopwatch()
     with clock("imports (once per process)"):
-        from newsletter import render
         from newsletter.build import IssueBuild, issue_files
         from newsletter.checks import check_build
-        from newsletter.i18n.catalogs import translator_for
+        from newsletter.i18n.translator import translator_for
         from newsletter.model.content import load_issues
         from newsletter.output import replace_folder
         from newsletter.project import load_settings
+        from newsletter.render import render_email
+        from newsletter.render.html import mjml_to_html, render_mjml
+        from newsletter.render.text import render_text
     with clock("load+validate"):
         settings = load_settings(root)
         issues = load_issues(settings)
@@ -246,12 +248,12 @@ def _measure_stages(root: Path, locales: list[str]) -> dict[str, float]:
                 translator = translator_for(settings, locale)
                 localized = translator.localize(issue)
             with clock("jinja (mjml)"):
-                mjml = render.render_mjml(localized, settings, locale, translator)
+                mjml = render_mjml(localized, settings, locale, translator)
             with clock("mjml→html"):
-                render.mjml_to_html(mjml, "benchmark")
+                mjml_to_html(mjml, "benchmark")
             with clock("plain text"):
-                render.render_text(localized, settings, locale, translator)
-            emails.append(render.render_email(issue, settings, locale, translator_for(settings, locale)))  # not timed
+                render_text(localized, settings, locale, translator)
+            emails.append(render_email(issue, settings, locale, translator_for(settings, locale)))  # not timed
         built = IssueBuild(issue, tuple(emails))
         with clock("checks"):
             check_build(built, settings)

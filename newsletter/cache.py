@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from newsletter.checks.model import Finding
-from newsletter.i18n.catalogs import Fallback, po_path
+from newsletter.i18n.catalogs import po_path
+from newsletter.i18n.translator import Fallback
 from newsletter.model.settings import SETTINGS_FILE, Settings
 from newsletter.output import write_file_atomic
 from newsletter.render import RenderedEmail

@@ -29,7 +29,7 @@ from newsletter.cache import RenderCache
 from newsletter.checks import Finding, check_build
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.faults import fault_point
-from newsletter.i18n.catalogs import translator_for
+from newsletter.i18n.translator import translator_for
 from newsletter.model.content import Issue
 from newsletter.model.settings import Settings
 from newsletter.render import IssueBuild, RenderedEmail, prepare, render_email

@@ -35,7 +35,7 @@ def test_every_import_follows_the_layers_and_no_package_has_a_circle():
 def test_an_upward_import_that_closes_a_circle_breaks_the_contracts(tmp_path: Path):
     shutil.copytree(REPO / "newsletter", tmp_path / "newsletter", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
-    render = tmp_path / "newsletter" / "render.py"
+    render = tmp_path / "newsletter" / "render" / "__init__.py"
     render.write_text(render.read_text(encoding="utf-8") + "\nfrom newsletter.build import select_locales  # noqa\n",
                       encoding="utf-8")
 
@@ -70,3 +70,14 @@ def test_the_document_names_every_room_of_the_tree_and_of_each_layers_contract()
         assert [name for name in layers if not named(name, where)] == [], contract["id"]
     paths = set(re.findall(r"`(newsletter/[\w/]+(?:\.py|/))", document))
     assert [path for path in sorted(paths) if not (REPO / path).exists()] == []
+
+
+MODULE_LINES = 360  # docs/architecture.md: one subject per module, at most ~350 lines
+
+
+def test_no_module_is_over_the_line_bound():
+    """A module that grows past ~350 lines is holding a second subject (docs/architecture.md, "Where new
+    things go"): every module of the package stays within the bound, so it is split by subject first."""
+    lengths = {path.relative_to(REPO).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+               for path in sorted((REPO / "newsletter").rglob("*.py")) if "__pycache__" not in path.parts}
+    assert {path: lines for path, lines in lengths.items() if lines > MODULE_LINES} == {}

@@ -182,7 +182,7 @@ def test_an_image_in_the_text_keeps_its_no_break_spaces_and_vowel_marks_in_the_h
     they must reach the reader as the characters themselves (a French '\u00a0:', an Arabic tanwin)."""
     import lxml.html
 
-    from newsletter.i18n.catalogs import translator_for
+    from newsletter.i18n.translator import translator_for
     from newsletter.project import load_settings
     from newsletter.render import render_email
     from tests.conftest import REPO
@@ -202,7 +202,7 @@ def test_template_syntax_in_code_is_reported_at_the_code_block():
     templates), and the pre-send check refuses it. The finding names the code block's line, not templates/."""
     from newsletter.checks.content import placeholders
     from newsletter.checks.model import CheckedEmail
-    from newsletter.i18n.catalogs import translator_for
+    from newsletter.i18n.translator import translator_for
     from newsletter.project import load_settings
     from newsletter.render import render_email
     from tests.conftest import REPO
@@ -218,7 +218,7 @@ def test_template_syntax_in_code_is_reported_at_the_code_block():
 def test_a_long_list_item_wraps_under_its_text_and_a_wide_table_becomes_lines_per_row():
     """Plain-text layout: continuation lines sit under the item's text (not under its mark); a table wider
     than the 72 columns of the text part is written row by row, each cell after its header."""
-    from newsletter.render import TEXT_WIDTH, prefixed, table_text
+    from newsletter.render.text import TEXT_WIDTH, prefixed, table_text
 
     item = prefixed("word " * 30, "12. ", "    ")
     lines = item.split("\n")

@@ -224,7 +224,7 @@ def test_the_plain_text_part_writes_every_block(built):
 
 def test_the_plain_text_table_lines_up_chinese_by_display_width(built):
     """A Chinese character takes two columns in a monospace reader (Unicode East Asian Width, UAX #11)."""
-    from newsletter.render import display_width
+    from newsletter.render.text import display_width
 
     text = built["zh_Hans"]["text_part"]
     table = text[text.index("治疗"):].split("\n\n")[0].splitlines()

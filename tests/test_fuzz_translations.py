@@ -22,7 +22,7 @@ import pytest
 
 from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
-from newsletter.i18n.catalogs import translator_for
+from newsletter.i18n.translator import translator_for
 from newsletter.model.content import find_issue, load_issue
 from newsletter.project import load_settings
 from newsletter.render import render_email

@@ -14,8 +14,8 @@ import random
 import pytest
 
 from newsletter.errors import MESSAGE_LIMIT, NewsletterError
-from newsletter.i18n.catalogs import translator_for
 from newsletter.i18n.extract import extract_issue_yaml
+from newsletter.i18n.translator import translator_for
 from newsletter.model.content import parse_issue
 from newsletter.model.yamlsource import compose
 from newsletter.project import load_settings

@@ -157,7 +157,7 @@ def test_a_translation_that_changes_the_englishs_markup_is_refused(project, cli,
 def test_a_translation_that_escaped_the_checks_would_still_reach_the_email_as_text(project, monkeypatch):
     """Defence in depth: were a check ever to miss markup, the template still escapes it (Jinja alone would
     mark the whole translation safe)."""
-    from newsletter.i18n import catalogs
+    from newsletter.i18n import translator
     from newsletter.model.content import find_issue, load_issue
     from newsletter.project import load_settings
     from newsletter.render import render_email
@@ -166,10 +166,10 @@ def test_a_translation_that_escaped_the_checks_would_still_reach_the_email_as_te
                                             '<a href="tel:+15550100">555-0100</a> <i>ya</i>')
     translate(project, "Unsubscribe", '<img src="x"onerror=alert(1)>Cancelar')
     greeting = translate(project, GREETING, "Hola 100% seguro, %(first_name)s:")
-    monkeypatch.setattr(catalogs, "checked", lambda *args: [])  # as if every check had passed
+    monkeypatch.setattr(translator, "checked", lambda *args: [])  # as if every check had passed
     settings = load_settings(project)
     issue = load_issue(find_issue(settings, "2026-11"), settings)
-    email = render_email(issue, settings, "es", catalogs.translator_for(settings, "es"))
+    email = render_email(issue, settings, "es", translator.translator_for(settings, "es"))
     assert ('Llámenos <b>hoy</b> &lt;svg/onload=alert(1)&gt; al <a href="tel:+15550100">555-0100</a> '
             "&lt;i&gt;ya&lt;/i&gt;") in email.html
     assert '&lt;img src=&#34;x&#34;onerror=alert(1)&gt;Cancelar' in email.html

@@ -1,6 +1,6 @@
 """UTM tagging keeps every link working: existing queries, fragments and explicit UTM values stay."""
 
-from newsletter.render import add_utm
+from newsletter.render.templating import add_utm
 
 UTM = {"source": "newsletter", "medium": "email", "campaign": "2026-11", "content": "de"}
 

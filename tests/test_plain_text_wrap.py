@@ -10,7 +10,7 @@ from unicodedata import east_asian_width
 
 from newsletter.model.content import load_issues
 from newsletter.project import load_settings
-from newsletter.render import display_width, fill
+from newsletter.render.text import display_width, fill
 
 
 def textwrap_fill(text: str, width: int) -> str:

@@ -66,7 +66,7 @@ def test_the_footer_follows_the_signature_mark(exported, locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_address_starts_its_own_line_or_fits_80_columns(exported, locale):
-    from newsletter.render import display_width
+    from newsletter.render.text import display_width
 
     broken = []
     for line in exported[locale]["text"].splitlines():

@@ -1,10 +1,9 @@
 """A post's element tree → the article's sections and blocks.
 
-Two vocabularies come here: trafilatura's XML for a saved page (`p`, `head rend="h2"`, `list rend="ul"`,
-`item`, `quote`, `table`/`row`/`cell`, `code`, `graphic`, `hi rend="#b"`, `ref target`, `lb`) and the
-HTML markdown-it writes for a Markdown post. `ROLES` maps both onto what the article model holds, so a
-post takes one road whatever it was written in. Text stays text: every character the issue's inline
-syntax would read as markup is escaped, and only bold, italic and web links are carried over.
+Two vocabularies come here, trafilatura's XML for a saved page and the HTML markdown-it writes for a
+Markdown post; `vocabulary.ROLES` maps both onto what the article model holds, so a post takes one road
+whatever it was written in. Text stays text: every character the issue's inline syntax would read as
+markup is escaped, and only bold, italic and web links are carried over.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from lxml import etree
 
 from newsletter.authoring.addresses import Addresses
 from newsletter.authoring.imported import Gap, ImportedArticle, Section
+from newsletter.authoring.vocabulary import EMPHASIS, HELD, INVISIBLE, SPACES, escape_text, heading_level, role
 from newsletter.model.blocks import (
     MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, MAX_LIST_DEPTH, MAX_TABLE_COLUMNS, BulletList, Code, Divider, Figure,
     ListItem, NumberedList, Paragraph, Picture, Quote, Subheading, Table, TableRows, Text,
@@ -25,41 +25,8 @@ from newsletter.model.content import Image
 from newsletter.model.fillin import MARK
 from newsletter.model.inline import inline_problems
 
-ROLES = {
-    "p": "paragraph", "head": "heading", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
-    "h5": "heading", "h6": "heading", "list": "list", "ul": "list", "ol": "list", "item": "item", "li": "item",
-    "quote": "quote", "blockquote": "quote", "table": "table", "row": "row", "tr": "row", "cell": "cell",
-    "td": "cell", "th": "cell", "code": "code", "pre": "code", "graphic": "image", "img": "image", "lb": "break",
-    "br": "break", "hr": "divider", "figure": "figure", "figcaption": "caption", "hi": "emphasis", "b": "bold",
-    "strong": "bold", "i": "italic", "em": "italic", "ref": "link", "a": "link",
-}
-_EMPHASIS = {"#b": "**", "#i": "*", "#bi": "**", "#ib": "**"}  # trafilatura's rend values: bold, italic
-_SPECIAL = re.compile(r"([\\*_\[\]`])")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_SPACES = re.compile(r"[ \t\r\n\f]+")  # not \s: a no-break space is the author's, French « » and : need it
-# Invisible characters the issue refuses (newsletter.model.inline): pasted in by editors, never meant.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
-# Spaces held through trafilatura as the symbols for them, ⍽ and ␠ (newsletter.authoring.pages), given back
-# here: trafilatura removes invisible and private-use characters, so the stand-ins must be visible ones.
-NBSP_HELD, SPACE_HELD = "\u237d", "\u2420"
-_HELD = str.maketrans({NBSP_HELD: "\u00a0", SPACE_HELD: " "})
 LINKED = "data-linked"  # set on an image inside a link: where a click on it leads
 ALT_TO_WRITE = "describe what the image shows, for people who cannot see it"
-
-
-def escape_text(text: str) -> str:
-    """Literal text in the issue's inline syntax: markup characters backslash-escaped, so they stay characters."""
-    return _TAG_START.sub(r"\\<", _SPECIAL.sub(r"\\\1", text))
-
-
-def role(element: etree._Element) -> str | None:
-    tag = element.tag if isinstance(element.tag, str) else ""
-    return ROLES.get(tag.rsplit("}", 1)[-1].lower())
-
-
-def heading_level(element: etree._Element) -> int:
-    name = element.get("rend", "") if element.tag == "head" else element.tag
-    return int(name[1]) if re.fullmatch(r"h[1-6]", name or "") else 2
 
 
 @dataclass(frozen=True)
@@ -99,7 +66,7 @@ class Walk:
 
     def hero(self, address: str, alt: str, width: int | None, height: int | None) -> None:
         """The image above the article (not repeated in the text); its alt text a gap when the post has none."""
-        alt = _SPACES.sub(" ", self.clean(alt)).strip()
+        alt = SPACES.sub(" ", self.clean(alt)).strip()
         shown = min(width or MAX_IMAGE_WIDTH, MAX_IMAGE_WIDTH)
         self.article.image = Image(address, Text(escape_text(alt) or MARK, 0), shown,
                                    round(height * shown / width) if width and height else None)
@@ -251,8 +218,8 @@ class Walk:
         if address and address == self.hero_src:
             return
         facts = self.images(src)
-        alt = _SPACES.sub(" ", self.clean(element.get("alt") or facts.alt)).strip()
-        caption = _SPACES.sub(" ", self.clean(facts.caption or element.get("title") or "")).strip()
+        alt = SPACES.sub(" ", self.clean(element.get("alt") or facts.alt)).strip()
+        caption = SPACES.sub(" ", self.clean(facts.caption or element.get("title") or "")).strip()
         if src.startswith("data:") or not src:
             self.leave_out("an image written into the page itself (a data: address)" if src else "an image without an address")
             return
@@ -280,23 +247,23 @@ class Walk:
     # Inline text
 
     def clean(self, text: str) -> str:
-        text = text.translate(_HELD) if self.held_spaces else text
-        for char in set(_INVISIBLE.findall(text)):
+        text = text.translate(HELD) if self.held_spaces else text
+        for char in set(INVISIBLE.findall(text)):
             self.removed.add(f"U+{ord(char):04X}")
-        return _INVISIBLE.sub("", text)
+        return INVISIBLE.sub("", text)
 
     def plain(self, element: etree._Element) -> str:
-        return escape_text(_SPACES.sub(" ", self.clean("".join(element.itertext()))).strip())
+        return escape_text(SPACES.sub(" ", self.clean("".join(element.itertext()))).strip())
 
     def inline(self, element: etree._Element) -> tuple[str, list[etree._Element]]:
         """The element's text in the issue's inline syntax, and the images found inside it."""
         pictures: list[etree._Element] = []
         pieces = self._inline_pieces(element, pictures, links=True, emphasis=True)
-        text = _SPACES.sub(" ", "".join(pieces)).strip()
+        text = SPACES.sub(" ", "".join(pieces)).strip()
         if text and inline_problems(text):  # emphasis the inline syntax cannot say (e.g. `**"x"**y`): dropped
-            text = _SPACES.sub(" ", "".join(self._inline_pieces(element, [], links=True, emphasis=False))).strip()
+            text = SPACES.sub(" ", "".join(self._inline_pieces(element, [], links=True, emphasis=False))).strip()
         if text and inline_problems(text):
-            text = _SPACES.sub(" ", "".join(self._inline_pieces(element, [], links=False, emphasis=False))).strip()
+            text = SPACES.sub(" ", "".join(self._inline_pieces(element, [], links=False, emphasis=False))).strip()
         return text, pictures
 
     def _inline_pieces(self, element: etree._Element, pictures: list, links: bool, emphasis: bool) -> list[str]:
@@ -318,7 +285,8 @@ class Walk:
         return pieces
 
     def _marked(self, child: etree._Element, kind: str | None, inner: str, links: bool, emphasis: bool) -> str:
-        mark = {"bold": "**", "italic": "*"}.get(kind or "") or (_EMPHASIS.get(child.get("rend", "")) if kind == "emphasis" else None)
+        mark = {"bold": "**", "italic": "*"}.get(kind or "") or \
+            (EMPHASIS.get(child.get("rend", "")) if kind == "emphasis" else None)
         if mark and emphasis:
             return _wrapped(inner, mark)
         if kind == "link" and links:

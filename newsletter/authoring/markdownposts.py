@@ -16,8 +16,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from newsletter.authoring.addresses import Addresses
-from newsletter.authoring.elements import Walk, escape_text
+from newsletter.authoring.elements import Walk
 from newsletter.authoring.imported import ImportedArticle
+from newsletter.authoring.vocabulary import escape_text
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.model.blocks import Divider, ListItem, NumberedList, Text
 

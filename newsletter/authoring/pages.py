@@ -18,8 +18,9 @@ import lxml.html
 from lxml import etree
 
 from newsletter.authoring.addresses import Addresses
-from newsletter.authoring.elements import NBSP_HELD, SPACE_HELD, ImageFacts, Walk, escape_text, heading_level, role
+from newsletter.authoring.elements import ImageFacts, Walk
 from newsletter.authoring.imported import ImportedArticle
+from newsletter.authoring.vocabulary import NBSP_HELD, SPACE_HELD, escape_text, heading_level, role
 from newsletter.errors import Location, NewsletterError, Problem
 
 # The HTML standard's prescan reads the first 1024 bytes for <meta charset>; saved pages often put a long
@@ -151,7 +152,7 @@ def title_of(facts: PageFacts, fallback: str) -> str:
 
 def _kept_spaces(page: str) -> str | None:
     """The page with each <pre> marked as code, and the spaces trafilatura would lose held as stand-in
-    symbols (elements.NBSP_HELD):
+    symbols (vocabulary.NBSP_HELD):
     its text clean-up turns a no-break space into a space, and drops the space between two inline
     elements (`<b>a</b> <i>b</i>` would read 'ab')."""
     if NBSP_HELD in page or SPACE_HELD in page:  # the page writes the symbols themselves: they stay what they are

@@ -16,7 +16,7 @@ from newsletter.checks import spam as spam_check
 from newsletter.checks.external import ExternalTools
 from newsletter.checks.model import Check, CheckedEmail, Finding
 from newsletter.checks.spam import SpamScore
-from newsletter.i18n.catalogs import translator_for
+from newsletter.i18n.translator import translator_for
 from newsletter.model.settings import Settings
 from newsletter.render import IssueBuild
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 from newsletter.checks.model import CheckedEmail, Finding
-from newsletter.render import MergeTags
+from newsletter.render.templating import MergeTags
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

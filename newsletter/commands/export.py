@@ -6,7 +6,8 @@ import sys
 
 from newsletter.commands import open_project, output_folder, report_printer, writing_to
 from newsletter.delivery.export import build_for_send, export_issue
-from newsletter.delivery.proof import ProofsStopped, accepted_lines, outcomes, send_proofs, server_from_args, summary
+from newsletter.delivery.proof import ProofsStopped, accepted_lines, outcomes, send_proofs, summary
+from newsletter.delivery.proof_server import server_from_args
 from newsletter.errors import NewsletterError
 from newsletter.model.settings import Settings
 from newsletter.report import BuildReport

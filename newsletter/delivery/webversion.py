@@ -17,7 +17,8 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.model.settings import SETTINGS_FILE, Settings
 from newsletter.providers.base import Provider
 from newsletter.providers.base import archive_page_path as page_path
-from newsletter.render import MergeTags, RenderedEmail
+from newsletter.render import RenderedEmail
+from newsletter.render.templating import MergeTags
 
 
 def require_web_version(provider: Provider, settings: Settings) -> None:

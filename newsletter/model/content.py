@@ -18,19 +18,8 @@ from typing import ClassVar
 import yaml
 
 from newsletter.errors import Location, NewsletterError, Problem, ProblemList, UsageError, quoted
-from newsletter.model.blocks import (
-    INLINE_HINT,
-    INLINE_RULE,
-    MAX_IMAGE_HEIGHT,
-    MAX_IMAGE_WIDTH,
-    Block,
-    Code,
-    Paragraph,
-    Place,
-    Text,
-    read_blocks,
-    read_text,
-)
+from newsletter.model.blockreader import INLINE_HINT, Place, read_blocks, read_text
+from newsletter.model.blocks import INLINE_RULE, MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, Block, Code, Paragraph, Text
 from newsletter.model.fieldspec import derived, spec, yaml_keys
 from newsletter.model.inline import URL_PATTERN, inline_problems
 from newsletter.model.settings import Settings

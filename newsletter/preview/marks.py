@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from newsletter.i18n.catalogs import MARK_DIGITS, MARK_END, MARK_START, MARK_TEXT, Translator
+from newsletter.i18n.translator import MARK_DIGITS, MARK_END, MARK_START, MARK_TEXT, Translator
 from newsletter.model.settings import Settings
 
 _OPENING = re.compile(f"{MARK_START}([{MARK_DIGITS}]+){MARK_TEXT}")

@@ -19,7 +19,7 @@ from newsletter.cache import RenderCache
 from newsletter.dist import screenshots_folder
 from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
-from newsletter.i18n.catalogs import translator_for
+from newsletter.i18n.translator import translator_for
 from newsletter.model.content import Issue, issue_paths, load_issue
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.preview.marks import MarkedMessage, marked_messages, marks_to_spans

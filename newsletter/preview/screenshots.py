@@ -23,7 +23,7 @@ from pathlib import Path
 
 from newsletter.dist import screenshots_folder
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
-from newsletter.i18n.catalogs import translator_for
+from newsletter.i18n.translator import translator_for
 from newsletter.model.content import find_issue, load_issue
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.output import write_file_atomic

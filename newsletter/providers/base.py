@@ -22,7 +22,8 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.model.audience import AudienceYaml, ProviderAudience
 from newsletter.model.settings import SETTINGS_FILE, Settings
 from newsletter.providers.routing import Send, SendPlan
-from newsletter.render import MergeTags, RenderedEmail
+from newsletter.render import RenderedEmail
+from newsletter.render.templating import MergeTags
 
 # `[[name]]` or `[[name|fallback]]`; the fallback is everything up to the closing brackets.
 PLACEHOLDER = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")

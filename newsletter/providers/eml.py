@@ -20,7 +20,8 @@ from email.utils import format_datetime, formataddr
 from newsletter.model.settings import Settings
 from newsletter.providers.base import ExportFile, MergeValues, Provider, fill, issue_date, keep_placeholders
 from newsletter.providers.routing import Send
-from newsletter.render import MergeTags, RenderedEmail
+from newsletter.render import RenderedEmail
+from newsletter.render.templating import MergeTags
 
 SEND_HOUR_UTC = 9  # the Date header is the issue's date at this hour: deterministic, and plausible
 

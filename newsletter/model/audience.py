@@ -29,17 +29,12 @@ class ProviderAudience:
 
     groups: locale (or "other") → the list or segment id holding exactly those subscribers
         (Brevo list id, SendGrid segment id, listmonk list id, Mailgun mailing-list address).
-    list_id: Mailchimp's audience, cut into segments by the language merge field instead.
-    template_id: listmonk's campaign template (its body only `{{ template "content" . }}`).
+    What only one provider keeps (Mailchimp's audience id, SendGrid's unsubscribe group, …) is a
+    subclass beside that provider, so that adding a provider changes nothing here.
     """
 
     location: Location
     groups: dict[str, str | int] = field(default_factory=dict)
-    list_id: str | None = None
-    template_id: int | None = None
-    unsubscribe_group: int | None = None  # SendGrid's unsubscribe group (asm.group_id)
-    contact_list: str | None = None  # SES: the contact list and topic {{amazonSESUnsubscribeUrl}} leaves
-    topic: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from newsletter.model.audience import ProviderAudience, list_number, read_groups
@@ -59,9 +59,15 @@ class ListmonkAudienceYaml:
     template_id: int = field(metadata=spec("The listmonk campaign template's id.", minimum=1))
 
     @staticmethod
-    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+    def read(section: Fields, locales: tuple[str, ...]) -> ListmonkAudience:
         found = read_groups(section, "lists", locales, list_number)
-        return replace(found, template_id=section.integer("template_id", required=True, maximum=2**31 - 1))
+        template = section.integer("template_id", required=True, maximum=2**31 - 1)
+        return ListmonkAudience(found.location, found.groups, template_id=template)
+
+
+@dataclass(frozen=True)
+class ListmonkAudience(ProviderAudience):
+    template_id: int | None = None  # the campaign template (its body only `{{ template "content" . }}`)
 
 
 class Listmonk(Provider):

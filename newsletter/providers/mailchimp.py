@@ -38,8 +38,15 @@ class MailchimpAudienceYaml:
     list_id: str = field(metadata=spec("Mailchimp's audience id."))
 
     @staticmethod
-    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
-        return ProviderAudience(section.location(), list_id=section.text("list_id"))
+    def read(section: Fields, locales: tuple[str, ...]) -> MailchimpAudience:
+        return MailchimpAudience(section.location(), list_id=section.text("list_id"))
+
+
+@dataclass(frozen=True)
+class MailchimpAudience(ProviderAudience):
+    """One audience, cut into segments by the language merge field: no groups."""
+
+    list_id: str | None = None
 
 
 class Mailchimp(Provider):

@@ -26,7 +26,7 @@ routing.json routes each subscriber to a locale's template like SES's and names 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from newsletter.model.audience import ProviderAudience, list_text, read_groups
 from newsletter.model.fieldspec import spec
@@ -47,10 +47,16 @@ class SegmentsAudienceYaml:
         "The SendGrid unsubscribe group (asm.group_id) the email's unsubscribe link leaves.", minimum=1))
 
     @staticmethod
-    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
+    def read(section: Fields, locales: tuple[str, ...]) -> SendGridAudience:
         found = read_groups(section, "segments", locales, list_text)
         # SendGrid fills {{{unsubscribe}}} only for a send that names an unsubscribe group (sendgrid-php #862)
-        return replace(found, unsubscribe_group=section.integer("unsubscribe_group", required=True, maximum=2**31 - 1))
+        group = section.integer("unsubscribe_group", required=True, maximum=2**31 - 1)
+        return SendGridAudience(found.location, found.groups, unsubscribe_group=group)
+
+
+@dataclass(frozen=True)
+class SendGridAudience(ProviderAudience):
+    unsubscribe_group: int | None = None  # asm.group_id
 
 
 class SendGrid(HandlebarsProvider):

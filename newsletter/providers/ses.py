@@ -53,9 +53,17 @@ class SesAudienceYaml:
     topic: str = field(metadata=spec("The contact list's topic for the newsletter (ListManagementOptions.TopicName)."))
 
     @staticmethod
-    def read(section: Fields, locales: tuple[str, ...]) -> ProviderAudience:
-        return ProviderAudience(section.location(), contact_list=section.text("contact_list", required=True),
-                                topic=section.text("topic", required=True))
+    def read(section: Fields, locales: tuple[str, ...]) -> SesAudience:
+        return SesAudience(section.location(), contact_list=section.text("contact_list", required=True) or "",
+                           topic=section.text("topic", required=True) or "")
+
+
+@dataclass(frozen=True)
+class SesAudience(ProviderAudience):
+    """SES routes in the sender's loop (routing.json); it keeps only its list management."""
+
+    contact_list: str = ""
+    topic: str = ""
 
 
 class Ses(HandlebarsProvider):

@@ -58,6 +58,8 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
     require_web_version(provider, settings)
+    if provider.audience_yaml is not None:
+        provider.audience(settings)  # its audience section missing is said before any work, and nothing is written
     recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
     # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)

@@ -39,6 +39,8 @@ def test_a_build_that_fails_a_check_keeps_the_good_output_and_its_exports_and_wr
     assert send_py(project).returncode == 0  # dist/2026-11/eml/
     issue = project / "dist" / ISSUE
     good = folder_bytes(issue)
+    archive = folder_bytes(project / "dist" / "archive")  # the sample sets links.archive: the build writes it
+    assert any(name.startswith("es/") for name in archive)
     assert any(name.startswith("eml/") for name in good)
     spanish = catalog_path(project, "es").read_bytes()
     script_in_spanish(project)
@@ -48,6 +50,8 @@ def test_a_build_that_fails_a_check_keeps_the_good_output_and_its_exports_and_wr
     assert "error: " in failed.stderr and "translation refused" in failed.stderr
     after = folder_bytes(issue)
     assert {name: data for name, data in after.items() if not name.startswith(".draft/")} == good
+    # the public web archive (where "View in browser" leads) keeps the good pages too, not the draft's
+    assert folder_bytes(project / "dist" / "archive") == archive
     draft = json.loads(after[".draft/manifest.json"])
     assert [entry["locale"] for entry in draft["locales"]] == [entry["locale"] for entry in json.loads(good["manifest.json"])["locales"]]
     assert ".draft/es/email.html" in after and "<script>" not in after[".draft/es/email.html"].decode()

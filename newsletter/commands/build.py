@@ -14,6 +14,7 @@ def run(args) -> int:
     out = output_folder(args, settings)
     with writing_to(out):
         built = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
-        if settings.archive_url:  # the web archive follows every successful build (links.archive)
+        # the web archive follows every successful build (links.archive); a failed one leaves the public pages as they were
+        if settings.archive_url and not report.errors:
             write_archive(settings, out / "archive", report, built)
     return 1 if report.errors else 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import shutil
 import sys
@@ -26,11 +27,34 @@ from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.faults import fault_point
 
 
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def file_mode(path: Path) -> int:
+    """The mode a file written over `path` gets: its present one, else what open() would give a new file.
+    A temporary file starts private (0600); output that keeps it could not be served by a web server."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def folder_mode() -> int:
+    """What mkdir would give a new folder (a temporary folder starts 0700)."""
+    return 0o777 & ~_umask()
+
+
 def write_file_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename it into place."""
+    """Write to a temporary file beside the target, then rename it into place (with the target's mode, or a new file's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = file_mode(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
@@ -50,6 +74,7 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
             return
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
         try:
+            staging.chmod(folder_mode())  # the folder swapped in reads as any folder mkdir makes (not 0700)
             for relative, data in sorted(files.items()):
                 path = staging / relative
                 path.parent.mkdir(parents=True, exist_ok=True)

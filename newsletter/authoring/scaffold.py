@@ -23,6 +23,7 @@ from newsletter.model.content import ISSUE_ID, parse_issue
 from newsletter.model.schema import ISSUE_SCHEMA_LINE
 from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import compose_text
+from newsletter.output import file_mode
 
 # An issue is a few kilobytes of text; a --from file far larger is a wrong file, not an issue.
 MAX_SOURCE_BYTES = 1_000_000
@@ -187,6 +188,7 @@ def _write_new(path: Path, data: bytes, display: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode(path))  # a new file's mode, not the temporary file's 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.link(temp, path)

@@ -218,7 +218,8 @@ def write_archive(settings: Settings, out: Path, report: BuildReport, built: lis
     files = site_files(settings, builds, archive_base(settings))
     replace_folder(out, files)
     pages = sum(len(b.emails) for b in builds)
-    report.info(f"wrote the web archive: {len(builds)} issues in {len(settings.locales)} locales ({pages} pages) "
+    issues = "1 issue" if len(builds) == 1 else f"{len(builds)} issues"
+    report.info(f"wrote the web archive: {issues} in {len(settings.locales)} locales ({pages} pages) "
                 f"under {settings.relative(out)}/")
     return pages
 

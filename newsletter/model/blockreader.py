@@ -117,7 +117,7 @@ def _block_class(fields: Fields, node: yaml.Node, path: str) -> type | None:
     if first == DIVIDER:
         fields.problems.add(where, "a divider is the bare item '- divider'", "remove the ':' and what follows it")
         return None
-    close = difflib.get_close_matches(first, [*BLOCK_KEYS, DIVIDER], n=1)
+    close = difflib.get_close_matches(first, [*BLOCK_KEYS, DIVIDER], n=1, cutoff=0.75)  # "video" is not "divider"
     fields.problems.add(where, f"not a kind of block: {quoted(first)}",
                         f"did you mean '{close[0]}'?" if close else f"start each block with its kind: {known}")
     return None

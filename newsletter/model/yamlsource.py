@@ -224,7 +224,9 @@ class Fields:
                               f"add '{key}:' with {expected}")
             return None
         if not isinstance(node, yaml.ScalarNode) or node.value == "":
-            self._problem(node, self._field(key), f"expected {expected}, got {describe(node)}")
+            empty = isinstance(node, yaml.ScalarNode)  # the key is there, its value left blank
+            self._problem(node, self._field(key), f"expected {expected}, got {describe(node)}",
+                          f"write {expected} after '{key}:'" if empty else "")
             return None
         return None if self._invisible(node, self._field(key)) else node
 

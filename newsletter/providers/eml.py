@@ -122,9 +122,10 @@ def _set_headers(message: EmailMessage, email: RenderedEmail, settings: Settings
 # clients never show a preamble (RFC 2046 §5.1.1).
 EXPORT_PREAMBLE = (
     "A newsletter export, to be completed by the software that delivers it\n"
-    "to each subscriber: [[unsubscribe_url]] (also in List-Unsubscribe),\n"
-    "[[web_version_url]] and [[first_name|...]] are placeholders for that\n"
-    "subscriber's values; there is no To header, as each copy gets its own;\n"
+    "to each subscriber: [[unsubscribe_url]] (also in List-Unsubscribe) and\n"
+    "[[first_name|...]] are placeholders for that subscriber's values (the\n"
+    "web version's address is already the issue's page in the web archive);\n"
+    "there is no To header, as each copy gets its own;\n"
     f"the Date is the issue's date at {SEND_HOUR_UTC:02d}:00 UTC, for the time of sending.\n"
 )
 

@@ -340,3 +340,19 @@ def test_output_cut_short_by_a_closed_pipe_is_quiet(project):
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     os.close(writer)
     assert done.returncode == 141 and done.stderr == ""
+
+
+@pytest.mark.parametrize(("line", "advice"), [
+    ("\ttitle: Exosomes", "YAML indents with spaces, never tabs"),
+    ("    title: Exosomes: what they do", "put the text in double quotes"),
+    ("      title: Exosomes", "check the indentation"),
+])
+def test_a_yaml_syntax_error_gets_the_advice_for_what_broke_that_line(line, advice):
+    """YAML 1.1 (https://yaml.org/spec/1.1/#id871998): tabs never indent; a ': ' in plain text starts a mapping value."""
+    from newsletter.errors import NewsletterError
+    from newsletter.model.yamlsource import compose_text
+    text = f"id: 2026-12\narticles:\n  - slug: a\n    summary: Short\n{line}\n"
+    with pytest.raises(NewsletterError) as raised:
+        compose_text(text, "issues/2026-12.yaml")
+    problem = str(raised.value.problems[0])
+    assert problem.startswith("issues/2026-12.yaml:5:") and advice in problem, problem

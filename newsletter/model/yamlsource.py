@@ -36,6 +36,18 @@ def compose(path: Path, display: str) -> yaml.Node:
     return compose_text(text, display)
 
 
+def _syntax_hint(text: str, line: int | None) -> str:
+    """What usually breaks YAML on that line (YAML 1.1 §5.5: tabs never indent; a ': ' inside plain text starts a key)."""
+    lines = text.splitlines()
+    shown = lines[line] if line is not None and line < len(lines) else ""
+    if "\t" in shown:
+        return "YAML indents with spaces, never tabs: replace the tab on this line with spaces"
+    value = shown.partition(": ")[2].strip()
+    if ": " in value:
+        return "put the text in double quotes: text with ': ' in it reads as a new key"
+    return "check the indentation: a key lines up under the keys of its block, a '- ' item under its list's key"
+
+
 def compose_text(text: str, display: str) -> yaml.Node:
     if len(text) > MAX_CHARACTERS:
         raise NewsletterError(Problem(Location(display), f"the file is longer than {MAX_CHARACTERS:,} characters",
@@ -49,7 +61,7 @@ def compose_text(text: str, display: str) -> yaml.Node:
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = "invalid YAML: " + ("this quoted text has no closing quote" if _unclosed_quote(error) else
                                       f"{error.problem or error.context}")
-        hint = "check indentation and quoting near this line (text with ': ' needs quotes)"
+        hint = _syntax_hint(text, mark.line if mark else None)
         raise NewsletterError(Problem(Location(display, line, column), message, hint)) from None
     except RecursionError:  # PyYAML's own composer, where libyaml is missing, recurses per level of nesting
         raise NewsletterError(Problem(Location(display), "invalid YAML: exceeded maximum nesting depth",

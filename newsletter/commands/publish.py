@@ -31,7 +31,7 @@ def run_command(args, settings: Settings) -> int:
     shown = f"{args.out.rstrip('/') if args.out else 'dist'}/{args.issue}/{publisher_type.name}"
     exported = read_export(out, args.issue, publisher_type.name, shown)
     account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
-                                       publisher_type.default_url_for)
+                                       publisher_type.default_url_for, self_hosted=publisher_type.self_hosted)
     client = ApiClient(account, publisher_type.headers(account.key), publisher_type.advice, publisher_type.error_text,
                        cafile=args.cafile, timeout=args.timeout, on_retry=_say(args.quiet))
     try:

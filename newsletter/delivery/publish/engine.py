@@ -36,6 +36,7 @@ class Publisher:
     key_variable: ClassVar[str]
     url_variable: ClassVar[str]
     default_url: ClassVar[str]
+    self_hosted: ClassVar[bool] = False  # the account's address is the user's own server: it has no default
     test_sends: ClassVar[bool] = False  # plan_send gives "test" steps for Options.test_to
 
     @classmethod

@@ -46,20 +46,25 @@ class Account:
 
 
 def account_from_environment(title: str, key_variable: str, url_variable: str, default_url: str | Callable[[str], str],
-                             environ: dict[str, str] | None = None) -> Account:
+                             environ: dict[str, str] | None = None, self_hosted: bool = False) -> Account:
     """The key and the address; `default_url` may be read from the key (a provider whose key names its data centre)."""
     environ = os.environ if environ is None else environ
-    key = environ.get(key_variable, "").strip()
+    key, problems = environ.get(key_variable, "").strip(), []
     if not key:
-        raise NewsletterError(Problem(Location(key_variable), f"{title} needs an API key and {key_variable} is not set",
-                                      f"set it in the environment of this command (export {key_variable}=…); "
-                                      "it is never read from the command line"))
+        problems.append(Problem(Location(key_variable), f"{title} needs an API key and {key_variable} is not set",
+                                f"set it in the environment of this command (export {key_variable}=…); "
+                                "it is never read from the command line"))
     if callable(default_url):
-        default_url = default_url(key)
+        default_url = default_url(key) if key else ""
     url = environ.get(url_variable, "").strip() or default_url
-    if not url.startswith("https://"):
-        raise NewsletterError(Problem(Location(url_variable), f"{url_variable} must be an https:// address",
-                                      "publish talks to providers over https only, with verified certificates"))
+    if not url and self_hosted:  # listmonk: only the user knows its address; said with a missing key, at once
+        problems.append(Problem(Location(url_variable), f"{title} runs on your own server and {url_variable} is not set",
+                                f"set it to your instance's API address (export {url_variable}=https://lists.example.com/api)"))
+    elif url and not url.startswith("https://"):
+        problems.append(Problem(Location(url_variable), f"{url_variable} must be an https:// address",
+                                "publish talks to providers over https only, with verified certificates"))
+    if problems:
+        raise NewsletterError(problems)
     return Account(title, key_variable, url_variable, default_url, key, url.rstrip("/"))
 
 

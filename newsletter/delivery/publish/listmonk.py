@@ -44,7 +44,8 @@ class ListmonkPublisher(Publisher):
     title = "listmonk"
     key_variable = "LISTMONK_API_KEY"
     url_variable = "LISTMONK_API_URL"
-    default_url = ""  # self-hosted: there is no default address
+    default_url = ""
+    self_hosted = True  # there is no default address
     test_sends = True
 
     @staticmethod

@@ -124,6 +124,15 @@ def test_mailgun_export_uses_no_recipient_variable(cli, project):
     assert documents["en"]["message"]["h:Reply-To"] == "office@example.com"
 
 
+def test_each_mailgun_message_carries_the_name_docs_export_md_gives_it_as_its_tag(cli, project):
+    """docs/export.md names each month's campaign (message) newsletter-<issue>-<locale>; a Mailgun message has no
+    name, its tag (o:tag) is what Mailgun's logs and analytics find it by
+    (https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages/#tagging)."""
+    documents = export(cli, project, "mailgun")
+    assert {locale: document["message"]["o:tag"] for locale, document in documents.items()} == \
+        {locale: f"newsletter-2026-11-{locale}" for locale in documents}
+
+
 def test_mailgun_export_says_the_unsubscribe_link_needs_the_domains_unsubscribe_tracking(cli, project):
     """https://documentation.mailgun.com/docs/mailgun/user-manual/tracking-messages: the unsubscribe variables are
     replaced only while unsubscribe tracking is on for the domain; %mailing_list_unsubscribe_url% leaves the list,

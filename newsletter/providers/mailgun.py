@@ -70,6 +70,7 @@ class Mailgun(Provider):
             "subject": self.merge(email.subject, email, is_html=False),
             "html": self.merge(email.html, email, is_html=True),
             "text": self.merge(email.text, email, is_html=False),
+            "o:tag": send.name,  # the send plan's name, so the month's message of each language is found in Mailgun's logs
         }
         if settings.sender.reply_to:
             message["h:Reply-To"] = settings.sender.reply_to

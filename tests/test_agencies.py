@@ -287,3 +287,24 @@ def test_arabic_plural_units_name_their_cldr_form_and_carry_the_english_that_rea
     english = {form: unit.findtext(f"{XLIFF}source") for form, unit in zip(forms, units)}
     assert english["zero"] == english["two"] == english["other"] == "Reading time: %(num)d minutes"
     assert english["one"] == "Reading time: %(num)d minute"
+
+
+def test_a_one_form_language_has_one_plural_unit_named_other_that_an_agency_edit_brings_back(project, cli):
+    """Chinese has one CLDR category, `other` (https://www.unicode.org/cldr/charts/latest/supplemental/
+    language_plural_rules.html), and one msgstr; po2xliff wrote English's two forms, the second an empty
+    target a CAT tool counts as untranslated. One unit, read with the English plural, round-trips."""
+    from babel import Locale
+
+    assert Locale.parse("zh_Hans").plural_form.tags == set()  # no category but `other`
+    assert cli("i18n", "export", "--locale", "zh_Hans", cwd=project).returncode == 0
+    exported = project / "dist/xliff/zh_Hans.xlf"
+    tree = etree.parse(str(exported))
+    group = next(group for group in tree.iter(f"{XLIFF}group") if group.get("restype") == "x-gettext-plurals")
+    (unit,) = group.findall(f"{XLIFF}trans-unit")
+    assert [c.text for c in unit.iter(f"{XLIFF}context") if c.get("context-type") == "x-cldr-plural-form"] == ["other"]
+    assert unit.findtext(f"{XLIFF}source") == "Reading time: %(num)d minutes"
+    unit.find(f"{XLIFF}target").text = "阅读：%(num)d分钟"  # the agency's edit
+    tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
+    result = cli("i18n", "import", str(exported), cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert 'msgstr[0] "阅读：%(num)d分钟"' in (project / "locales/zh_Hans/LC_MESSAGES/newsletter.po").read_text(encoding="utf-8")

@@ -87,9 +87,11 @@ def export_xliff(po_data: bytes, po_display: str, source_language: str, target_l
     store.filename = po_display  # the file's name in the project, never a path of the machine that exported it
     # Obsolete entries have nothing to translate; the header is the project's, not a segment.
     store.units = [unit for unit in store.units if not unit.isobsolete() and not unit.isheader()]
+    # po2xliff writes one unit per form, its English the singular's where a language has one form (Chinese)
+    english = {tuple(unit.source.strings)[0]: tuple(unit.source.strings)[:2] for unit in store.units if unit.hasplural()}
     converted = _WithContexts().convertstore(store, sourcelanguage=source_language, targetlanguage=target_language)
     root = _in_1_2_namespace(etree.fromstring(converted, etree.XMLParser(resolve_entities=False, no_network=True)))
-    _valid_as_1_2(root, plurals)
+    _valid_as_1_2(root, plurals, english)
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
@@ -105,23 +107,29 @@ def _in_1_2_namespace(old_root):
     return root
 
 
-def _valid_as_1_2(root, plurals: list[PluralForm]) -> None:
+def _valid_as_1_2(root, plurals: list[PluralForm], plural_english: dict[str, tuple[str, ...]]) -> None:
     """What the 1.2 strict schema refuses in po2xliff's output, and what XLIFF 1.2 says a state means."""
     for element in root.iter(f"{{{XLIFF_1_2}}}context-group"):
         element.attrib.pop("name", None)  # unique in the whole file: translate-toolkit repeats po-entry per unit
     for group in root.iter(f"{{{XLIFF_1_2}}}group"):
         group.attrib.pop("approved", None)  # a trans-unit's attribute only
         if group.get("restype") == "x-gettext-plurals":
-            _label_plurals(group, plurals)
+            _label_plurals(group, plurals, plural_english)
     for unit in root.iter(f"{{{XLIFF_1_2}}}trans-unit"):
         target = unit.find(f"{{{XLIFF_1_2}}}target")
         if target is not None and target.text and unit.get("approved") == "no":
             target.set("state", "needs-review-translation")  # fuzzy: translated, to be checked
 
 
-def _label_plurals(group, plurals: list[PluralForm]) -> None:
+def _label_plurals(group, plurals: list[PluralForm], plural_english: dict[str, tuple[str, ...]]) -> None:
     units = group.findall(f"{{{XLIFF_1_2}}}trans-unit")
-    english = [unit.findtext(f"{{{XLIFF_1_2}}}source") for unit in units[:2]]
+    first = units[0].findtext(f"{{{XLIFF_1_2}}}source") if units else None
+    english = plural_english.get(first) or [unit.findtext(f"{{{XLIFF_1_2}}}source") for unit in units[:2]]
+    if plurals and len(units) > len(plurals):  # po2xliff writes English's two forms for a one-form language (Chinese)
+        units[len(plurals) - 1].tail = units[-1].tail
+        for extra in units[len(plurals):]:
+            group.remove(extra)
+        units = units[:len(plurals)]
     if len(units) != len(plurals) or len(english) < 2:
         return
     for unit, form in zip(units, plurals):
@@ -193,10 +201,15 @@ def read_xliff(data: bytes, display: str) -> tuple[str | None, list[ImportedUnit
     return store.gettargetlanguage(), units
 
 
+def _forms(text) -> list[str]:
+    """A plural's forms: a multistring's strings, or the one form of a one-form language (Chinese) as a plain str."""
+    return [str(form) for form in getattr(text, "strings", [text or ""])]
+
+
 def _imported(unit, converted) -> ImportedUnit:
     contexts = [element.text for element in unit.xmlelement.iter("{*}context") if element.get("context-type") == CONTEXT]
-    source = tuple(converted.source.strings) if unit.hasplural() else str(converted.source)
-    target = tuple(str(form) for form in converted.target.strings) if unit.hasplural() else str(converted.target or "")
+    source = tuple(_forms(converted.source)) if unit.hasplural() else str(converted.source)
+    target = tuple(_forms(converted.target)) if unit.hasplural() else str(converted.target or "")
     notes = converted.getnotes("translator")
     fuzzy = converted.isfuzzy()
     if unit.hasplural():  # XLIFF 1.2 has `approved` on each form's trans-unit, not on their group

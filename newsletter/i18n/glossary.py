@@ -13,6 +13,7 @@ written without spaces and without a stemmer (Chinese) match the term as written
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,9 +136,19 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-@lru_cache(maxsize=32)
+_THREAD = threading.local()
+
+
 def _stemmer(locale: str):
-    """The Snowball stemmer of the locale's language, or None (Chinese, and languages Snowball lacks)."""
+    """This thread's Snowball stemmer of the locale's language, or None. A stemmer keeps its word being stemmed
+    in itself: one shared by the preview's threads gave one request another's stem (and an HTTP 500)."""
+    stemmers = _THREAD.__dict__.setdefault("stemmers", {})
+    if locale not in stemmers:
+        stemmers[locale] = _new_stemmer(locale)
+    return stemmers[locale]
+
+
+def _new_stemmer(locale: str):
     try:
         language = Locale.parse(locale).english_name.split(" (")[0].lower()
     except (UnknownLocaleError, ValueError):

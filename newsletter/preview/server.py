@@ -21,7 +21,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from newsletter.dist import screenshots_folder
 from newsletter.errors import NewsletterError
+from newsletter.preview.connections import KEEP_ALIVE_SECONDS, DeadlineProtocol
 from newsletter.preview.previews import Previews, locale_name, problem_dicts, screenshot_path
 from newsletter.preview.watcher import Hub, watch
 
@@ -163,10 +165,21 @@ def screenshot(request: Request) -> Response:
     previews = _previews(request)
     if issue not in previews.issue_ids() or locale not in previews.locales or not _PICTURE.match(name):
         return _not_found()
-    path = screenshot_path(previews.settings, issue, locale, name)
-    if not path.is_file():
+    path, folder = screenshot_path(previews.settings, issue, locale, name), screenshots_folder(previews.settings)
+    if not _inside(path, folder) or not path.is_file():
         return _not_found()
     return Response(path.read_bytes(), media_type="image/png", headers=COMMON_HEADERS)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """The file's real path (every link followed) is inside the folder: a link out of dist/ (to /etc/passwd,
+    /dev/zero) is not served."""
+    try:
+        return path.resolve(strict=True).is_relative_to(folder.resolve(strict=True))
+    except (OSError, RuntimeError):  # missing, or a loop of links
+        return False
+
+
 ARCHIVE_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml"}
 
 
@@ -227,7 +240,8 @@ class PreviewServer(uvicorn.Server):
     """uvicorn's server that, on Ctrl+C, first ends the open pages' event streams, so it stops at once and quietly."""
 
     def __init__(self, app: Starlette) -> None:
-        super().__init__(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
+        super().__init__(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, http=DeadlineProtocol,
+                                        timeout_keep_alive=KEEP_ALIVE_SECONDS))
         self.hub: Hub = app.state.hub
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:

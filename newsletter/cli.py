@@ -80,6 +80,12 @@ def _schema(args) -> int:
     return schema.run(args)
 
 
+def _shots(args) -> int:
+    from newsletter.commands import shots
+
+    return shots.run(args)
+
+
 def _doctor(args) -> int:
     from newsletter.commands import doctor
 
@@ -102,6 +108,15 @@ def _print_error(error) -> int:
 def _add_doctor(sub) -> None:
     parser = sub.add_parser("doctor", help="which optional tools this machine has, and Python packages against the lock")
     parser.set_defaults(run=_doctor)
+
+
+def _add_shots(sub) -> None:
+    parser = sub.add_parser("shots", help="the email in Blink, Gecko, WebKit and a terminal, side by side (PNGs, index.html)")
+    parser.add_argument("issue", metavar="ISSUE", help="issue id such as 2026-11")
+    parser.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")
+    parser.add_argument("--engine", action="append", choices=("chromium", "gecko", "webkit"), help="only this engine (repeat)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: the project's dist/; pictures in <issue>/shots/)")
+    parser.set_defaults(run=_shots)
 
 
 def _add_build(sub) -> None:
@@ -234,7 +249,7 @@ def _add_new(sub) -> None:
 
 
 COMMANDS: list[Callable] = [_add_new, _add_schema, _add_import, _add_archive, _add_build, _add_export, _add_publish,
-                            _add_check, _add_preview, _add_i18n, _add_doctor]
+                            _add_check, _add_preview, _add_shots, _add_i18n, _add_doctor]
 
 
 def parser() -> argparse.ArgumentParser:

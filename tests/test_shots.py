@@ -12,6 +12,8 @@ import re
 import shutil
 import struct
 import sys
+import urllib.error
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -88,6 +90,32 @@ def test_shots_pictures_every_view_and_the_terminal_text_and_a_missing_engine_is
         (project / "dist" / ISSUE / "ar" / "email.txt").read_text(encoding="utf-8")
     html = (project / "dist" / ISSUE / "ar" / "email.html").read_text(encoding="utf-8")
     assert (folder / "ar-w3m.txt").read_text(encoding="utf-8") == text_browser_dump("w3m", html)
+    shown_in_the_preview(project, folder)
+
+
+def fetched(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def shown_in_the_preview(project: Path, folder: Path) -> None:
+    """The preview links to the shots page and serves its files; nothing else of dist/ through that route."""
+    from tests.test_preview import start_preview, stop_preview
+
+    preview = start_preview(project)
+    base = preview.url.rstrip("/")
+    try:
+        assert b'href="/shots/"' in fetched(base)[1]
+        assert fetched(f"{base}/shots/")[1].count(f'href="/shots/{ISSUE}/index.html"'.encode()) == 1
+        assert fetched(f"{base}/shots/{ISSUE}/index.html") == (200, (folder / "index.html").read_bytes())
+        assert fetched(f"{base}/shots/{ISSUE}/ar-text.png") == (200, (folder / "ar-text.png").read_bytes())
+        for name in ("..%2Fmanifest.json", "manifest.json", "missing.png"):
+            assert fetched(f"{base}/shots/{ISSUE}/{name}")[0] == 404, name
+    finally:
+        stop_preview(preview)
 
 
 def test_the_index_marks_the_engine_whose_page_stands_apart(tmp_path):

@@ -181,6 +181,26 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 ARCHIVE_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml"}
+_SHOT = re.compile(r"^(index\.html|[A-Za-z0-9_-]+\.(png|txt))$")
+SHOT_TYPES = {".html": "text/html; charset=utf-8", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}
+
+
+def shots(request: Request) -> Response:
+    """`newsletter shots`' pages (dist/<issue>/shots/), and at /shots/ the issues that have them; nothing else of dist/."""
+    from newsletter.dist import output_folder
+    from newsletter.shots import shots_folder
+
+    previews, issue, name = _previews(request), request.path_params.get("issue"), request.path_params.get("name")
+    dist = output_folder(previews.settings, None)
+    if issue is None:
+        found = [i for i in previews.issue_ids() if (shots_folder(dist, i) / "index.html").is_file()]
+        links = "".join(f'<li><a href="/shots/{i}/index.html">{i}</a></li>' for i in found) or "<li>none yet: newsletter shots ISSUE</li>"
+        return Response(f"<!doctype html><title>Shots</title><ul>{links}</ul>", media_type=SHOT_TYPES[".html"], headers=COMMON_HEADERS)
+    path = shots_folder(dist, issue) / name
+    if issue not in previews.issue_ids() or not _SHOT.match(name) or not _inside(path, shots_folder(dist, issue)):
+        return _not_found()
+    return Response(path.read_bytes(), media_type=SHOT_TYPES[path.suffix],
+                    headers={**COMMON_HEADERS, "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"})
 
 
 def archive_file(request: Request) -> Response:
@@ -215,6 +235,8 @@ ROUTES = [
     Route("/screenshots/{issue}/{locale}/{name}", screenshot),
     Route("/events", events),
     Route("/archive/{path:path}", archive_file),
+    Route("/shots/", shots),
+    Route("/shots/{issue}/{name}", shots),
 ]
 
 

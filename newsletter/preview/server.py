@@ -194,13 +194,15 @@ def shots(request: Request) -> Response:
     dist = output_folder(previews.settings, None)
     if issue is None:
         found = [i for i in previews.issue_ids() if (shots_folder(dist, i) / "index.html").is_file()]
-        links = "".join(f'<li><a href="/shots/{i}/index.html">{i}</a></li>' for i in found) or "<li>none yet: newsletter shots ISSUE</li>"
-        return Response(f"<!doctype html><title>Shots</title><ul>{links}</ul>", media_type=SHOT_TYPES[".html"], headers=COMMON_HEADERS)
+        links = "".join(f'<li><a href="/shots/{i}/index.html">{i}</a></li>' for i in found) or "<li>none yet</li>"
+        return Response(f"<!doctype html><title>Shots</title><ul>{links}</ul>", media_type=SHOT_TYPES[".html"],
+                        headers=COMMON_HEADERS)
     path = shots_folder(dist, issue) / name
     if issue not in previews.issue_ids() or not _SHOT.match(name) or not _inside(path, shots_folder(dist, issue)):
         return _not_found()
+    policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"  # pictures and text, nothing runs
     return Response(path.read_bytes(), media_type=SHOT_TYPES[path.suffix],
-                    headers={**COMMON_HEADERS, "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"})
+                    headers={**COMMON_HEADERS, "Content-Security-Policy": policy})
 
 
 def archive_file(request: Request) -> Response:

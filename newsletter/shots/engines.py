@@ -193,6 +193,10 @@ GECKO_PREFS = {
 }
 
 
+# Room beyond the frame for the window's own edges: an element taller than the viewport is pictured cut at its top.
+WINDOW_MARGIN = 200
+
+
 class GeckoPage(Page):
     """The email in an iframe of the asked size: Firefox keeps a window at least about 500 px wide, and an
     iframe is the viewport (media queries, innerWidth) of the document in it."""
@@ -209,7 +213,7 @@ class GeckoPage(Page):
 
     def resize(self, width: int, height: int) -> None:
         self.client.switch_to_frame()
-        self.client.set_window_rect(width=max(width, 600) + 50, height=height + 50)
+        self.client.set_window_rect(width=max(width, 600) + 50, height=height + WINDOW_MARGIN)
         self.client.execute_script("const f = document.getElementById('email'); f.width = arguments[0]; f.height = arguments[1];",
                                    script_args=[width, height])
         self.client.switch_to_frame(self.frame)
@@ -245,7 +249,7 @@ class Gecko:
         url = self.server.frame(url, width, height)
         self.client.set_prefs({"layout.css.prefers-color-scheme.content-override": 0 if dark else 1,
                                "permissions.default.image": 1 if images else 2})
-        self.client.set_window_rect(width=max(width, 600) + 50, height=height + 50)
+        self.client.set_window_rect(width=max(width, 600) + 50, height=height + WINDOW_MARGIN)
         self.client.navigate(url)
         return GeckoPage(self.client)
 

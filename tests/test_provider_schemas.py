@@ -28,7 +28,8 @@ SCHEMAS = REPO / "tests" / "schemas"
 # provider → [(the endpoint, where its body sits in each exported locale file, strict)]
 REQUESTS = {
     "sendgrid": [("POST /v3/marketing/singlesends", "single_send", True), ("POST /v3/templates", "template", True),
-                 ("POST /v3/templates/{template_id}/versions", "version", True)],
+                 ("POST /v3/templates/{template_id}/versions", "version", True),
+                 ("PATCH /v3/templates/{template_id}/versions/{version_id}", "version", True)],
     "mailchimp": [("POST /campaigns", "campaign", True), ("PUT /campaigns/{campaign_id}/content", "content", True)],
     "brevo": [("POST /v3/emailCampaigns", "", False)],  # previewText is newer than the stored definition
     "listmonk": [("POST /api/campaigns", "", False)],  # the published schema omits body and altbody

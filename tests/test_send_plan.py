@@ -270,6 +270,20 @@ def test_templates_keep_one_name_per_locale_from_issue_to_issue(cli, project, pr
     assert not any("2026" in name for name in names["2026-11"].values())
 
 
+def test_sendgrid_edits_each_templates_one_version_instead_of_adding_one_each_issue(cli, project):
+    """"Each user can have up to 300 versions across all templates"
+    (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions): a new version per locale
+    each issue stops the account at its 50th issue. What each issue does to a locale's template is to edit its one
+    version, PATCH /v3/templates/{template_id}/versions/{version_id}, with the same body as its creation
+    (sendgrid-oai spec/json/tsg_templates_v3.json: both take PostPatchTransactionalTemplateVersion), validated in
+    tests/test_provider_schemas.py."""
+    manifest, _ = export(cli, project, "sendgrid")
+    for send in manifest["send_plan"]["sends"]:
+        each_issue = send["template"]["each_issue"]
+        assert each_issue.startswith("its one version edited in place: PATCH /v3/templates/{template_id}/versions/"
+                                     "{version_id}"), each_issue
+
+
 SPELLINGS = {"ES": "es", " es ": "es", "Es": "es", "FR": "fr", "zh_Hans": "zh_Hans", "zh-Hans": "zh_Hans", "ZH": "zh_Hans",
              "zh-hans": "zh_Hans", "zh": "zh_Hans", "AR": "ar", "": "en", None: "en", "EN": "en", "en": "en", "It": "en"}
 
@@ -311,3 +325,13 @@ def test_mailchimp_routes_seven_locales_with_segments_inside_its_condition_limit
     for group, interest in [*interests.items(), ("no group", None)]:
         reached = [locale for locale, campaign in campaigns.items() if matches(campaign, interest)]
         assert reached == [group if group in campaigns else "en"], (group, reached)
+
+
+def test_the_spellings_real_data_holds_reach_one_sendgrid_template_on_the_mail_send_route(cli, project):
+    """SendGrid's Mail Send route routes in the sender's code with routing.json, as SES does (docs/export.md):
+    every spelling reaches exactly one locale's dynamic template, by the name in that locale's file."""
+    _, files = export(cli, project, "sendgrid")
+    routing = files["routing.json"]
+    by_name = {body["template"]["name"]: name.removesuffix(".json") for name, body in files.items() if "template" in body}
+    for value, locale in SPELLINGS.items():
+        assert by_name[routing["templates"].get(as_routed(value), routing["default"])] == locale, repr(value)

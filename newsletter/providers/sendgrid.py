@@ -8,8 +8,12 @@ as a dynamic template for senders that use the Mail Send API.
 - `template`: body of POST /v3/templates. `generation` must be "dynamic": SendGrid's default,
   "legacy", does not run Handlebars and would print every `{{…}}` as written
   (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates/create-a-transactional-template).
-- `version`: body of POST /v3/templates/{template_id}/versions
-  (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions/create-a-new-transactional-template-version).
+- `version`: body of POST /v3/templates/{template_id}/versions the first time
+  (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions/create-a-new-transactional-template-version),
+  then of PATCH /v3/templates/{template_id}/versions/{version_id} each issue, which takes the same body: the one
+  version of each locale's template is edited in place, never added to. "Each user can have up to 300 versions
+  across all templates" (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions):
+  a new version per locale each month would stop the account at its 50th issue.
 
 Dynamic templates and Marketing Campaigns designs are Handlebars
 (https://www.twilio.com/docs/sendgrid/for-developers/sending-email/using-handlebars); `first_name`
@@ -71,8 +75,9 @@ class SendGrid(HandlebarsProvider):
         return self.group_ids(settings, send)
 
     def template(self, locale: str) -> RemoteTemplate:
-        return RemoteTemplate(stable_template_name(locale), "a new active version: POST /v3/templates/{id}/versions "
-                              "with the file's version (POST /v3/templates with its template the first time)")
+        return RemoteTemplate(stable_template_name(locale), "its one version edited in place: PATCH "
+                              "/v3/templates/{template_id}/versions/{version_id} with the file's version (the first time "
+                              "POST /v3/templates with its template, then POST /v3/templates/{template_id}/versions)")
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         subject = self.merge(email.subject, email, is_html=False)

@@ -325,6 +325,8 @@ def test_mailchimp_routes_seven_locales_with_segments_inside_its_condition_limit
     for group, interest in [*interests.items(), ("no group", None)]:
         reached = [locale for locale, campaign in campaigns.items() if matches(campaign, interest)]
         assert reached == [group if group in campaigns else "en"], (group, reached)
+    (alone,) = plan_sends(settings, "2026-11", ["en"]).sends
+    assert segment(alone, seven) == {}  # the default locale sent alone: no segment, the whole audience
 
 
 def test_the_spellings_real_data_holds_reach_one_sendgrid_template_on_the_mail_send_route(cli, project):

@@ -199,6 +199,9 @@ def test_the_default_send_is_exported_again_when_the_shipped_languages_change(cl
     (" zh_Hans: 4e0c2a1b06,\n                other: 4e0c2a1b07}", " zh_Hans: 4e0c2a1b06}", "interests: {en",
      "audience.mailchimp.interests: no list for 'other' — add 'other:' with the id of the list or segment of "
      "subscribers with no language"),
+    ("es: 4e0c2a1b02, fr: 4e0c2a1b03", "es: 4e0c2a1b02, fr: 4e0c2a1b02", "interests: {en",
+     "audience.mailchimp.interests: es and fr both have the group '4e0c2a1b02' — give each language its own group: "
+     "a subscriber must get exactly one email"),
     ("    unsubscribe_group: 4242", "    unsubscribe_group: default", "unsubscribe_group",
      "audience.sendgrid.unsubscribe_group: expected a whole number, got 'default'"),
 ])

@@ -51,6 +51,13 @@ class MailchimpAudienceYaml:
     @staticmethod
     def read(section: Fields, locales: tuple[str, ...]) -> MailchimpAudience:
         found = read_groups(section, "interests", locales, list_text)
+        seen: dict[str | int, str] = {}
+        for locale, interest in found.groups.items():  # a member of a group two sends take would get both
+            if interest in seen:
+                section.problems.add(section.location("interests"), f"{seen[interest]} and {locale} both have the "
+                                     f"group {str(interest)!r}", "give each language its own group: a subscriber must "
+                                     "get exactly one email")
+            seen.setdefault(interest, locale)
         return MailchimpAudience(section.location(), found.groups, list_id=section.text("list_id"),
                                  language_group=section.text("language_group"))
 

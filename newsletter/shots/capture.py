@@ -54,7 +54,6 @@ def capture(engine: str, views: list[View], folder: str) -> list[Shot]:
                                dark=view.dark, images=view.images)
             try:
                 layout = page.evaluate(LAYOUT)
-                page.resize(view.width, max(layout["height"], VIEWPORT_HEIGHT))  # Gecko pictures its frame only
                 page.screenshot(Path(folder) / view.file)
             finally:
                 page.close()

@@ -203,8 +203,8 @@ class GeckoPage(Page):
 
     engine = "gecko"
 
-    def __init__(self, client):
-        self.client = client
+    def __init__(self, client, width: int):
+        self.client, self.width = client, width
         self.frame = client.find_element("id", "email")
         client.switch_to_frame(self.frame)
 
@@ -212,6 +212,7 @@ class GeckoPage(Page):
         return self.client.execute_script(f"return ({RUN})(arguments[0]);", script_args=[script], sandbox=None)
 
     def resize(self, width: int, height: int) -> None:
+        self.width = width
         self.client.switch_to_frame()
         self.client.set_window_rect(width=max(width, 600) + 50, height=height + WINDOW_MARGIN)
         self.client.execute_script("const f = document.getElementById('email'); f.width = arguments[0]; f.height = arguments[1];",
@@ -219,6 +220,8 @@ class GeckoPage(Page):
         self.client.switch_to_frame(self.frame)
 
     def screenshot(self, path: Path) -> None:
+        """The whole page, as the other engines picture it: the frame first grown to the document's height."""
+        self.resize(self.width, self.evaluate("document.documentElement.scrollHeight"))
         self.client.switch_to_frame()
         path.write_bytes(self.client.screenshot(element=self.frame, format="binary"))
         self.client.switch_to_frame(self.frame)
@@ -251,11 +254,19 @@ class Gecko:
                                "permissions.default.image": 1 if images else 2})
         self.client.set_window_rect(width=max(width, 600) + 50, height=height + WINDOW_MARGIN)
         self.client.navigate(url)
-        return GeckoPage(self.client)
+        return GeckoPage(self.client, width)
 
     def close(self) -> None:
+        instance = self.client.instance
         self.client.delete_session()
-        self.client.cleanup()
+        self.client.cleanup()  # Firefox stopped
+        # mozprofile removes its temporary profile when the objects are collected, which at interpreter exit
+        # printed a traceback on stderr ("sys.meta_path is None"): removed now, and only once
+        runner = getattr(instance, "runner", None)
+        for profile in (getattr(instance, "profile", None), getattr(runner, "profile", None)):
+            if profile is not None and getattr(profile, "restore", False):
+                profile.cleanup()
+                profile.restore = False
 
 
 # ---- WebKit

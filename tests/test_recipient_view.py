@@ -11,7 +11,7 @@ with remote images off (the engine's own setting) and, where a test says so, on 
 - the branch Outlook for Windows renders (the conditional comments, un-commented) fits 600 px;
 - a client that strips <style> (Gmail's apps for other accounts) shows nearly the same page;
 - the inbox's preview line is the preheader and its padding, nothing after it;
-- no horizontal scroll at 320, 375 and 600 px with images off and on; the image keeps its 2:1 box either
+- no horizontal scroll at 320, 375 and 600 px, light and dark, with images off and on; the image keeps its 2:1 box either
   way, its alt text inset; Chinese and Arabic name a font for their script first; the Arabic text part
   reads right to left in Thunderbird's left-to-right plain-text view.
 
@@ -401,11 +401,12 @@ def test_screenshots_for_a_human_look(engine, page_server, built, locale):
             page.close()
 
 
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 @pytest.mark.parametrize("images", [False, True], ids=["images-off", "images-on"])
 @pytest.mark.parametrize("width", [320, 375, EMAIL_WIDTH])
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_horizontal_scroll_from_phone_to_desktop_width(engine, page_server, built, locale, width, images):
-    page = open_in(engine, page_server, built[locale]["source"], width=width, images=images)
+def test_no_horizontal_scroll_from_phone_to_desktop_width(engine, page_server, built, locale, width, images, dark):
+    page = open_in(engine, page_server, built[locale]["source"], width=width, images=images, dark=dark)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     loaded = page.evaluate("[...document.images].filter((img) => img.complete && img.naturalWidth > 0).length")
     page.close()

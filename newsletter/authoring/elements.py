@@ -51,6 +51,7 @@ class Walk:
     removed: set[str] = field(default_factory=set)  # names of invisible characters taken out
     hero_src: str | None = None  # the hero image's address: not repeated in the text
     held_spaces: bool = False  # the text holds NBSP_HELD and SPACE_HELD for the spaces they stand for
+    banner: str = ""  # the site's name, written as the page's h1: not a heading of the post
 
     @property
     def blocks(self) -> list:
@@ -124,7 +125,9 @@ class Walk:
             _drop_keeping_tail(anchor)
         text = self.plain(element)
         level = heading_level(element)
-        if not text or (level == 1 and text == self.article.title):
+        opening = not any(section.blocks or section.heading for section in self.article.sections)
+        if not text or (level == 1 and text == escape_text(self.banner)) or \
+                (text == self.article.title and (level == 1 or opening)):  # the title, repeated above the text
             return
         rank = next((i for i, known in enumerate(self.levels) if level <= known), len(self.levels) - 1)
         if rank == 0:

@@ -63,11 +63,12 @@ def test_inline_code_stays_in_its_sentence_and_the_title_is_the_posts_not_the_si
     with), which was taken as the title, and the post's own h2 repeats the title."""
     _, article = imported(project, cli, WEBCRYPTO)
     assert (article["slug"], article["title"]) == ("webcrypto", "Web Crypto API")  # not "webcrypto-html"
-    [section] = article["sections"]
-    assert "heading" not in section
-    assert {"paragraph": "Use globalThis.crypto or require('node:crypto').webcrypto to access this module."} in section["blocks"]
-    assert [block["subheading"] for block in section["blocks"] if "subheading" in block] == [
-        "Algorithm matrix", "subtle.exportKey(format, key)"]
+    opening, matrix = article["sections"]
+    assert "heading" not in opening and matrix["heading"] == "Algorithm matrix"  # the h3 under the title's h2: a section
+    assert {"paragraph": "Use globalThis.crypto or require('node:crypto').webcrypto to access this module."} in opening["blocks"]
+    assert [block["subheading"] for block in matrix["blocks"] if "subheading" in block] == ["subtle.exportKey(format, key)"]
+    check = cli("check", ISSUE, "--locale", "en", cwd=project)
+    assert "heading-order" not in check.stdout + check.stderr  # no h3 straight under the h1 (WCAG 1.3.1)
 
 
 def test_a_page_laid_out_in_tables_comes_in_as_its_text(project, cli):

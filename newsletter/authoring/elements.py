@@ -337,6 +337,14 @@ def _is_permalink(element: etree._Element) -> bool:
     return role(element) == "link" and target.startswith("#") and "".join(element.itertext()).strip() in _PERMALINK_SIGNS
 
 
+def heading_words(element: etree._Element) -> str:
+    """A heading's text as one line, without its own "#" link."""
+    words = [element.text or ""]
+    for child in element:
+        words += ["" if _is_permalink(child) else "".join(child.itertext()), child.tail or ""]
+    return " ".join("".join(words).split())
+
+
 def _drop_keeping_tail(element: etree._Element) -> None:
     parent, previous = element.getparent(), element.getprevious()
     if element.tail:

@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from newsletter.authoring.addresses import Addresses
-from newsletter.authoring.elements import ImageFacts, Walk
+from newsletter.authoring.elements import ImageFacts, Walk, heading_words
 from newsletter.authoring.imported import ImportedArticle
 from newsletter.authoring.vocabulary import NBSP_HELD, SPACE_HELD, escape_text, heading_level, role
 from newsletter.errors import Location, NewsletterError, Problem
@@ -203,7 +203,7 @@ def read_page(page: str, shown: str, url: str | None) -> ImportedArticle:
         article.url = addresses.web(article.url) or ""
     article.title = escape_text(title_of(facts, metadata.title if metadata else ""))
     main = etree.fromstring(xml.encode("utf-8")).find("main")
-    walk = Walk(article, addresses, lambda src: facts.images.get(src, ImageFacts()), _levels(main),
+    walk = Walk(article, addresses, lambda src: facts.images.get(src, ImageFacts()), _levels(main, article.title),
                 held_spaces=held is not None, banner=banner_of(facts))
     _hero(walk, facts, main)
     walk.children(main)
@@ -215,9 +215,11 @@ def read_page(page: str, shown: str, url: str | None) -> ImportedArticle:
     return article
 
 
-def _levels(main: etree._Element) -> tuple[int, ...]:
-    """The post's heading levels below its title, shallowest first: the first is a section's heading."""
-    found = sorted({heading_level(e) for e in main.iter() if role(e) == "heading"} - {1})
+def _levels(main: etree._Element, title: str) -> tuple[int, ...]:
+    """The post's heading levels below its title, shallowest first: the first is a section's heading. A heading
+    that repeats the title is not one of them (Walk leaves it out)."""
+    found = sorted({heading_level(e) for e in main.iter() if role(e) == "heading"
+                    and escape_text(heading_words(e)) != title} - {1})
     return (*found[:3], 7, 7, 7)[:3]  # a level past the last known one goes one step deeper
 
 

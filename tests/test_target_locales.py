@@ -50,7 +50,7 @@ def test_a_pseudo_locale_built_on_request_stays_beside_the_targets(project, cli)
     assert [entry["locale"] for entry in manifest["locales"]] == ["en", "es", "fr", "de", "ar", "zh_Hans", "en_XA"]
 
 
-LIST_IDS = {"brevo": "9", "listmonk": "8", "sendgrid": "1b6c2a1e-0b1a-4f7e-9a51-3c0f6a1d2e08",
+LIST_IDS = {"mailchimp": "4e0c2a1b08", "brevo": "9", "listmonk": "8", "sendgrid": "1b6c2a1e-0b1a-4f7e-9a51-3c0f6a1d2e08",
             "mailgun": "newsletter-it@mg.example.com"}  # what marketing copies from each provider's account
 
 
@@ -59,16 +59,16 @@ def follow(project: Path, instructions: list[str]) -> None:
     settings = project / "newsletter.yaml"
     lines = settings.read_text(encoding="utf-8").splitlines()
     for instruction in sorted(instructions, key=lambda line: -int(line.split(":")[1])):  # bottom up: lines stay put
-        place = re.match(r"newsletter\.yaml:(\d+)(?::\d+)?: (\S+): add (?:'it:'|it )", instruction)
+        place = re.match(r"newsletter\.yaml:(\d+):(\d+): (\S+): add (?:'it:'|it )", instruction)
         if not place:
             continue
-        number, key = int(place.group(1)) - 1, place.group(2)
+        number, column, key = int(place.group(1)) - 1, int(place.group(2)) - 1, place.group(3)
         if key == "target_locales":
             lines[number] = lines[number].replace("]", ", it]")
             continue
         provider = key.split(".")[1]
-        if lines[number].rstrip().endswith("}"):  # a flow mapping: {en: 2, es: 3, …}
-            lines[number] = lines[number].replace("{", f"{{it: {LIST_IDS[provider]}, ", 1)
+        if lines[number][column] == "{":  # a flow mapping: {en: 2, es: 3, …}
+            lines[number] = lines[number][:column + 1] + f"it: {LIST_IDS[provider]}, " + lines[number][column + 1:]
         else:
             indent = re.match(r"\s*", lines[number + 1]).group(0)
             lines.insert(number + 1, f"{indent}it: {LIST_IDS[provider]}")
@@ -83,7 +83,7 @@ def test_a_new_language_is_added_by_doing_what_init_says(project, cli):
     assert done.returncode == 0, done.stderr
     instructions = [line.strip() for line in done.stderr.splitlines() if line.startswith("  newsletter.yaml:")]
     keys = [line.split(": ")[1] for line in instructions]
-    assert keys == ["target_locales", "audience.brevo.lists", "audience.sendgrid.segments", "audience.listmonk.lists",
+    assert keys == ["target_locales", "audience.mailchimp.interests", "audience.brevo.lists", "audience.sendgrid.segments", "audience.listmonk.lists",
                     "audience.mailgun.lists", "audience.values"], done.stderr
     follow(project, instructions)
     status = cli("i18n", "status", cwd=project)

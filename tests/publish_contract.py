@@ -48,6 +48,11 @@ class ProviderAccount:
     wrong_key: ClassVar[str]  # a key of the right shape the account does not know
     wrong_key_text: ClassVar[str]  # the provider's own words about it
 
+    @classmethod
+    def start_harness(cls, folder: Path, definition: Path) -> Harness:
+        """The provider's definition between publish and the stand-in: Prism over its OpenAPI definition."""
+        return Harness(cls.standin(), definition, folder)
+
     def __init__(self, harness: Harness, exported: Path, tmp_path: Path):
         self.harness, self.app = harness, harness.app
         self.app.reset()
@@ -74,6 +79,22 @@ class ProviderAccount:
 
     def ledger(self) -> dict:
         return json.loads((self.export / "publish.json").read_text(encoding="utf-8"))
+
+    def assert_key_never_shown(self, *args: str, pause_at: int) -> None:
+        """A publish with `args`, paused after its `pause_at`-th change to read its process's command line: the key
+        is in no output, no file of the project and not in the command line."""
+        self.app.pause_at = pause_at
+        process = subprocess.Popen(self.command(*args), cwd=self.root, env=self.env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        assert self.app.paused.wait(60)
+        command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+        self.app.release.set()
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert self.key.encode() not in command_line + out + err
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                assert self.key.encode() not in path.read_bytes(), path
 
     # What each provider's module says about its stand-in's objects.
     def remotes(self) -> list[dict]:
@@ -136,7 +157,7 @@ def contract_fixtures(account_type: type[ProviderAccount], definition: Callable[
     def harness(tmp_path_factory):
         folder = tmp_path_factory.mktemp("prism")
         path = definition(folder) if definition else REPO / "tests" / "openapi" / f"{account_type.provider}.yaml"
-        running = Harness(account_type.standin(), path, folder)
+        running = account_type.start_harness(folder, path)
         yield running
         running.stop()
         assert running.violations() == [], f"a request or an answer outside {account_type.title}'s definition"

@@ -12,6 +12,8 @@ are real. The front is the network: it can drop a connection after the provider 
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
 import socket
 import socketserver
@@ -116,6 +118,20 @@ class StandIn:
         return None
 
 
+def _form(content_type: str, raw: bytes) -> object:
+    """A request's body: JSON, or multipart/form-data as {name: [values]} (a name may repeat), parsed by the stdlib's
+    MIME parser."""
+    if not content_type.startswith("multipart/form-data"):
+        return json.loads(raw)
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    fields: dict[str, list[str]] = {}
+    for part in message.iter_parts():
+        fields.setdefault(part.get_param("name", header="content-disposition"), []).append(
+            part.get_payload(decode=True).decode("utf-8"))
+    return fields
+
+
 def stand_in_server(app: StandIn) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -123,7 +139,7 @@ def stand_in_server(app: StandIn) -> ThreadingHTTPServer:
         def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
+            body = _form(self.headers.get("Content-Type", ""), raw) if raw else None
             parts = urlsplit(self.path)
             answer = app.serve(self.command, parts.path, parse_qs(parts.query), self.headers, body, raw)
             data = b"" if answer.body is None else json.dumps(answer.body).encode()

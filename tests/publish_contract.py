@@ -83,6 +83,29 @@ class ProviderAccount:
     def ledger(self) -> dict:
         return json.loads((self.export / "publish.json").read_text(encoding="utf-8"))
 
+    def plan(self) -> tuple[Result, list[str]]:
+        """The plan, printed: a success that changed nothing and wrote no ledger; its lines."""
+        result = self.publish()
+        assert result.returncode == 0, result.stderr
+        assert self.changes() == [] and not (self.export / "publish.json").exists()
+        return result, result.stdout.splitlines()
+
+    def kill_after(self, k: int, *args: str) -> None:
+        """A publish with `args` killed (-9) right after the provider acted on its k-th change, before the answer
+        arrives; the account as that left it, the ledger checked whole."""
+        self.app.reset()
+        self.app.pause_at = k
+        (self.export / "publish.json").unlink(missing_ok=True)
+        process = subprocess.Popen(self.command(*args), cwd=self.root, env=self.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        assert self.app.paused.wait(60), f"change {k} was never reached"
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        self.app.release.set()
+        if (self.export / "publish.json").exists():  # written atomically: whole, or not at all
+            assert len(self.ledger()["steps"]) == k - 1
+        self.app.pause_at = None
+
     def assert_key_never_shown(self, *args: str, pause_at: int) -> None:
         """A publish with `args`, paused after its `pause_at`-th change to read its process's command line: the key
         is in no output, no file of the project and not in the command line."""
@@ -183,10 +206,7 @@ def contract_fixtures(account_type: type[ProviderAccount], definition: Callable[
 
 class PublishContract:
     def test_the_plan_reads_the_account_says_everything_per_locale_and_changes_nothing(self, account):
-        result = account.publish()
-        assert result.returncode == 0, result.stderr
-        assert account.changes() == [] and not (account.export / "publish.json").exists()
-        lines = result.stdout.splitlines()
+        result, lines = account.plan()
         for locale in LOCALES:
             at = lines.index(f"{locale:<8} create      {account.kind} newsletter-2026-11-{locale}")
             details = []
@@ -223,18 +243,7 @@ class PublishContract:
         """kill -9 right after the provider acted on the k-th change, before its answer arrives."""
         steps = account.changes_per_locale * len(LOCALES) + account.shared_creates
         for k in account.kill_at or range(1, steps + 1):
-            account.app.reset()
-            account.app.pause_at = k
-            (account.export / "publish.json").unlink(missing_ok=True)
-            process = subprocess.Popen(account.command("--apply", "--schedule", account.schedule), cwd=account.root,
-                                       env=account.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            assert account.app.paused.wait(60), f"change {k} was never reached"
-            process.send_signal(signal.SIGKILL)
-            process.wait(30)
-            account.app.release.set()
-            if (account.export / "publish.json").exists():  # written atomically: whole, or not at all
-                assert len(account.ledger()["steps"]) == k - 1
-            account.app.pause_at = None
+            account.kill_after(k, "--apply", "--schedule", account.schedule)
             rerun = account.publish("--apply", "--schedule", account.schedule)
             assert rerun.returncode == 0, (k, rerun.stderr)
             account.assert_published(scheduled=True)
@@ -275,3 +284,58 @@ class PublishContract:
         assert f"refused it ({fault.status}): {text} — fix what {account.title} names" in line
         assert account.publish("--apply", *account.refusal_args).returncode == 0  # the re-run finishes what was left
         account.assert_published(scheduled=bool(account.refusal_args))
+
+
+class TemplateContract:
+    """What `newsletter publish` promises for a provider that keeps templates, not campaigns, and has no scheduled
+    sends (SES, Postmark): per locale the template `newsletter-<locale>`, created once and brought to each export;
+    the plan changes nothing; a re-run and a run killed anywhere end with one template per locale; --schedule
+    is refused. The account type gives `assert_templates()`, `template_id(locale)`, `edit_template(locale)` (the
+    part it changed) and `update_request(locale)`."""
+
+    def test_the_plan_says_each_locales_template_and_changes_nothing(self, account):
+        _, lines = account.plan()
+        for locale in LOCALES:
+            at = lines.index(f"{locale:<8} create      {account.kind} newsletter-{locale}")
+            account.assert_plan_details(locale, [line.strip() for line in lines[at + 1:at + 5]])
+        assert lines[-1] == "summary: 6 create, 0 update, 0 schedule, 0 send test, 0 up to date, 0 left alone, 0 refused"
+
+    def test_apply_makes_one_template_per_locale_and_a_rerun_changes_nothing(self, account):
+        first = account.publish("--apply")
+        assert first.returncode == 0, first.stderr
+        account.assert_templates()
+        objects = account.ledger()["objects"]
+        assert {key: entry["id"] for key, entry in objects.items()} == {
+            f"{locale}/{account.kind}": account.template_id(locale) for locale in LOCALES}
+        changes = len(account.changes())
+        again = account.publish("--apply")
+        assert again.returncode == 0, again.stderr
+        assert len(account.changes()) == changes and again.stdout.count(f"up to date  {account.kind}") == len(LOCALES)
+
+    def test_an_edited_template_is_brought_back_to_the_export_and_only_it(self, account):
+        assert account.publish("--apply").returncode == 0
+        part = account.edit_template("fr")
+        plan = account.publish()
+        assert f"fr       update      {account.kind} newsletter-fr: changed: {part}" in plan.stdout
+        before = len(account.changes())
+        assert account.publish("--apply").returncode == 0
+        assert [r[:2] for r in account.changes()[before:]] == [account.update_request("fr")]
+        account.assert_templates()
+
+    def test_killed_mid_apply_a_rerun_gives_one_template_per_locale(self, account):
+        """kill -9 right after the provider acted on the k-th change, before its answer arrives."""
+        for k in (1, 4, 6):
+            account.kill_after(k, "--apply")
+            rerun = account.publish("--apply")
+            assert rerun.returncode == 0, (k, rerun.stderr)
+            account.assert_templates()
+            assert account.creates() == len(LOCALES)
+
+    def test_schedule_is_refused_in_the_plan_the_provider_has_none(self, account):
+        result = account.publish("--apply", "--schedule", SCHEDULE)
+        assert result.returncode == 1 and account.changes() == []
+        assert (f"en       refused     {account.kind} newsletter-en: {account.title} has no scheduled sends: publish "
+                "without --schedule, then run the routing loop of docs/export.md at the send time") in result.stdout
+
+    def test_the_key_is_in_no_output_no_file_and_no_process_list(self, account):
+        account.assert_key_never_shown("--apply", "--test-to", "proof@example.com", pause_at=2)

@@ -12,7 +12,6 @@ has no operation to schedule one): publish carries the templates, and refuses --
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from botocore.config import Config
 
 from tests.api_harness import Fault, ModelHarness
-from tests.publish_contract import LOCALES, SCHEDULE, ProviderAccount, contract_fixtures
+from tests.publish_contract import LOCALES, ProviderAccount, TemplateContract, contract_fixtures
 from tests.standin_ses import ACCESS_KEY, KEY, REGION, SesStandIn
 
 
@@ -48,80 +47,41 @@ class SesAccount(ProviderAccount):
     def creates(self) -> int:
         return len(self.app.mutating("POST", "/v2/email/templates"))
 
-    def assert_published(self) -> None:
+    def assert_templates(self) -> None:
         """One template per locale, `newsletter-<locale>`, holding the locale's exported file."""
         assert sorted(self.app.templates) == sorted(f"newsletter-{locale}" for locale in LOCALES)
         for locale in LOCALES:
             exported = self.exported(locale)
             assert self.app.templates[exported["TemplateName"]]["TemplateContent"] == exported["TemplateContent"]
 
+    def template_id(self, locale: str) -> str:
+        return f"newsletter-{locale}"  # SES names its templates: the name is the id
 
-harness, exported, account = contract_fixtures(SesAccount)
+    def edit_template(self, locale: str) -> str:
+        self.app.templates[f"newsletter-{locale}"]["TemplateContent"]["Html"] = "<p>last month's</p>"
+        return "Html"
 
+    def update_request(self, locale: str) -> tuple[str, str]:
+        """UpdateEmailTemplate (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_UpdateEmailTemplate.html)."""
+        return ("PUT", f"/v2/email/templates/newsletter-{locale}")
 
-def test_the_plan_reads_the_account_says_everything_per_locale_and_changes_nothing(account):
-    result = account.publish()
-    assert result.returncode == 0, result.stderr
-    assert account.changes() == [] and not (account.export / "publish.json").exists()
-    lines = result.stdout.splitlines()
-    assert "  account: sender Northside Plastic Surgery <newsletter@example.com> (verified identity " \
-           "newsletter@example.com)" in lines
-    for locale in LOCALES:
-        at = lines.index(f"{locale:<8} create      email template newsletter-{locale}")
-        audience, subject, sender, schedule = (line.strip() for line in lines[at + 1:at + 5])
-        exported = account.exported(locale)
+    def assert_plan_details(self, locale: str, details: list[str]) -> None:
+        audience, subject, sender, schedule = details
+        exported = self.exported(locale)
         assert audience.endswith(f"→ template newsletter-{locale} in routing.json, sent by your loop")
         assert subject == f"subject: “{exported['TemplateContent']['Subject']}”"
         assert sender == ("sender: Northside Plastic Surgery <newsletter@example.com>; unsubscribe: "
                           "{{amazonSESUnsubscribeUrl}}, contact list newsletter, topic monthly")
         assert schedule == "schedule: none (SES has no scheduled sends: your loop sends at the send time)"
-    assert lines[-1] == "summary: 6 create, 0 update, 0 schedule, 0 send test, 0 up to date, 0 left alone, 0 refused"
 
 
-def test_apply_makes_one_template_per_locale_and_a_rerun_changes_nothing(account):
-    first = account.publish("--apply")
-    assert first.returncode == 0, first.stderr
-    account.assert_published()
-    objects = account.ledger()["objects"]
-    assert {key: entry["id"] for key, entry in objects.items()} == {
-        f"{locale}/email template": f"newsletter-{locale}" for locale in LOCALES}
-    changes = len(account.changes())
-    again = account.publish("--apply")
-    assert again.returncode == 0, again.stderr
-    assert len(account.changes()) == changes and again.stdout.count("up to date  email template") == len(LOCALES)
+harness, exported, account = contract_fixtures(SesAccount)
 
 
-def test_an_edited_template_is_brought_back_to_the_export_and_only_it(account):
-    """UpdateEmailTemplate (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_UpdateEmailTemplate.html)."""
-    assert account.publish("--apply").returncode == 0
-    account.app.templates["newsletter-fr"]["TemplateContent"]["Html"] = "<p>last month's</p>"
-    plan = account.publish()
-    assert "fr       update      email template newsletter-fr: changed: Html" in plan.stdout
-    before = len(account.changes())
-    assert account.publish("--apply").returncode == 0
-    assert [r[:2] for r in account.changes()[before:]] == [("PUT", "/v2/email/templates/newsletter-fr")]
-    account.assert_published()
-
-
-def test_killed_mid_apply_a_rerun_gives_one_template_per_locale(account):
-    """kill -9 right after SES acted on the k-th change, before its answer arrives."""
-    for k in (1, 4, 6):
-        account.app.reset()
-        account.app.pause_at = k
-        (account.export / "publish.json").unlink(missing_ok=True)
-        process = subprocess.Popen(account.command("--apply"), cwd=account.root, env=account.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert account.app.paused.wait(60), f"change {k} was never reached"
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
-        account.app.release.set()
-        if (account.export / "publish.json").exists():
-            assert len(account.ledger()["steps"]) == k - 1
-        account.app.pause_at = None
-        rerun = account.publish("--apply")
-        assert rerun.returncode == 0, (k, rerun.stderr)
-        account.assert_published()
-        assert account.creates() == len(LOCALES)
+class TestSes(TemplateContract):
+    def test_the_plan_names_the_verified_sender(self, account):
+        assert "  account: sender Northside Plastic Surgery <newsletter@example.com> (verified identity " \
+               "newsletter@example.com)" in account.publish().stdout.splitlines()
 
 
 def test_a_create_whose_answer_is_lost_is_found_by_name_not_made_twice(account):
@@ -131,7 +91,7 @@ def test_a_create_whose_answer_is_lost_is_found_by_name_not_made_twice(account):
     account.app.faults.append(Fault("POST", "/v2/email/templates", delay=3.0))
     result = account.publish("--apply", "--timeout", "1")
     assert result.returncode == 0, result.stderr
-    account.assert_published()
+    account.assert_templates()
     assert account.creates() == len(LOCALES)  # the retry met AlreadyExistsException, acted on by none
     assert account.app.faults[0].times == 0 and "done: en       create      email template newsletter-en" in result.stderr
 
@@ -142,7 +102,7 @@ def test_throttling_is_retried_by_botocore(account):
                                     body={"message": "Too many requests"}))
     result = account.publish("--apply")
     assert result.returncode == 0, result.stderr
-    account.assert_published()
+    account.assert_templates()
 
 
 def test_test_to_sends_a_proof_of_each_template_to_those_addresses_only(account):
@@ -152,7 +112,7 @@ def test_test_to_sends_a_proof_of_each_template_to_those_addresses_only(account)
     (https://docs.aws.amazon.com/ses/latest/dg/sending-email-subscription-management.html)."""
     result = account.publish("--apply", "--test-to", "proof@example.com", "lead@example.com")
     assert result.returncode == 0, result.stderr
-    account.assert_published()
+    account.assert_templates()
     assert [sent["Content"]["Template"]["TemplateName"] for sent in account.app.sent] == [
         f"newsletter-{locale}" for locale in LOCALES]
     for sent in account.app.sent:
@@ -162,13 +122,6 @@ def test_test_to_sends_a_proof_of_each_template_to_those_addresses_only(account)
         assert sent["FromEmailAddress"] == "Northside Plastic Surgery <newsletter@example.com>"
     order = [r[0] for r in account.changes()]
     assert order == ["POST", "POST"] * len(LOCALES)  # each template made before its proof
-
-
-def test_schedule_is_refused_in_the_plan_ses_has_none(account):
-    result = account.publish("--apply", "--schedule", SCHEDULE)
-    assert result.returncode == 1 and account.changes() == []
-    assert ("en       refused     email template newsletter-en: Amazon SES has no scheduled sends: publish without "
-            "--schedule, then run the routing loop of docs/export.md at the send time") in result.stdout
 
 
 def test_an_unverified_sender_or_a_missing_topic_is_refused_and_nothing_changes(account):
@@ -198,10 +151,6 @@ def test_a_wrong_key_is_ses_own_words_and_what_to_do(account, variable, value, c
     assert line.startswith("error: Amazon SES: GetAccount: Amazon SES refused it (403): ") and f"({code})" in line
     assert line.endswith("is wrong or revoked: create a new one in IAM (Security credentials → Access keys) and set both")
     assert value not in result.stdout + result.stderr
-
-
-def test_the_secret_is_in_no_output_no_file_and_no_process_list(account):
-    account.assert_key_never_shown("--apply", "--test-to", "proof@example.com", pause_at=2)
 
 
 def test_only_https_and_only_a_trusted_certificate(account):

@@ -106,7 +106,9 @@ harness, exported, account = contract_fixtures(MailgunAccount, corrected_definit
 
 
 class TestMailgun(PublishContract):
-    pass
+    def test_the_key_is_in_no_output_no_file_and_no_process_list(self, account):
+        account.assert_key_never_shown("--apply", "--schedule", account.schedule, "--test-to", "proof@example.com",
+                                       pause_at=2)
 
 
 def test_apply_without_schedule_is_refused_mailgun_would_send_at_once(account):

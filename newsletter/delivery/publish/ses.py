@@ -15,6 +15,7 @@ service model botocore ships (botocore/data/sesv2), which checks every request b
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
 from collections.abc import Callable
@@ -231,7 +232,7 @@ class SesPublisher(Publisher):
     def _send_test(self, remote: RemoteObject, addresses: tuple[str, ...], lists: dict) -> RemoteObject:
         sender = self.settings.sender
         answer = self.client.call(
-            "send_email", FromEmailAddress=f"{sender.name} <{sender.email}>",
+            "send_email", FromEmailAddress=email.utils.formataddr((sender.name, sender.email)),  # RFC 2047 if not ASCII
             Destination={"ToAddresses": list(addresses)}, ReplyToAddresses=[sender.reply_to or sender.email],
             Content={"Template": {"TemplateName": remote.name, "TemplateData": json.dumps(template_data("Alex"))}},
             ListManagementOptions=lists)

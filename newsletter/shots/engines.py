@@ -122,8 +122,8 @@ class Page:
 class ChromiumPage(Page):
     engine = "chromium"
 
-    def __init__(self, context, url: str, width: int, height: int):
-        self.page = context.new_page()
+    def __init__(self, page, url: str, width: int, height: int):
+        self.page = page
         self.page.set_viewport_size({"width": width, "height": height})
         self.page.goto(url, wait_until="load")
 
@@ -137,11 +137,12 @@ class ChromiumPage(Page):
         self.page.screenshot(path=str(path), full_page=True)
 
     def close(self) -> None:
-        self.page.close()
+        pass  # the tab stays for the next email of its scheme and image setting, which replaces this one
 
 
 class Chromium:
-    """Pages in one browser context per scheme and image setting (a context costs far more than a page)."""
+    """One tab in one browser context per scheme and image setting, each email opened in it in turn (a context,
+    and even a tab, costs more than loading a page)."""
 
     name = "chromium"
 
@@ -170,7 +171,8 @@ class Chromium:
         return self.contexts[dark, images]
 
     def open(self, url: str, *, width: int, height: int, dark: bool, images: bool) -> Page:
-        return ChromiumPage(self._context(dark, images), url, width, height)
+        context = self._context(dark, images)
+        return ChromiumPage(context.pages[0] if context.pages else context.new_page(), url, width, height)
 
     def close(self) -> None:
         for context in self.contexts.values():

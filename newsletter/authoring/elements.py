@@ -16,10 +16,38 @@ from lxml import etree
 
 from newsletter.authoring.addresses import Addresses
 from newsletter.authoring.imported import Gap, ImportedArticle, Section
-from newsletter.authoring.vocabulary import EMPHASIS, HELD, INVISIBLE, SPACES, escape_text, heading_level, role
+from newsletter.authoring.vocabulary import (
+    BLOCK_ROLES,
+    EMPHASIS,
+    HELD,
+    INVISIBLE,
+    SPACES,
+    escape_text,
+    heading_level,
+    holds_blocks,
+    is_data_table,
+    is_inline_code,
+    is_permalink,
+    role,
+)
 from newsletter.model.blocks import (
-    MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, MAX_LIST_DEPTH, MAX_TABLE_COLUMNS, BulletList, Code, Divider, Figure,
-    ListItem, NumberedList, Paragraph, Picture, Quote, Subheading, Table, TableRows, Text,
+    MAX_IMAGE_HEIGHT,
+    MAX_IMAGE_WIDTH,
+    MAX_LIST_DEPTH,
+    MAX_TABLE_COLUMNS,
+    BulletList,
+    Code,
+    Divider,
+    Figure,
+    ListItem,
+    NumberedList,
+    Paragraph,
+    Picture,
+    Quote,
+    Subheading,
+    Table,
+    TableRows,
+    Text,
 )
 from newsletter.model.content import Image
 from newsletter.model.fillin import MARK
@@ -91,7 +119,7 @@ class Walk:
         handler(element)
 
     def _paragraph(self, element: etree._Element) -> None:
-        if _holds_blocks(element):
+        if holds_blocks(element):
             self._loose(element)
             return
         text, pictures = self.inline(element)
@@ -105,9 +133,9 @@ class Walk:
         pending = etree.Element("p")
         pending.text = element.text
         for child in element:
-            inline_code = _inline_code(child) and bool((pending.text or "").strip() or len(pending) or
+            inline_code = is_inline_code(child) and bool((pending.text or "").strip() or len(pending) or
                                                         (child.tail or "").strip())
-            if (role(child) in (*_BLOCKS, "divider", "figure") or _holds_blocks(child)) and not inline_code:
+            if (role(child) in (*BLOCK_ROLES, "divider", "figure") or holds_blocks(child)) and not inline_code:
                 self._paragraph(pending) if len(pending) or (pending.text or "").strip() else None
                 self.block(child)
                 pending = etree.Element("p")
@@ -121,7 +149,7 @@ class Walk:
     _caption = _paragraph
 
     def _heading(self, element: etree._Element) -> None:
-        for anchor in [child for child in element if _is_permalink(child)]:  # the heading's own "#" or "¶" link
+        for anchor in [child for child in element if is_permalink(child)]:  # the heading's own "#" or "¶" link
             _drop_keeping_tail(anchor)
         text = self.plain(element)
         level = heading_level(element)
@@ -307,42 +335,6 @@ class Walk:
                 self.leave_out(f"the link of '{inner.strip()[:40]}' ({given[:80]}: relative, and the post does not "
                                "say its own address; import again with --url)")
         return inner
-
-
-_BLOCKS = ("paragraph", "list", "quote", "table", "code", "heading")
-
-
-def is_data_table(rows: list[list[etree._Element]]) -> bool:
-    """A table of data, not of layout: two rows at least that each hold two cells with text or more. A page
-    laid out in tables (one cell a row, or one row of columns side by side) has its text in them, not data."""
-    return sum(1 for row in rows if sum(1 for cell in row if "".join(cell.itertext()).strip()) >= 2) >= 2
-
-
-def _holds_blocks(element: etree._Element) -> bool:
-    """A container (div, section) with blocks somewhere inside: walked block by block, not read as one paragraph."""
-    return any(role(inner) in _BLOCKS and not _inline_code(inner) for inner in element.iterdescendants())
-
-
-def _inline_code(element: etree._Element) -> bool:
-    """Code of one line inside a sentence ("use <code>x</code> to …"), part of its paragraph."""
-    return role(element) == "code" and "\n" not in "".join(element.itertext()).strip()
-
-
-_PERMALINK_SIGNS = ("#", "¶", "§", "🔗")
-
-
-def _is_permalink(element: etree._Element) -> bool:
-    """The link a heading carries to itself (docs and blog engines add "#" or "¶"): not part of its text."""
-    target = element.get("target") or element.get("href") or ""
-    return role(element) == "link" and target.startswith("#") and "".join(element.itertext()).strip() in _PERMALINK_SIGNS
-
-
-def heading_words(element: etree._Element) -> str:
-    """A heading's text as one line, without its own "#" link."""
-    words = [element.text or ""]
-    for child in element:
-        words += ["" if _is_permalink(child) else "".join(child.itertext()), child.tail or ""]
-    return " ".join("".join(words).split())
 
 
 def _drop_keeping_tail(element: etree._Element) -> None:

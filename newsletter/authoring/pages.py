@@ -18,9 +18,9 @@ import lxml.html
 from lxml import etree
 
 from newsletter.authoring.addresses import Addresses
-from newsletter.authoring.elements import ImageFacts, Walk, heading_words
+from newsletter.authoring.elements import ImageFacts, Walk
 from newsletter.authoring.imported import ImportedArticle
-from newsletter.authoring.vocabulary import NBSP_HELD, SPACE_HELD, escape_text, heading_level, role
+from newsletter.authoring.vocabulary import NBSP_HELD, SPACE_HELD, escape_text, heading_level, heading_words, role
 from newsletter.errors import Location, NewsletterError, Problem
 
 # The HTML standard's prescan reads the first 1024 bytes for <meta charset>; saved pages often put a long

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from newsletter.faults import fault_point
 from newsletter.model.content import Issue
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.output import replace_folder, writing
@@ -167,6 +168,7 @@ def holding(issues: list[Issue], settings: Settings, out: Path) -> Iterator[None
     with ExitStack() as held:
         for issue in issues:
             held.enter_context(writing(out / issue.id, settings.relative(out / issue.id)))
+        fault_point("loaded")
         yield
 
 

@@ -1,9 +1,9 @@
 """Atomic output: a file or a whole folder appears complete or not at all, written by one process at a time.
 
 A folder is written into a temporary sibling (`.2026-11.<random>.tmp`) that is then swapped in. Each
-folder has a lock file beside it while it is written (`.2026-11.lock`, holding the writer's pid):
-`replace_folder` waits for it, so concurrent writers take turns; `writing` holds it for a whole build
-and refuses to wait.
+folder has a lock file beside it while it is written (`.2026-11.lock`, holding the writer's pid and its
+command, `21477 export`): `replace_folder` waits for it, so concurrent writers take turns; `writing` holds
+it for a whole build and refuses to wait, naming the command that holds it.
 Temporary siblings left by a killed writer are removed by the next one, under the lock. The swap is two
 renames (the previous folder to `.2026-11.<random>.old`, the new one into place): whoever next takes the
 lock first finishes or rolls back a swap killed half-way, and says so on stderr — the previous folder
@@ -98,14 +98,35 @@ def locked(target: Path) -> contextlib.AbstractContextManager[None]:
     return _locked(target, wait=True)
 
 
+_COMMAND = ["newsletter"]  # the verb this process runs, written in each lock it takes (hold_as)
+# Who holds a folder, by the verb its lock file names, and what the build it refuses can do meanwhile.
+HOLDERS = {
+    "build": ("another build", "wait for it to finish, or build into another --out"),
+    "export": ("an export", "wait a moment for it to finish (an export holds the folder only while it writes its "
+               "files), then build again, or build into another --out"),
+    "publish": ("a publish", "wait for it to finish carrying the export into the provider's account, then build "
+                "again, or build into another --out"),
+    "archive": ("newsletter archive", "wait a moment for it to finish, then build again, or build into another --out"),
+    "preview": ("the preview", "wait a moment, then build again, or build into another --out"),
+}
+ANOTHER = ("another newsletter command", "wait for it to finish, then build again, or build into another --out")
+
+
+def hold_as(command: str) -> None:
+    """Name the command this process runs (`build`, `export`, …): a command its locks keep out names it."""
+    _COMMAND[0] = command
+
+
 @contextlib.contextmanager
 def writing(target: Path, shown: str) -> Iterator[None]:
-    """Hold `target` for a whole build: another build writing it now is one line, not a wait or a mix of both."""
+    """Hold `target` for a whole build: another command writing it now is one line naming that command and
+    its pid, not a wait or a mix of both."""
     try:
         lock = _acquire(target, wait=False)
     except BlockingIOError:
-        raise NewsletterError(Problem(Location(shown), f"another build is writing {shown} (pid {_holder(target)})",
-                                      "wait for it to finish, or build into another --out")) from None
+        pid, command = _holder(target)
+        who, hint = HOLDERS.get(command, ANOTHER)
+        raise NewsletterError(Problem(Location(shown), f"{who} is writing {shown} (pid {pid})", hint)) from None
     try:
         yield
     finally:
@@ -195,7 +216,7 @@ def _acquire(target: Path, wait: bool) -> Lock:
     while (fd := _lock_file(path, wait)) is None:
         pass  # the holder removed the file as we waited for it: lock the next one
     try:
-        os.write(fd, f"{os.getpid()}\n".encode())
+        os.write(fd, f"{os.getpid()} {_COMMAND[0]}\n".encode())
     except BaseException:  # Ctrl+C right now: let go of the lock as if it had been held
         _release((path, thread, fd))
         raise
@@ -236,8 +257,10 @@ def _lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
-def _holder(target: Path) -> str:
+def _holder(target: Path) -> tuple[str, str]:
+    """The pid and the command its lock file names ("unknown" while the holder has not written them yet)."""
     try:
-        return _lock_path(target).read_text(encoding="ascii").strip() or "unknown"
+        pid, _, command = _lock_path(target).read_text(encoding="ascii").strip().partition(" ")
     except (OSError, ValueError):
-        return "unknown"
+        return "unknown", ""
+    return (pid if pid.isdigit() else "unknown"), command

@@ -16,9 +16,12 @@ from newsletter.errors import Location, NewsletterError, Problem
 
 
 def open_project(args):
-    """The settings of --project, or of the project around the current folder."""
-    from newsletter.project import load_settings  # here, not above: the CLI imports this package as it starts
+    """The settings of --project, or of the project around the current folder; the folder locks this command
+    takes name its verb, so a build they keep out says what holds them."""
+    from newsletter.output import hold_as  # here, not above: the CLI imports this package as it starts
+    from newsletter.project import load_settings
 
+    hold_as(getattr(args, "command", None) or "newsletter")
     return load_settings(Path(args.project).resolve() if args.project else None)
 
 

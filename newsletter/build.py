@@ -119,7 +119,7 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
             fault_point("checked")
             files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
             if len(report.errors) > errors_before:  # never sent as it is: good output is not replaced by it
-                write_draft(out / issue.id, files, report, settings.relative(out / issue.id))
+                write_draft(out / issue.id, files, report, settings.relative(out / issue.id), report.errors[errors_before:])
                 continue
             write_issue(out / issue.id, files, report, unchanged)
             built.append(result)

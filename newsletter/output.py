@@ -58,9 +58,9 @@ def write_file_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as error:
         Path(temp).unlink(missing_ok=True)
-        raise
+        raise _naming(error, path)
 
 
 def replace_folder(target: Path, files: dict[str, bytes]) -> None:
@@ -80,9 +80,17 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
             _swap(staging, target)
-        except BaseException:
+        except BaseException as error:
             shutil.rmtree(staging, ignore_errors=True)
-            raise
+            raise _naming(error, target)
+
+
+def _naming(error: BaseException, path: Path) -> BaseException:
+    """A write that failed for want of room (ENOSPC, a quota) names no file: it is given the one being written,
+    so the line the user reads says where ("dist/2026-11: no space left on device", not "newsletter: …")."""
+    if isinstance(error, OSError) and error.filename is None:
+        error.filename = os.fspath(path)
+    return error
 
 
 def _holds_exactly(target: Path, files: dict[str, bytes]) -> bool:
@@ -150,13 +158,20 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def recover_swaps(parent: Path) -> None:
-    """Finish or roll back every swap under `parent` that a killed writer left half-way, each under its lock
-    (taking it recovers the folder); a folder whose writer is alive and holds it is its writer's to finish."""
-    for old in sorted(parent.glob(".*.*.old")) if parent.is_dir() else ():
+    """Finish or roll back every swap under `parent` that a killed writer left half-way, and remove what else a
+    killed writer left (its half-written folder, its lock file), each under the folder's lock (taking it
+    recovers the folder); a folder whose writer is alive and holds it is its writer's to finish."""
+    left = sorted(parent.glob(".*.*.old")) + sorted(parent.glob(".*.*.tmp")) + sorted(parent.glob(".*.lock"))
+    for name in dict.fromkeys(_left_by(path) for path in left) if parent.is_dir() else ():
         try:
-            _release(_acquire(parent / old.name[1:].rsplit(".", 2)[0], wait=False))
+            _release(_acquire(parent / name, wait=False))
         except BlockingIOError:
             continue
+
+
+def _left_by(leftover: Path) -> str:
+    """The folder a leftover belongs to: `.2026-11.lock`, `.2026-11.<random>.old` → 2026-11."""
+    return leftover.name[1:].rsplit(".", 1 if leftover.suffix == ".lock" else 2)[0]
 
 
 def _recover(target: Path) -> None:

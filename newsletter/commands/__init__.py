@@ -6,6 +6,7 @@ this package imports it. What the verbs share — where output goes, where repor
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -73,5 +74,7 @@ def writing_to(out: Path) -> Iterator[None]:
             reason = f"{shown(in_the_way)} is a file, not a folder"
         else:
             reason = (error.strerror or str(error)).lower()
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
         raise NewsletterError(Problem(Location(shown(out)), f"cannot write there ({reason})",
-                                      "choose another --out")) from None
+                                      "free some space on its disk, or choose another --out" if full
+                                      else "choose another --out")) from None

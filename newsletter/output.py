@@ -17,6 +17,7 @@ import fcntl
 import functools
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -129,13 +130,14 @@ def hold_as(command: str) -> None:
 def writing(target: Path, shown: str) -> Iterator[None]:
     """Hold `target` for a whole build: another command writing it now is one line naming that command and
     its pid, not a wait or a mix of both."""
-    try:
-        lock = _acquire(target, wait=False)
-    except BlockingIOError:
-        pid, command = _holder(target)
-        who, hint = HOLDERS.get(command, ANOTHER)
-        raise NewsletterError(Problem(Location(shown), f"{who} is writing {shown} (pid {pid})", hint)) from None
-    try:
+    lock: Lock = None
+    try:  # a signal as soon as the lock is taken still lets go of it
+        try:
+            lock = _acquire(target, wait=False)
+        except BlockingIOError:
+            pid, command = _holder(target)
+            who, hint = HOLDERS.get(command, ANOTHER)
+            raise NewsletterError(Problem(Location(shown), f"{who} is writing {shown} (pid {pid})", hint)) from None
         yield
     finally:
         _release(lock)
@@ -215,11 +217,25 @@ Lock = tuple[Path, int, int] | None  # (lock file, thread, file descriptor), or 
 
 @contextlib.contextmanager
 def _locked(target: Path, wait: bool) -> Iterator[None]:
-    lock = _acquire(target, wait)
-    try:
+    lock: Lock = None
+    try:  # a signal as soon as the lock is taken still lets go of it
+        lock = _acquire(target, wait)
         yield
     finally:
         _release(lock)
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl+C and SIGTERM wait until the block is done, then arrive."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _acquire(target: Path, wait: bool) -> Lock:
@@ -228,20 +244,33 @@ def _acquire(target: Path, wait: bool) -> Lock:
     if (path, thread) in _HELD:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    while (fd := _lock_file(path, wait)) is None:
-        pass  # the holder removed the file as we waited for it: lock the next one
     try:
-        os.write(fd, f"{os.getpid()} {_COMMAND[0]}\n".encode())
-    except BaseException:  # Ctrl+C right now: let go of the lock as if it had been held
-        _release((path, thread, fd))
-        raise
-    _HELD.add((path, thread))
+        with signals_held():  # no Ctrl+C between taking the lock and this process's record of it (nor a lock file left)
+            fd = _taken(path, thread, wait=False)
+    except BlockingIOError:
+        if not wait:
+            raise
+        fd = _taken(path, thread, wait=True)  # waiting for another writer stays interruptible
     try:
         _recover(target)
     except BaseException:
         _release((path, thread, fd))
         raise
     return path, thread, fd
+
+
+def _taken(path: Path, thread: int, wait: bool) -> int:
+    """The lock file locked, holding this process's pid and verb, and recorded as held."""
+    while (fd := _lock_file(path, wait)) is None:
+        pass  # the holder removed the file as we waited for it: lock the next one
+    with signals_held():
+        try:
+            os.write(fd, f"{os.getpid()} {_COMMAND[0]}\n".encode())
+        except BaseException:
+            _release((path, thread, fd))
+            raise
+        _HELD.add((path, thread))
+    return fd
 
 
 def _lock_file(path: Path, wait: bool) -> int | None:
@@ -263,9 +292,10 @@ def _lock_file(path: Path, wait: bool) -> int | None:
 def _release(lock: Lock) -> None:
     """Remove the lock file, then unlock: the output folder's parent keeps nothing of the build but its output."""
     if lock is not None:
-        _HELD.discard(lock[:2])
-        lock[0].unlink(missing_ok=True)
-        os.close(lock[2])
+        with signals_held():  # the lock file goes with the lock, whatever arrives meanwhile
+            _HELD.discard(lock[:2])
+            lock[0].unlink(missing_ok=True)
+            os.close(lock[2])
 
 
 def _lock_path(target: Path) -> Path:

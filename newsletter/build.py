@@ -15,6 +15,7 @@ from newsletter.checks import Finding
 from newsletter.checks.content import REFUSED_TRANSLATION
 from newsletter.dist import compared_files, holding, issue_files, write_draft, write_issue
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
+from newsletter.faults import fault_point
 from newsletter.i18n.catalogs import readable_locales
 from newsletter.model.content import Issue, read_issues
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
@@ -115,9 +116,10 @@ def build(settings: Settings, issue_ids: list[str] | None, locales: list[str] | 
             result, errors_before = IssueBuild(issue, rendered.emails), len(report.errors)
             review_issue(result, report)
             _report_findings(rendered.findings, report)
+            fault_point("checked")
             files, unchanged = compared.get(issue.id) or (issue_files(result, settings, out / issue.id), None)
             if len(report.errors) > errors_before:  # never sent as it is: good output is not replaced by it
-                write_draft(out / issue.id, files, report, settings.relative(out / issue.id))
+                write_draft(out / issue.id, files, report, settings.relative(out / issue.id), report.errors[errors_before:])
                 continue
             write_issue(out / issue.id, files, report, unchanged)
             built.append(result)

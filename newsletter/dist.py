@@ -11,10 +11,13 @@ whole build; newsletter.output writes it atomically.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from newsletter.faults import fault_point
 from newsletter.model.content import Issue
 from newsletter.model.settings import PSEUDO_LOCALES, Settings
 from newsletter.output import replace_folder, writing
@@ -23,6 +26,9 @@ from newsletter.report import BuildReport
 
 DIST = "dist"
 DRAFT = ".draft"  # dotted: never taken for a locale or a provider's export
+FAILURES = "failures.json"  # in the draft: why it is one
+MAX_DRAFT_FAILURES = 200  # the preview lists these; the build's own output said them all
+MAX_DRAFT_BYTES = 4 * 1024 * 1024  # a draft's manifest or failures this program wrote are a few kB
 
 
 def output_folder(settings: Settings, out: str | None) -> Path:
@@ -152,12 +158,68 @@ def write_issue(folder: Path, files: dict[str, bytes], report: BuildReport, unch
     replace_folder(folder, {**files, **kept})
 
 
-def write_draft(folder: Path, files: dict[str, bytes], report: BuildReport, shown: str) -> None:
-    """A build that failed its pre-send checks: its files go to <issue>/.draft/, to preview; the good output
-    and its exports beside it stay as they were."""
-    replace_folder(folder / DRAFT, files)
+def write_draft(folder: Path, files: dict[str, bytes], report: BuildReport, shown: str, failures: list[str]) -> None:
+    """A build that failed its pre-send checks: its files go to <issue>/.draft/, with the failures (the lines
+    the build said them in), to preview; the good output and its exports beside it stay as they were."""
+    said = {"failures": failures[:MAX_DRAFT_FAILURES], "more": max(0, len(failures) - MAX_DRAFT_FAILURES)}
+    replace_folder(folder / DRAFT, {**files, FAILURES: (json.dumps(said, ensure_ascii=False, indent=2) + "\n").encode()})
     kept = "the previous output and its exports are unchanged" if (folder / "manifest.json").is_file() else "nothing else was written"
     report.info(f"{shown}: the pre-send checks failed: the draft is in {shown}/{DRAFT}/, to preview; {kept}")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the last build of an issue wrote to <issue>/.draft/ when its pre-send checks failed."""
+
+    failures: tuple[str, ...]
+    more: int  # failures beyond those listed
+    locales: tuple[str, ...]
+    written: float  # when (the draft's modification time, seconds since the epoch)
+
+
+def read_draft(folder: Path) -> Draft | None:
+    """The issue folder's draft, or None when the last build passed its checks (or never failed them).
+    Read through one handle on the draft folder, so its failures and manifest come from the same draft even
+    while a build swaps in another."""
+    try:
+        handle = os.open(folder / DRAFT, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        said, manifest = (_read_json(handle, name) for name in (FAILURES, "manifest.json"))
+        written = os.fstat(handle).st_mtime
+    finally:
+        os.close(handle)
+    failures, listed = said.get("failures"), manifest.get("locales")
+    if not isinstance(failures, list) or not isinstance(listed, list):
+        return None
+    more = said.get("more") if isinstance(said.get("more"), int) else 0
+    return Draft(tuple(str(line) for line in failures[:MAX_DRAFT_FAILURES]), more,
+                 tuple(entry["locale"] for entry in listed if isinstance(entry, dict) and isinstance(entry.get("locale"), str)),
+                 written)
+
+
+def draft_email(folder: Path, locale: str) -> bytes | None:
+    """The draft's HTML email of one locale, or None (no draft, no such locale, or a file that is not one the
+    build wrote: a link leading elsewhere, a file over the size bound)."""
+    draft, path = folder / DRAFT, folder / DRAFT / locale / "email.html"
+    try:
+        if draft.is_symlink() or not path.resolve(strict=True).is_relative_to(draft.resolve(strict=True)):
+            return None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DRAFT_BYTES + 1)
+    except (OSError, RuntimeError):
+        return None
+    return data if len(data) <= MAX_DRAFT_BYTES else None
+
+
+def _read_json(folder: int, name: str) -> dict:
+    try:
+        with open(name, "rb", opener=lambda path, flags: os.open(path, flags, dir_fd=folder)) as handle:
+            data = json.loads(handle.read(MAX_DRAFT_BYTES + 1).decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @contextmanager
@@ -167,6 +229,7 @@ def holding(issues: list[Issue], settings: Settings, out: Path) -> Iterator[None
     with ExitStack() as held:
         for issue in issues:
             held.enter_context(writing(out / issue.id, settings.relative(out / issue.id)))
+        fault_point("loaded")
         yield
 
 

@@ -1,9 +1,9 @@
 """Atomic output: a file or a whole folder appears complete or not at all, written by one process at a time.
 
 A folder is written into a temporary sibling (`.2026-11.<random>.tmp`) that is then swapped in. Each
-folder has a lock file beside it while it is written (`.2026-11.lock`, holding the writer's pid):
-`replace_folder` waits for it, so concurrent writers take turns; `writing` holds it for a whole build
-and refuses to wait.
+folder has a lock file beside it while it is written (`.2026-11.lock`, holding the writer's pid and its
+command, `21477 export`): `replace_folder` waits for it, so concurrent writers take turns; `writing` holds
+it for a whole build and refuses to wait, naming the command that holds it.
 Temporary siblings left by a killed writer are removed by the next one, under the lock. The swap is two
 renames (the previous folder to `.2026-11.<random>.old`, the new one into place): whoever next takes the
 lock first finishes or rolls back a swap killed half-way, and says so on stderr — the previous folder
@@ -17,6 +17,7 @@ import fcntl
 import functools
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -58,9 +59,9 @@ def write_file_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
-    except BaseException:
+    except BaseException as error:
         Path(temp).unlink(missing_ok=True)
-        raise
+        raise _naming(error, path)
 
 
 def replace_folder(target: Path, files: dict[str, bytes]) -> None:
@@ -80,9 +81,17 @@ def replace_folder(target: Path, files: dict[str, bytes]) -> None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
             _swap(staging, target)
-        except BaseException:
+        except BaseException as error:
             shutil.rmtree(staging, ignore_errors=True)
-            raise
+            raise _naming(error, target)
+
+
+def _naming(error: BaseException, path: Path) -> BaseException:
+    """A write that failed for want of room (ENOSPC, a quota) names no file: it is given the one being written,
+    so the line the user reads says where ("dist/2026-11: no space left on device", not "newsletter: …")."""
+    if isinstance(error, OSError) and error.filename is None:
+        error.filename = os.fspath(path)
+    return error
 
 
 def _holds_exactly(target: Path, files: dict[str, bytes]) -> bool:
@@ -98,15 +107,37 @@ def locked(target: Path) -> contextlib.AbstractContextManager[None]:
     return _locked(target, wait=True)
 
 
+_COMMAND = ["newsletter"]  # the verb this process runs, written in each lock it takes (hold_as)
+# Who holds a folder, by the verb its lock file names, and what the build it refuses can do meanwhile.
+HOLDERS = {
+    "build": ("another build", "wait for it to finish, or build into another --out"),
+    "export": ("an export", "wait a moment for it to finish (an export holds the folder only while it writes its "
+               "files), then build again, or build into another --out"),
+    "publish": ("a publish", "wait for it to finish carrying the export into the provider's account, then build "
+                "again, or build into another --out"),
+    "archive": ("newsletter archive", "wait a moment for it to finish, then build again, or build into another --out"),
+    "preview": ("the preview", "wait a moment, then build again, or build into another --out"),
+}
+ANOTHER = ("another newsletter command", "wait for it to finish, then build again, or build into another --out")
+
+
+def hold_as(command: str) -> None:
+    """Name the command this process runs (`build`, `export`, …): a command its locks keep out names it."""
+    _COMMAND[0] = command
+
+
 @contextlib.contextmanager
 def writing(target: Path, shown: str) -> Iterator[None]:
-    """Hold `target` for a whole build: another build writing it now is one line, not a wait or a mix of both."""
-    try:
-        lock = _acquire(target, wait=False)
-    except BlockingIOError:
-        raise NewsletterError(Problem(Location(shown), f"another build is writing {shown} (pid {_holder(target)})",
-                                      "wait for it to finish, or build into another --out")) from None
-    try:
+    """Hold `target` for a whole build: another command writing it now is one line naming that command and
+    its pid, not a wait or a mix of both."""
+    lock: Lock = None
+    try:  # a signal as soon as the lock is taken still lets go of it
+        try:
+            lock = _acquire(target, wait=False)
+        except BlockingIOError:
+            pid, command = _holder(target)
+            who, hint = HOLDERS.get(command, ANOTHER)
+            raise NewsletterError(Problem(Location(shown), f"{who} is writing {shown} (pid {pid})", hint)) from None
         yield
     finally:
         _release(lock)
@@ -129,13 +160,20 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def recover_swaps(parent: Path) -> None:
-    """Finish or roll back every swap under `parent` that a killed writer left half-way, each under its lock
-    (taking it recovers the folder); a folder whose writer is alive and holds it is its writer's to finish."""
-    for old in sorted(parent.glob(".*.*.old")) if parent.is_dir() else ():
+    """Finish or roll back every swap under `parent` that a killed writer left half-way, and remove what else a
+    killed writer left (its half-written folder, its lock file), each under the folder's lock (taking it
+    recovers the folder); a folder whose writer is alive and holds it is its writer's to finish."""
+    left = sorted(parent.glob(".*.*.old")) + sorted(parent.glob(".*.*.tmp")) + sorted(parent.glob(".*.lock"))
+    for name in dict.fromkeys(_left_by(path) for path in left) if parent.is_dir() else ():
         try:
-            _release(_acquire(parent / old.name[1:].rsplit(".", 2)[0], wait=False))
+            _release(_acquire(parent / name, wait=False))
         except BlockingIOError:
             continue
+
+
+def _left_by(leftover: Path) -> str:
+    """The folder a leftover belongs to: `.2026-11.lock`, `.2026-11.<random>.old` → 2026-11."""
+    return leftover.name[1:].rsplit(".", 1 if leftover.suffix == ".lock" else 2)[0]
 
 
 def _recover(target: Path) -> None:
@@ -179,11 +217,25 @@ Lock = tuple[Path, int, int] | None  # (lock file, thread, file descriptor), or 
 
 @contextlib.contextmanager
 def _locked(target: Path, wait: bool) -> Iterator[None]:
-    lock = _acquire(target, wait)
-    try:
+    lock: Lock = None
+    try:  # a signal as soon as the lock is taken still lets go of it
+        lock = _acquire(target, wait)
         yield
     finally:
         _release(lock)
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl+C and SIGTERM wait until the block is done, then arrive."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _acquire(target: Path, wait: bool) -> Lock:
@@ -192,20 +244,33 @@ def _acquire(target: Path, wait: bool) -> Lock:
     if (path, thread) in _HELD:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    while (fd := _lock_file(path, wait)) is None:
-        pass  # the holder removed the file as we waited for it: lock the next one
     try:
-        os.write(fd, f"{os.getpid()}\n".encode())
-    except BaseException:  # Ctrl+C right now: let go of the lock as if it had been held
-        _release((path, thread, fd))
-        raise
-    _HELD.add((path, thread))
+        with signals_held():  # no Ctrl+C between taking the lock and this process's record of it (nor a lock file left)
+            fd = _taken(path, thread, wait=False)
+    except BlockingIOError:
+        if not wait:
+            raise
+        fd = _taken(path, thread, wait=True)  # waiting for another writer stays interruptible
     try:
         _recover(target)
     except BaseException:
         _release((path, thread, fd))
         raise
     return path, thread, fd
+
+
+def _taken(path: Path, thread: int, wait: bool) -> int:
+    """The lock file locked, holding this process's pid and verb, and recorded as held."""
+    while (fd := _lock_file(path, wait)) is None:
+        pass  # the holder removed the file as we waited for it: lock the next one
+    with signals_held():
+        try:
+            os.write(fd, f"{os.getpid()} {_COMMAND[0]}\n".encode())
+        except BaseException:
+            _release((path, thread, fd))
+            raise
+        _HELD.add((path, thread))
+    return fd
 
 
 def _lock_file(path: Path, wait: bool) -> int | None:
@@ -227,17 +292,20 @@ def _lock_file(path: Path, wait: bool) -> int | None:
 def _release(lock: Lock) -> None:
     """Remove the lock file, then unlock: the output folder's parent keeps nothing of the build but its output."""
     if lock is not None:
-        _HELD.discard(lock[:2])
-        lock[0].unlink(missing_ok=True)
-        os.close(lock[2])
+        with signals_held():  # the lock file goes with the lock, whatever arrives meanwhile
+            _HELD.discard(lock[:2])
+            lock[0].unlink(missing_ok=True)
+            os.close(lock[2])
 
 
 def _lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.lock"
 
 
-def _holder(target: Path) -> str:
+def _holder(target: Path) -> tuple[str, str]:
+    """The pid and the command its lock file names ("unknown" while the holder has not written them yet)."""
     try:
-        return _lock_path(target).read_text(encoding="ascii").strip() or "unknown"
+        pid, _, command = _lock_path(target).read_text(encoding="ascii").strip().partition(" ")
     except (OSError, ValueError):
-        return "unknown"
+        return "unknown", ""
+    return (pid if pid.isdigit() else "unknown"), command

@@ -32,6 +32,7 @@ from newsletter.faults import fault_point
 from newsletter.i18n.translator import translator_for
 from newsletter.model.content import Issue
 from newsletter.model.settings import Settings
+from newsletter.output import STOP_SIGNALS, signals_held
 from newsletter.render import IssueBuild, RenderedEmail, prepare, render_email
 
 # An email takes about 20 ms to render and check; a pool of forked workers starts in about 10 ms.
@@ -141,11 +142,11 @@ def _started(jobs: tuple[RenderJob, ...], settings: Settings, locales: tuple[str
         prepare(settings, locales)  # compiled and parsed once here, shared by the forked workers
         pool = _Workers(jobs)
         try:
-            with _signals_held():  # none reaches a worker before it has set itself up (_serve)
+            with signals_held():  # none reaches a worker before it has set itself up (_serve)
                 pool.start(workers)
             yield pool.results()
         finally:
-            with _signals_held():  # a Ctrl+C now would stop the clean-up half-way, with workers left behind
+            with signals_held():  # a Ctrl+C now would stop the clean-up half-way, with workers left behind
                 pool.stop()
     else:
         yield (job.run() for job in jobs)
@@ -234,16 +235,3 @@ def _serve(there: Connection, jobs: tuple[RenderJob, ...], theirs: list[Connecti
             there.send((index, jobs[index].run()))
         except BrokenPipeError:
             return  # the building process is gone
-
-
-STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl+C and SIGTERM wait until the block is done, then arrive."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from newsletter import output
 from newsletter.output import replace_folder, writing
 from tests.conftest import REPO
 
@@ -38,8 +39,9 @@ def test_concurrent_replace_folder_calls_all_succeed_and_leave_one_whole_folder(
     assert sorted(path.name for path in target.parent.iterdir()) == ["2026-11"]  # no temporary folder, no lock file
 
 
-def test_a_second_build_of_the_same_folder_is_one_line_naming_the_first(project, cli):
+def test_a_second_build_of_the_same_folder_is_one_line_naming_the_first(project, cli, monkeypatch):
     dist = project / "dist"
+    monkeypatch.setattr(output, "_COMMAND", ["build"])  # the verb its lock file names, as `newsletter build` sets it
     with writing(dist / "2026-11", "dist/2026-11"):  # this test process is the first build
         result = cli("build", cwd=project)
     assert result.returncode == 1

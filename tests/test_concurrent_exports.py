@@ -8,6 +8,8 @@ its read, at a known instant, while the second one runs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -58,4 +60,35 @@ def test_a_second_provider_exported_while_the_first_one_writes_keeps_both(projec
     issue = project / "dist" / "2026-11"
     assert (issue / "mailchimp" / "manifest.json").is_file()
     assert (issue / "brevo" / "manifest.json").is_file()
+    assert sorted(path.name for path in issue.parent.iterdir() if path.name.startswith(".")) == []
+
+
+PROVIDERS = ("eml", "mailchimp", "ses", "sendgrid", "postmark", "mailgun", "brevo", "listmonk")
+LOCALES = ("es", "fr", "de", "ar", "zh_Hans")  # not en, the default: its send depends on the others shipped
+EXPORTS = 20
+
+
+def test_twenty_exports_at_once_over_every_provider_keep_all_twenty(project, cli):
+    """The issue's "20 concurrent exports of different providers keep all 20": 20 processes started together,
+    each exporting one locale for one of the 8 providers (a partial export keeps that provider's other
+    locales), so each provider's folder must end with every locale exported to it, and each file what its
+    manifest's SHA-256 says."""
+    assert cli("build", "2026-11", cwd=project).returncode == 0  # the renders cached: the exports race to write
+    wanted = [(PROVIDERS[number % len(PROVIDERS)], LOCALES[number % len(LOCALES)]) for number in range(EXPORTS)]
+    assert len(set(wanted)) == EXPORTS
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    exports = [subprocess.Popen([sys.executable, str(REPO / "send.py"), "2026-11", "--provider", provider, "--locale",
+                                 locale, "--skip-external-checks"], cwd=project, env=environment,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+               for provider, locale in wanted]
+    errors = [(export.args[3:7], export.communicate(timeout=600)[1]) for export in exports]
+    assert [(args, stderr) for (args, stderr), export in zip(errors, exports) if export.returncode != 0] == []
+    issue = project / "dist" / "2026-11"
+    kept = set()
+    for provider in PROVIDERS:
+        manifest = json.loads((issue / provider / "manifest.json").read_text(encoding="utf-8"))
+        kept |= {(provider, locale) for locale in manifest["locales"]}
+        for entry in manifest["files"]:
+            assert hashlib.sha256((issue / provider / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry
+    assert kept == set(wanted), set(wanted) - kept
     assert sorted(path.name for path in issue.parent.iterdir() if path.name.startswith(".")) == []

@@ -4,6 +4,7 @@ no worker left behind, and no half-written or temporary folder in dist/."""
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -35,6 +36,18 @@ def processes_in(folder: Path) -> list[int]:
         except OSError:
             continue  # ended meanwhile, or not ours to read
     return found
+
+
+def wait_for_workers(folder: Path) -> None:
+    """Workers of a command killed outright end after the email they are on: waited for by pidfd (they are not
+    this test's children), at most 30 s each."""
+    for pid in processes_in(folder):
+        try:
+            descriptor = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        select.select([descriptor], [], [], 30)
+        os.close(descriptor)
 
 
 def assert_whole_or_absent(dist: Path) -> None:

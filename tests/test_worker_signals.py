@@ -7,7 +7,6 @@ process left and dist/ whole or absent. The time it takes is measured in benchma
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 
 from newsletter import INTERRUPTED
 from tests.conftest import REPO
-from tests.test_interrupt import assert_whole_or_absent, processes_in
+from tests.test_interrupt import assert_whole_or_absent, processes_in, wait_for_workers
 
 
 def build_with_fault(project, fault: str) -> subprocess.CompletedProcess:
@@ -53,11 +52,5 @@ def test_a_killed_build_leaves_no_worker_running(project):
     """SIGKILL to the building process: nothing of it can clean up, so each worker must notice its pipe closed
     and end after the email it is on (waited for by pidfd: they are not this test's children)."""
     build_with_fault(project, "render:KILL:parent")
-    for pid in processes_in(project):
-        try:
-            descriptor = os.pidfd_open(pid)
-        except ProcessLookupError:
-            continue
-        select.select([descriptor], [], [], 30)
-        os.close(descriptor)
+    wait_for_workers(project)
     assert processes_in(project) == []

@@ -6,6 +6,7 @@ this package imports it. What the verbs share — where output goes, where repor
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -16,9 +17,12 @@ from newsletter.errors import Location, NewsletterError, Problem
 
 
 def open_project(args):
-    """The settings of --project, or of the project around the current folder."""
-    from newsletter.project import load_settings  # here, not above: the CLI imports this package as it starts
+    """The settings of --project, or of the project around the current folder; the folder locks this command
+    takes name its verb, so a build they keep out says what holds them."""
+    from newsletter.output import hold_as  # here, not above: the CLI imports this package as it starts
+    from newsletter.project import load_settings
 
+    hold_as(getattr(args, "command", None) or "newsletter")
     return load_settings(Path(args.project).resolve() if args.project else None)
 
 
@@ -70,5 +74,7 @@ def writing_to(out: Path) -> Iterator[None]:
             reason = f"{shown(in_the_way)} is a file, not a folder"
         else:
             reason = (error.strerror or str(error)).lower()
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
         raise NewsletterError(Problem(Location(shown(out)), f"cannot write there ({reason})",
-                                      "choose another --out")) from None
+                                      "free some space on its disk, or choose another --out" if full
+                                      else "choose another --out")) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsletter.archive import write_archive
 from newsletter.build import build
 from newsletter.commands import open_project, output_folder, report_printer, writing_to
+from newsletter.faults import fault_point
 from newsletter.report import BuildReport
 
 
@@ -16,5 +17,6 @@ def run(args) -> int:
         built = build(settings, args.issues, args.locale, out, report, use_cache=not args.no_cache)
         # the web archive follows every successful build (links.archive); a failed one leaves the public pages as they were
         if settings.archive_url and not report.errors:
+            fault_point("archive")
             write_archive(settings, out / "archive", report, built)
     return 1 if report.errors else 0

@@ -47,6 +47,7 @@ def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None,
     """Render every chosen locale of the issue in memory and run the pre-send checks."""
     chosen = select_locales(settings, locales)
     issue = load_issues(settings, [issue_id])[0]
+    fault_point("loaded")
     report.info(f"building {issue.id} in {len(chosen)} locales: {', '.join(chosen)}")
     built, in_package = render_checked(issue, settings, chosen, report, RenderCache(settings))
     run_pre_send_checks(built, settings, report, external_checks, in_package)
@@ -64,6 +65,7 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
     shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
     built = build_for_send(settings, issue_id, shipped, report, external_checks)
+    fault_point("checked")
     folder = out / built.issue.id
     with locked(folder):  # another export's folder, read here, is still there when this one is swapped in
         made_locales = [email.locale for email in built.emails]

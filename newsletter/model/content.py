@@ -179,10 +179,16 @@ def find_issue(settings: Settings, issue_id: str) -> Path:
                                      "in issues/", f"known issues: {known}"))
         issue_id = as_file.stem
     path = settings.issues_dir / f"{issue_id}.yaml"
+    if path.exists() and not path.is_file():  # a folder, a pipe or a device under the issue's name: it is there
+        raise NewsletterError(_not_a_file(f"issues/{issue_id}.yaml"))
     if not path.is_file():
         raise UsageError(Problem(Location(f"issues/{issue_id}.yaml"), f"no issue '{issue_id}'",
                                  f"known issues: {known}"))
     return path
+
+
+def _not_a_file(display: str) -> Problem:
+    return Problem(Location(display), "cannot be read: not a regular file", "an issue is one YAML file the build can read")
 
 
 def load_issue(path: Path, settings: Settings) -> Issue:
@@ -193,8 +199,7 @@ def load_issue(path: Path, settings: Settings) -> Issue:
     display = _inside_project(path, settings)
     stat = path.stat()
     if not (S_ISREG(stat.st_mode) or S_ISDIR(stat.st_mode)):  # a pipe or a device would block the read or never end
-        raise NewsletterError(Problem(Location(display), "cannot be read: not a regular file",
-                                      "an issue is one YAML file the build can read"))
+        raise NewsletterError(_not_a_file(display))
     return _load_issue_version(path, stat.st_mtime_ns, stat.st_size, display)
 
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from newsletter.dist import screenshots_folder
+from newsletter.dist import DRAFT, draft_email, output_folder, read_draft, screenshots_folder
 from newsletter.errors import NewsletterError
 from newsletter.preview.connections import KEEP_ALIVE_SECONDS, DeadlineProtocol
 from newsletter.preview.previews import Previews, locale_name, problem_dicts, screenshot_path
@@ -96,7 +96,27 @@ def issue_summary(request: Request) -> JSONResponse:
         except NewsletterError as error:
             entry["problems"] = problem_dicts(error)
         locales.append(entry)
-    return _json({"issue": chosen[0], "locales": locales})
+    return _json({"issue": chosen[0], "locales": locales, "draft": _draft(previews, chosen[0])})
+
+
+def _draft(previews: Previews, issue_id: str) -> dict | None:
+    """The draft the last build wrote when its pre-send checks failed (dist/<issue>/.draft/), with the failures."""
+    folder = output_folder(previews.settings, None) / issue_id
+    draft = read_draft(folder)
+    if draft is None:
+        return None
+    return {"folder": f"{previews.settings.relative(folder)}/{DRAFT}/", "failures": draft.failures, "more": draft.more,
+            "locales": [locale for locale in draft.locales if locale in previews.locales],
+            "written": round(draft.written * 1000)}
+
+
+def draft_html(request: Request) -> Response:
+    """The email of the last build's draft, as it wrote it (not sent: its pre-send checks failed)."""
+    chosen = _chosen(request)
+    html = draft_email(output_folder(_previews(request).settings, None) / chosen[0], chosen[1]) if chosen else None
+    if html is None:
+        return _not_found()
+    return Response(html, media_type="text/html", headers={**COMMON_HEADERS, "Content-Security-Policy": EMAIL_POLICY})
 
 
 def _gates(previews, issue_id: str) -> dict[str, dict]:
@@ -234,6 +254,7 @@ ROUTES = [
     Route("/api/issues/{issue}/{locale}/translator", translator_view),
     Route("/api/issues/{issue}/{locale}/checks", checks),
     Route("/email/{issue}/{locale}.html", email_html),
+    Route("/draft/{issue}/{locale}.html", draft_html),
     Route("/screenshots/{issue}/{locale}/{name}", screenshot),
     Route("/events", events),
     Route("/archive/{path:path}", archive_file),

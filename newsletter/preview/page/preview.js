@@ -87,7 +87,33 @@ async function loadSummary() {
     button.addEventListener("click", () => choose({ locale: entry.locale }));
     return button;
   }));
+  showDraft(data.draft);
   if (state.tab === "all") renderAllLocales();
+}
+
+// The last build failed its pre-send checks: what it wrote is a draft beside the good output, never sent.
+// Shown above the email: the failures, and the draft's email in the chosen locale, as the build wrote it.
+function showDraft(draft) {
+  const box = $("draft");
+  const key = draft ? `${state.issue}|${state.locale}|${draft.written}|${draft.failures.length}` : "";
+  box.hidden = !draft;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  if (!draft) return box.replaceChildren();
+  const draftUrl = (locale) => `/draft/${encodeURIComponent(state.issue)}/${encodeURIComponent(locale)}.html?v=${draft.written}`;
+  const links = draft.locales.map((locale) => el("a", { href: draftUrl(locale), target: "_blank", rel: "noopener" }, locale));
+  const email = draft.locales.includes(state.locale)
+    ? el("details", { class: "draft-email" }, el("summary", {}, `The draft's ${state.locale} email, as the failed build wrote it`),
+      el("iframe", { id: "draft-email", title: `The draft's ${state.locale} email`, sandbox: "allow-same-origin", src: draftUrl(state.locale) }))
+    : null;
+  box.replaceChildren(
+    el("strong", {}, `Draft: the last build of ${state.issue} failed its pre-send checks`),
+    el("p", {}, `It wrote a draft to ${draft.folder} on ${new Date(draft.written).toLocaleString()}: it is never sent, and ` +
+      "the previous output and its exports are unchanged. Below it, the preview shows your files as they are now."),
+    el("ul", { class: "draft-failures" }, ...draft.failures.map((line) => el("li", {}, el("code", {}, line))),
+      ...(draft.more ? [el("li", {}, `… and ${draft.more} more`)] : [])),
+    el("p", {}, "The draft's emails: ", ...links.flatMap((link, index) => index ? [" · ", link] : [link])),
+    email);
 }
 
 // The release gate: a locale held back this month is not exported; its subscribers get the default email.
@@ -110,6 +136,7 @@ async function loadView() {
   shown.view = data;
   renderInbox(data);
   renderPanel(data);
+  if (shown.summary && shown.summary.issue === state.issue) showDraft(shown.summary.draft);
   await renderStage(changed);
   loadChecks(data.version);
 }

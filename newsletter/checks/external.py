@@ -1,19 +1,62 @@
 """The external tools of `newsletter check` and the export — SpamAssassin and the official MJML
 validator — started together as a run begins, so that they work beside the in-package checks and
 beside each other (each in its own processes), and each answered from its cache where it already
-judged the same bytes. Leaving the `with` block waits for both, or stops them on an error."""
+judged the same bytes. Leaving the `with` block waits for both, or stops them on an error.
+
+What the send checks said of one email (`SendVerdict`: the export's own checks, the email-client
+support, the validator, the spam score) can be kept whole by the caller, under the key of what the
+email is made from and `tools_fingerprint`: an unchanged email then starts no tool, builds no message
+and parses nothing."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 
 from newsletter.checks import mjml, spam
+from newsletter.checks.clients import ClientGap
 from newsletter.checks.model import CheckedEmail, Finding
-from newsletter.checks.spam import SpamScore
+from newsletter.checks.spam import Rule, SpamScore
 from newsletter.model.settings import Settings
 
 NO_MJML_CLI = "the official MJML validator (needs Node.js and tools/mjml: npm ci --prefix tools/mjml)"
 NO_SPAMD = "the spam score (needs SpamAssassin's spamd and spamc: apt-get install spamd spamc)"
+
+
+def missing_tools(settings: Settings) -> list[str]:
+    """The external checks whose tool is not installed here."""
+    return [what for what, missing in ((NO_MJML_CLI, mjml.official_cli(settings) is None), (NO_SPAMD, not spam.available()))
+            if missing]
+
+
+def tools_fingerprint(settings: Settings) -> str:
+    """Which tools are installed and which version of each: a verdict kept under another is not reused."""
+    cli = mjml.official_cli(settings)
+    return (f"mjml:{mjml.validator_fingerprint(cli) if cli else 'none'}\0"
+            f"spamassassin:{spam.rules_fingerprint() if spam.available() else 'none'}")
+
+
+@dataclass(frozen=True)
+class SendVerdict:
+    """The send checks' findings about one email, in the order they run, its spam score (None without
+    spamd) and the client-support gaps it has."""
+
+    findings: tuple[Finding, ...]
+    score: SpamScore | None
+    gaps: tuple[ClientGap, ...]
+
+    def as_json(self) -> str:
+        return json.dumps({"findings": [f.as_dict() for f in self.findings], "gaps": [g.as_dict() for g in self.gaps],
+                           "score": self.score and self.score.as_dict()}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> SendVerdict:
+        data = json.loads(text)
+        score = data["score"] and SpamScore(data["score"]["locale"], data["score"]["score"], data["score"]["threshold"],
+                                            tuple(Rule(**rule) for rule in data["score"]["rules"]))
+        gaps = tuple(ClientGap(**{k: tuple(v) if isinstance(v, list) else v for k, v in gap.items()}) for gap in data["gaps"])
+        return cls(tuple(Finding(**f) for f in data["findings"]), score or None, gaps)
 
 
 class ExternalTools:
@@ -31,6 +74,11 @@ class ExternalTools:
 
     def mjml_findings(self) -> list[Finding]:
         return self._validation.findings() if self._validation else []
+
+    @property
+    def mjml_failed(self) -> bool:
+        """The validator itself failed (its one error is not a verdict on any email)."""
+        return bool(self._validation and self._validation.failed)
 
     def spam_scores(self) -> list[SpamScore]:
         return self._scores.result() if self._scores else []

@@ -6,7 +6,8 @@ itself, to its parent (`parent`: a worker killing the building process) or to it
 sleeping and hoping. STOP pauses the process there until a SIGCONT: a test holds one writer between two
 steps while another runs. Each stage is reached once per process. The stages: `render` (a worker's first
 email), `export-write` (an export that has read the issue folder, before it swaps its own in), `swap` (between
-the two renames of a folder swap) and `swapped` (after them, before the previous folder is removed).
+the two renames of a folder swap), `swapped` (after them, before the previous folder is removed) and `spamd` (a
+run's spamd listening, before it scores).
 """
 
 from __future__ import annotations

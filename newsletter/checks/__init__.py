@@ -56,6 +56,8 @@ def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False,
     external tools too, started first so that they run beside the in-package checks — for the emails
     whose verdict `verdicts` does not already hold (those are kept there after)."""
     run = CheckRun()
+    if external:
+        spam_check.end_orphans()  # a spamd whose run was killed outright, even when this run scores nothing
     known = {email.locale: verdicts.get(email.locale) for email in build.emails} if external and verdicts else {}
     emails = checked_emails(build if in_package is None else IssueBuild(build.issue, tuple(
         email for email in build.emails if external and known.get(email.locale) is None)), settings)

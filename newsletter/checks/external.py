@@ -64,10 +64,16 @@ class ExternalTools:
         cli, has_spamd = mjml.official_cli(settings), spam.available()
         self.skipped = [what for what, missing in ((NO_MJML_CLI, cli is None), (NO_SPAMD, not has_spamd)) if missing]
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="spamassassin")
-        spam.import_message_builder()  # before the thread starts: the other checks import it too
-        # spamd first: loading its rules is the longest wait of the run
-        self._scores: Future | None = self._pool.submit(spam.scores, emails) if has_spamd and emails else None
-        self._validation = mjml.OfficialValidation(emails, cli) if cli and emails else None
+        self._scores: Future | None = None
+        self._validation: mjml.OfficialValidation | None = None
+        try:
+            spam.import_message_builder()  # before the thread starts: the other checks import it too
+            # spamd first: loading its rules is the longest wait of the run
+            self._scores = self._pool.submit(spam.scores, emails) if has_spamd and emails else None
+            self._validation = mjml.OfficialValidation(emails, cli) if cli and emails else None
+        except BaseException as stop:  # Ctrl+C or SIGTERM before the `with` block: nothing is left running
+            self.__exit__(type(stop), stop, None)
+            raise
 
     def __enter__(self) -> ExternalTools:
         return self
@@ -84,6 +90,8 @@ class ExternalTools:
         return self._scores.result() if self._scores else []
 
     def __exit__(self, *exc) -> None:
+        if exc[0] is not None:  # an error, Ctrl+C or SIGTERM: spamd is stopped now, not waited for
+            spam.stop_all()
         if self._validation:
             self._validation.close()
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -2,6 +2,8 @@
 in a process group of their own, stopped on SIGTERM and Ctrl+C (SIGINT) at once, with its temporary
 folder; a run killed outright (SIGKILL, where nothing of it can clean up) leaves them behind, and the
 next run that checks ends them and removes the folder, leaving alone the spamd of a run still alive.
+An export with an email to score starts spamd as it begins, before anything is rendered, so that
+SpamAssassin loads its rules while the rest of the run works; it is stopped if the run fails first.
 
 Real spamd, real signals. Each test gives the runs a temporary folder of its own (TMPDIR), so the
 spamd folders it looks at are only its own; a process group is what ps(1) says of it.
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.support.launchers import logging_path
 
 ISSUE = "2026-11"
 
@@ -124,3 +127,16 @@ def test_a_stopped_run_ends_its_spamd_and_removes_its_folder(project, tmp, stop)
     assert group(leader) == [], "spamd and its children ended with the run"
     assert not folder.exists()
     assert list(tmp.iterdir()) == [], "nothing of the run is left in the temporary folder"
+
+
+def test_an_export_starts_spamd_before_rendering_and_stops_it_when_the_render_fails(project, tmp, tmp_path):
+    env, log = logging_path(tmp_path, ("spamd",))
+    template = project / "templates" / "email.mjml.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{{ unclosed\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "newsletter", "export", ISSUE], cwd=project, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(tmp), **env})
+    assert done.returncode == 1 and "templates/email.mjml.j2" in done.stderr, done.stderr
+    started = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    assert len(started) == 1, "spamd started as the export began"
+    assert list(tmp.glob("newsletter-spamd-*")) == [], "and was stopped, its folder removed, when the render failed"
+    assert not [pid for pid, command in commands() if f"--socketpath={tmp}" in command]

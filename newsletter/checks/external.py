@@ -11,7 +11,10 @@ and parses nothing."""
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from newsletter.checks import mjml, spam
@@ -59,6 +62,32 @@ class SendVerdict:
         return cls(tuple(Finding(**f) for f in data["findings"]), score or None, gaps)
 
 
+_EARLY: list[Future] = []  # the start of a spamd begun before the messages exist, for the run's scoring to take
+
+
+@contextmanager
+def spamd_started_early(needed: bool) -> Iterator[None]:
+    """With `needed` (an email of the run has no kept verdict): spamd starts now, in a thread of its own,
+    loading its rules (the longest wait of a cold run) while the run gates, renders and checks; the run's
+    scoring takes it. However the block is left, it is stopped: unused, scored, or on an error, Ctrl+C or
+    SIGTERM (at once, not after its start)."""
+    if not needed or not spam.available():
+        yield
+        return
+    spamd = spam.Spamd(children=os.cpu_count() or 1)
+    starter = ThreadPoolExecutor(1, thread_name_prefix="spamd-start")
+    _EARLY.append(starter.submit(spamd.__enter__))
+    try:
+        yield
+    except BaseException:
+        spam.stop_all()
+        raise
+    finally:
+        _EARLY.clear()
+        starter.shutdown(wait=True)
+        spamd.__exit__(None, None, None)
+
+
 class ExternalTools:
     def __init__(self, emails: list[CheckedEmail], settings: Settings):
         cli, has_spamd = mjml.official_cli(settings), spam.available()
@@ -69,7 +98,8 @@ class ExternalTools:
         try:
             spam.import_message_builder()  # before the thread starts: the other checks import it too
             # spamd first: loading its rules is the longest wait of the run
-            self._scores = self._pool.submit(spam.scores, emails) if has_spamd and emails else None
+            early = _EARLY.pop() if _EARLY else None
+            self._scores = self._pool.submit(spam.scores, emails, early) if has_spamd and emails else None
             self._validation = mjml.OfficialValidation(emails, cli) if cli and emails else None
         except BaseException as stop:  # Ctrl+C or SIGTERM before the `with` block: nothing is left running
             self.__exit__(type(stop), stop, None)

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +94,10 @@ def message_bytes(checked: CheckedEmail) -> bytes:
     return message.as_bytes(policy=EML_POLICY)
 
 
-def scores(emails: list[CheckedEmail]) -> list[SpamScore]:
+def scores(emails: list[CheckedEmail], early: Future | None = None) -> list[SpamScore]:
     """Every email's score: from the cache when SpamAssassin already scored these exact bytes with these
-    exact rules; the others by one spamd, started for them and stopped after, one spamc per message."""
+    exact rules; the others by one spamd (`early`'s, started as the run began, or one started now), stopped
+    after, one spamc per message."""
     if not emails:
         return []
     results = ToolResults(emails[0].settings.root, "spamassassin", rules_fingerprint())
@@ -104,7 +105,7 @@ def scores(emails: list[CheckedEmail]) -> list[SpamScore]:
     reports = {message: results.get(message) for message in messages}
     unscored = [message for message, report in reports.items() if report is None]
     if unscored:
-        with Spamd(children=min(len(unscored), os.cpu_count() or 1)) as spamd, \
+        with early.result() if early else Spamd(children=min(len(unscored), os.cpu_count() or 1)) as spamd, \
                 ThreadPoolExecutor(len(unscored)) as pool:
             for message, report in zip(unscored, pool.map(spamd.report, unscored)):
                 results.put(message, report)
@@ -151,6 +152,8 @@ class Spamd:
         self.children = children
 
     def __enter__(self) -> Spamd:
+        if getattr(self, "_process", None) is not None:
+            return self  # started early (checks.external.spamd_started_early): its rules are loaded
         end_orphans()
         self._folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
         self.socket = Path(self._folder.name) / "spamd.sock"
@@ -198,7 +201,9 @@ class Spamd:
         _end_group(self._process.pid)
 
     def __exit__(self, *exc) -> None:
-        """Stop spamd and its children, wait for spamd, then remove the socket's folder."""
+        """Stop spamd and its children, wait for spamd, then remove the socket's folder (again: nothing)."""
+        if getattr(self, "_process", None) is None:
+            return  # it never started
         self.stop()
         try:
             self._process.wait(timeout=10)

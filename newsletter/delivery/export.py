@@ -17,6 +17,7 @@ from pathlib import Path
 from newsletter.build import render_checked, select_locales
 from newsletter.cache import GateCache, RenderCache, VerdictCache
 from newsletter.checks import Finding, check_build
+from newsletter.checks.external import spamd_started_early
 from newsletter.delivery.webversion import require_web_version, with_web_version
 from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
@@ -62,10 +63,11 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     if provider.audience_yaml is not None:
         provider.audience(settings)  # its audience section missing is said before any work, and nothing is written
     recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
-    # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
-    shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn,
-                                GateCache(settings).judge)
-    built = build_for_send(settings, issue_id, shipped, report, external_checks)
+    chosen = list(select_locales(settings, locales))
+    with spamd_started_early(external_checks and unjudged(settings, issue_id, chosen)):
+        # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
+        shipped, held = gate_export(settings, issue_id, chosen, report.warn, GateCache(settings).judge)
+        built = build_for_send(settings, issue_id, shipped, report, external_checks)
     folder = out / built.issue.id
     with locked(folder):  # another export's folder, read here, is still there when this one is swapped in
         made_locales = [email.locale for email in built.emails]
@@ -78,6 +80,13 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
         fault_point("export-write")
         replace_folder(folder, everything)
     return Export(built, provider.name, folder / provider.name, files)
+
+
+def unjudged(settings: Settings, issue_id: str, locales: list[str]) -> bool:
+    """Whether a locale's email has no kept verdict of the send checks (it is new, or changed): spamd is
+    then started at once, before anything is rendered."""
+    verdicts = VerdictCache(RenderCache(settings), settings.issues_dir / f"{issue_id}.yaml")
+    return any(verdicts.get(locale) is None for locale in locales)
 
 
 def refuse_pseudo_locales(locales: list[str] | None) -> None:

@@ -38,6 +38,30 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file under `folder`: its name, size and modification time (a saved file changes them)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            status = path.stat()
+        except OSError:
+            continue  # removed meanwhile
+        if path.is_file():
+            found.append((path.relative_to(folder).as_posix(), status.st_size, status.st_mtime_ns))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _templates_digest(folder: Path, listing: tuple[tuple[str, int, int], ...]) -> bytes:
+    """The names and contents of the templates, read again only when one was saved (several caches of
+    one run, and a preview between saves, share it)."""
+    digest = hashlib.sha256()
+    for name, _, _ in listing:
+        digest.update(name.encode())
+        digest.update(_file_digest(folder / name))
+    return digest.digest()
+
+
 def _file_digest(path: Path) -> bytes:
     try:
         return hashlib.sha256(path.read_bytes()).digest()
@@ -51,10 +75,7 @@ class RenderCache:
         self.folder = settings.root / ".cache" / "renders"
         shared = hashlib.sha256(_code_fingerprint().encode())
         shared.update(_file_digest(settings.root / SETTINGS_FILE))
-        for template in sorted(settings.templates_dir.rglob("*")):
-            if template.is_file():
-                shared.update(template.relative_to(settings.templates_dir).as_posix().encode())
-                shared.update(_file_digest(template))
+        shared.update(_templates_digest(settings.templates_dir, _listing(settings.templates_dir)))
         self._shared = shared
 
     def key(self, issue_file: Path, locale: str) -> str:

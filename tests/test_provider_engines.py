@@ -209,11 +209,12 @@ def rendered(project: Path, provider: str, locale: str, scratch: Path) -> list[d
         return handlebars(body["TemplateContent"], data, no_escape=True)
     if provider == "sendgrid":
         # SendGrid fills {{{unsubscribe}}} only for a send naming an unsubscribe group (sendgrid-php #862,
-        # sendgrid-nodejs #1107): a Single Send's suppression_group_id (docs/export.md's step 4, or publish), the
-        # Mail Send request's asm.group_id, which the export writes
+        # sendgrid-nodejs #1107): the Single Send's email_config.suppression_group_id and the Mail Send request's
+        # asm.group_id, both written by the export
         group = body.get("mail_send", {}).get("asm", {}).get("group_id")
         routing = json.loads((project / "dist" / ISSUE / "sendgrid" / "routing.json").read_text(encoding="utf-8"))
         assert isinstance(group, int) and group > 0 and routing["asm"]["group_id"] == group
+        assert body["single_send"]["email_config"].get("suppression_group_id") == group
         data = [{"unsubscribe": UNSUBSCRIBE, **({"first_name": name} if name else {})} for name, _ in SUBSCRIBERS]
         config, version = body["single_send"]["email_config"], body["version"]
         single_sends = handlebars({"Subject": config["subject"], "Html": config["html_content"],

@@ -28,7 +28,8 @@ SCHEMAS = REPO / "tests" / "schemas"
 # provider → [(the endpoint, where its body sits in each exported locale file, strict)]
 REQUESTS = {
     "sendgrid": [("POST /v3/marketing/singlesends", "single_send", True), ("POST /v3/templates", "template", True),
-                 ("POST /v3/templates/{template_id}/versions", "version", True)],
+                 ("POST /v3/templates/{template_id}/versions", "version", True),
+                 ("PATCH /v3/templates/{template_id}/versions/{version_id}", "version", True)],
     "mailchimp": [("POST /campaigns", "campaign", True), ("PUT /campaigns/{campaign_id}/content", "content", True)],
     "brevo": [("POST /v3/emailCampaigns", "", False)],  # previewText is newer than the stored definition
     "listmonk": [("POST /api/campaigns", "", False)],  # the published schema omits body and altbody
@@ -94,6 +95,10 @@ def test_listmonk_template_validates_against_its_published_definition(cli, proje
     ("mailchimp", "POST /campaigns", {"type": "regular", "recipients": {"list_id": "a1"}, "subject_line": "Hello"}),
     ("mailchimp", "POST /campaigns", {"type": "regular", "recipients": {"list_id": "a1", "segment_opts": {
         "match": "all", "conditions": [{"condition_type": "TextMerge", "field": "LANGUAGE", "op": "equals", "value": "es"}]}}}),
+    # an Interests condition takes the list of group ids, not one id
+    ("mailchimp", "POST /campaigns", {"type": "regular", "recipients": {"list_id": "a1", "segment_opts": {
+        "match": "all", "conditions": [{"condition_type": "Interests", "field": "interests-9b1f3c2d7e",
+                                        "op": "interestnotcontains", "value": "4e0c2a1b02"}]}}}),
     ("sendgrid", "POST /v3/marketing/singlesends", {"name": "x", "send_to": {"segment_ids": ["not-a-uuid"]}}),
     ("sendgrid", "POST /v3/templates", {"name": "x", "generation": "handlebars"}),
     ("brevo", "POST /v3/emailCampaigns", {"name": "x", "sender": {"email": "a@b.c"}, "recipients": {"listIds": ["2"]}}),

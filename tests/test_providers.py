@@ -143,6 +143,21 @@ def test_mailgun_export_says_the_unsubscribe_link_needs_the_domains_unsubscribe_
         assert any("unsubscribe tracking" in note and "/tracking/unsubscribe" in note for note in document["notes"])
 
 
+def test_each_sendgrid_single_send_names_the_unsubscribe_group_its_link_leaves(cli, project):
+    """SendGrid fills {{{unsubscribe}}} only for a send that names an unsubscribe group (sendgrid-php #862,
+    sendgrid-nodejs #1107), and its definition of POST /v3/marketing/singlesends says of
+    email_config.suppression_group_id "you must provide this or the `custom_unsubscribe_url`"
+    (https://github.com/twilio/sendgrid-oai, spec/yaml/tsg_mc_singlesends_v3.yaml; tests/schemas/sendgrid.json):
+    the Single Send carries audience.sendgrid.unsubscribe_group, as the Mail Send route's asm.group_id does."""
+    definition = json.loads((Path(__file__).parent / "schemas" / "sendgrid.json").read_text(encoding="utf-8"))
+    config = definition["schemas"]["POST /v3/marketing/singlesends"]["properties"]["email_config"]["properties"]
+    assert "you must provide this or the `custom_unsubscribe_url`" in config["suppression_group_id"]["description"]
+    group = yaml.safe_load((project / "newsletter.yaml").read_text(encoding="utf-8"))["audience"]["sendgrid"]["unsubscribe_group"]
+    for locale, document in export(cli, project, "sendgrid").items():
+        assert document["single_send"]["email_config"]["suppression_group_id"] == group, locale
+        assert document["mail_send"]["asm"]["group_id"] == group, locale
+
+
 def test_the_postmark_greeting_uses_the_current_scope_inside_its_section(cli, project):
     """Mustachio does not look names up in parent scopes: inside {{#first_name}} only {{.}} prints the name."""
     for document in export(cli, project, "postmark").values():

@@ -2,23 +2,28 @@
 each provider's own routing construct, read back the way the provider applies it.
 
 Sample subscribers carry every configured language value, a language the project has no locale
-for ("it"), and none. Mailchimp's segment conditions are applied as documented
-(https://mailchimp.com/developer/marketing/docs/alternative-schemas/#segment-condition-schemas:
-TextMerge "is"/"not", match "all"); list-routed providers by list membership; SES and Postmark
-through routing.json, as the sender's code uses it.
+for ("it"), and none. Mailchimp's segment conditions are applied as its definition states them
+(https://mailchimp.com/developer/marketing/docs/alternative-schemas/#segment-condition-schemas, Interests:
+"Whether the member is a part of one, all, or none of the groups"; a member's interests are "booleans that
+describe whether the list member is in that group or not"), a subscriber in their language's group, in "other"
+or in none; list-routed providers by list membership; SES and Postmark through routing.json, as the sender's
+code uses it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
 from newsletter.project import load_settings
+from newsletter.providers.mailchimp import Mailchimp, MailchimpAudience, segment
 from newsletter.providers.routing import plan_sends
+from tests.test_provider_schemas import validator
 
 PROVIDERS = ("eml", "mailchimp", "ses", "sendgrid", "postmark", "mailgun", "brevo", "listmonk")
 LIST_KEYS = {"brevo": "lists", "sendgrid": "segments", "listmonk": "lists", "mailgun": "lists"}
@@ -64,7 +69,8 @@ def sends_for(provider: str, project: Path, manifest: dict, files: dict, value: 
     """The locales whose send reaches a subscriber with this language value, by the provider's own construct."""
     plan = manifest["send_plan"]
     if provider == "mailchimp":
-        return [send["locale"] for send in plan["sends"] if matches(files[f"{send['locale']}.json"]["campaign"], value)]
+        interest = interest_of(project, value)
+        return [send["locale"] for send in plan["sends"] if matches(files[f"{send['locale']}.json"]["campaign"], interest)]
     if provider in ("ses", "postmark"):
         routing = files["routing.json"]
         template = routing["templates"].get(as_routed(value), routing["default"])
@@ -82,9 +88,23 @@ def as_routed(value: str | None) -> str:
     return (value or "").strip().lower().replace("_", "-")
 
 
-def matches(campaign: dict, value: str | None) -> bool:
-    segment = campaign["recipients"]["segment_opts"]
-    found = [(value == c["value"]) == (c["op"] == "is") for c in segment["conditions"]]
+def interest_of(project: Path, value: str | None) -> str | None:
+    """A Mailchimp member's group in the language category: their language's, "other" for a language without a
+    locale here, none (None) for a subscriber who chose none."""
+    return None if value is None else audience(project)["mailchimp"]["interests"][group_of(project, value)]
+
+
+def matches(campaign: dict, interest: str | None) -> bool:
+    """Whether a member in group `interest` (None: in no group) is in the campaign's segment: interestcontains, in
+    one of the groups; interestnotcontains, in none of them. No segment: the whole audience."""
+    segment = campaign["recipients"].get("segment_opts")
+    if not segment:
+        return True
+    found = []
+    for condition in segment["conditions"]:
+        assert condition["condition_type"] == "Interests", condition
+        inside = interest in condition["value"]
+        found.append({"interestcontains": inside, "interestnotcontains": not inside}[condition["op"]])
     return all(found) if segment["match"] == "all" else any(found)
 
 
@@ -176,6 +196,12 @@ def test_the_default_send_is_exported_again_when_the_shipped_languages_change(cl
      "audience.listmonk.lists.xx: unknown locale 'xx' — use a CLDR locale code such as es, fr, de, ar or zh_Hans"),
     ("newsletter-other@mg.example.com", "newsletter-other", "newsletter-other",
      "audience.mailgun.lists.other: expected an email address, got 'newsletter-other'"),
+    (" zh_Hans: 4e0c2a1b06,\n                other: 4e0c2a1b07}", " zh_Hans: 4e0c2a1b06}", "interests: {en",
+     "audience.mailchimp.interests: no list for 'other' — add 'other:' with the id of the list or segment of "
+     "subscribers with no language"),
+    ("es: 4e0c2a1b02, fr: 4e0c2a1b03", "es: 4e0c2a1b02, fr: 4e0c2a1b02", "interests: {en",
+     "audience.mailchimp.interests: es and fr both have the group '4e0c2a1b02' — give each language its own group: "
+     "a subscriber must get exactly one email"),
     ("    unsubscribe_group: 4242", "    unsubscribe_group: default", "unsubscribe_group",
      "audience.sendgrid.unsubscribe_group: expected a whole number, got 'default'"),
 ])
@@ -247,6 +273,20 @@ def test_templates_keep_one_name_per_locale_from_issue_to_issue(cli, project, pr
     assert not any("2026" in name for name in names["2026-11"].values())
 
 
+def test_sendgrid_edits_each_templates_one_version_instead_of_adding_one_each_issue(cli, project):
+    """"Each user can have up to 300 versions across all templates"
+    (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions): a new version per locale
+    each issue stops the account at its 50th issue. What each issue does to a locale's template is to edit its one
+    version, PATCH /v3/templates/{template_id}/versions/{version_id}, with the same body as its creation
+    (sendgrid-oai spec/json/tsg_templates_v3.json: both take PostPatchTransactionalTemplateVersion), validated in
+    tests/test_provider_schemas.py."""
+    manifest, _ = export(cli, project, "sendgrid")
+    for send in manifest["send_plan"]["sends"]:
+        each_issue = send["template"]["each_issue"]
+        assert each_issue.startswith("its one version edited in place: PATCH /v3/templates/{template_id}/versions/"
+                                     "{version_id}"), each_issue
+
+
 SPELLINGS = {"ES": "es", " es ": "es", "Es": "es", "FR": "fr", "zh_Hans": "zh_Hans", "zh-Hans": "zh_Hans", "ZH": "zh_Hans",
              "zh-hans": "zh_Hans", "zh": "zh_Hans", "AR": "ar", "": "en", None: "en", "EN": "en", "en": "en", "It": "en"}
 
@@ -260,3 +300,43 @@ def test_the_spellings_real_data_holds_reach_exactly_one_send(cli, project, prov
     assert "lower" in files["routing.json"]["normalize"]
     for value, locale in SPELLINGS.items():
         assert sends_for(provider, project, manifest, files, value) == [locale], repr(value)
+
+
+MAILCHIMP_CONDITIONS = 5  # "combine up to 5 conditions" (https://mailchimp.com/help/all-the-segmenting-options/)
+
+
+def test_mailchimp_routes_seven_locales_with_segments_inside_its_condition_limit(project):
+    """Mailchimp combines "up to 5 conditions" in a segment (https://mailchimp.com/help/all-the-segmenting-options/):
+    a default send of one `LANGUAGE not <value>` per other locale was at the limit with six locales and broken
+    with a seventh. With seven (Portuguese added) every segment validates against Mailchimp's definition of
+    POST /campaigns (tests/schemas/mailchimp.json, closed), holds one condition, and every member — in a
+    language's group, in "other", in no group — is in exactly one send's segment (conditions applied as
+    `matches` above, from Mailchimp's definition of the Interests condition)."""
+    settings = load_settings(project)
+    found = Mailchimp().audience(settings)
+    settings = replace(settings, target_locales=(*settings.target_locales, "pt"))
+    interests = {**found.groups, "pt": "4e0c2a1b08"}
+    seven = MailchimpAudience(found.location, interests, list_id=found.list_id, language_group=found.language_group)
+    plan = plan_sends(settings, "2026-11", settings.locales)
+    assert [send.locale for send in plan.sends] == ["en", "es", "fr", "de", "ar", "zh_Hans", "pt"]
+    campaigns = {send.locale: {"type": "regular", "recipients": {"list_id": seven.list_id, **segment(send, seven)}}
+                 for send in plan.sends}
+    check = validator("mailchimp", "POST /campaigns", closed=True)
+    for locale, campaign in campaigns.items():
+        assert list(check.iter_errors(campaign)) == [], locale
+        assert len(campaign["recipients"]["segment_opts"]["conditions"]) <= MAILCHIMP_CONDITIONS, locale
+    for group, interest in [*interests.items(), ("no group", None)]:
+        reached = [locale for locale, campaign in campaigns.items() if matches(campaign, interest)]
+        assert reached == [group if group in campaigns else "en"], (group, reached)
+    (alone,) = plan_sends(settings, "2026-11", ["en"]).sends
+    assert segment(alone, seven) == {}  # the default locale sent alone: no segment, the whole audience
+
+
+def test_the_spellings_real_data_holds_reach_one_sendgrid_template_on_the_mail_send_route(cli, project):
+    """SendGrid's Mail Send route routes in the sender's code with routing.json, as SES does (docs/export.md):
+    every spelling reaches exactly one locale's dynamic template, by the name in that locale's file."""
+    _, files = export(cli, project, "sendgrid")
+    routing = files["routing.json"]
+    by_name = {body["template"]["name"]: name.removesuffix(".json") for name, body in files.items() if "template" in body}
+    for value, locale in SPELLINGS.items():
+        assert by_name[routing["templates"].get(as_routed(value), routing["default"])] == locale, repr(value)

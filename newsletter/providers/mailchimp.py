@@ -6,10 +6,17 @@ Mailchimp has one address for a campaign: `settings.reply_to` is the From addres
 "From email", and replies go to it; newsletter.yaml's sender.reply_to cannot be set apart.
 https://mailchimp.com/developer/marketing/api/campaign-content/set-campaign-content/ — html, plain_text.
 
-Routing: an inline segment on the language merge field
-(https://mailchimp.com/developer/marketing/docs/alternative-schemas/#segment-condition-schemas,
-TextMerge: op "is"/"not"); a locale's send matches `is <value>`, the default send matches all of
-`not <value>` for the other shipped locales, so a subscriber without a language gets it too.
+Routing: an inline segment on the audience's language group category, one group (interest) per locale and one
+for "other" (audience.mailchimp). A locale's send is `interestcontains [its group]`; the default send is
+`interestnotcontains [the other shipped locales' groups]`. Mailchimp's definition of the condition
+(https://mailchimp.com/developer/marketing/docs/alternative-schemas/#segment-condition-schemas, Interests):
+"Whether the member is a part of one, all, or none of the groups", and of a member's interests: "values are
+booleans that describe whether the list member is in that group or not". A member's group is a yes or no, never
+blank, so a subscriber in no group, in "other" or in a locale not sent this month is in none of them and gets the
+default send. A text merge field would not do: whether `not` matches a blank field is documented nowhere, and
+the default send would need one `not` per other locale, where Mailchimp combines "up to 5 conditions"
+(https://mailchimp.com/help/all-the-segmenting-options/). Here every segment is one condition, for any number
+of locales; and a group is chosen, not typed: no `ES` or `zh-Hans` to spell alike.
 
 Merge tags: `*|UNSUB|*`, `*|ARCHIVE|*`, `*|FNAME|*` (https://mailchimp.com/help/all-the-merge-tags-cheat-sheet/);
 the fallback is a conditional block `*|IF:FNAME|*…*|ELSE:|*…*|END:IF|*`
@@ -22,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.model.audience import ProviderAudience
+from newsletter.model.audience import ProviderAudience, list_text, read_groups
 from newsletter.model.fieldspec import spec
 from newsletter.model.settings import Settings
 from newsletter.model.yamlsource import Fields
@@ -33,20 +40,34 @@ from newsletter.render import RenderedEmail
 
 @dataclass(frozen=True)
 class MailchimpAudienceYaml:
-    """audience.mailchimp as written: one audience, cut into segments by the language merge field."""
+    """audience.mailchimp as written: one audience, cut into segments by its language group category."""
 
     list_id: str = field(metadata=spec("Mailchimp's audience id."))
+    language_group: str = field(metadata=spec(
+        "The id of the audience's group category (interest category) holding each subscriber's language."))
+    interests: dict[str, str] = field(metadata=spec(
+        "Locale (or other) → the id of that language's group (interest) in the category."))
 
     @staticmethod
     def read(section: Fields, locales: tuple[str, ...]) -> MailchimpAudience:
-        return MailchimpAudience(section.location(), list_id=section.text("list_id"))
+        found = read_groups(section, "interests", locales, list_text)
+        seen: dict[str | int, str] = {}
+        for locale, interest in found.groups.items():  # a member of a group two sends take would get both
+            if interest in seen:
+                section.problems.add(section.location("interests"), f"{seen[interest]} and {locale} both have the "
+                                     f"group {str(interest)!r}", "give each language its own group: a subscriber must "
+                                     "get exactly one email")
+            seen.setdefault(interest, locale)
+        return MailchimpAudience(section.location(), found.groups, list_id=section.text("list_id"),
+                                 language_group=section.text("language_group"))
 
 
 @dataclass(frozen=True)
 class MailchimpAudience(ProviderAudience):
-    """One audience, cut into segments by the language merge field: no groups."""
+    """One audience; groups: locale (or "other") → the interest id of that language's group."""
 
     list_id: str | None = None
+    language_group: str | None = None  # the interest category's id
 
 
 class Mailchimp(Provider):
@@ -66,7 +87,7 @@ class Mailchimp(Provider):
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         campaign = {
             "type": "regular",
-            "recipients": {"list_id": self.audience(settings).list_id, "segment_opts": segment(send)},
+            "recipients": {"list_id": self.audience(settings).list_id, **segment(send, self.audience(settings))},
             "settings": {
                 "title": send.name,
                 "subject_line": self.merge(email.subject, email, is_html=False),
@@ -80,12 +101,14 @@ class Mailchimp(Provider):
         return [json_file(f"{email.locale}.json", {"campaign": campaign, "content": content})]
 
 
-def segment(send: Send) -> dict:
-    """The send's audience as Mailchimp segment conditions on the language merge field."""
+def segment(send: Send, audience: MailchimpAudience) -> dict:
+    """The send's audience as one Mailchimp segment condition on the language group category (nothing: everyone)."""
     if not send.is_default:
-        return {"match": "all", "conditions": [_condition(send.field, "is", send.values[0])]}
-    return {"match": "all", "conditions": [_condition(send.field, "not", value) for value in send.excluded]}
-
-
-def _condition(field: str, op: str, value: str) -> dict:
-    return {"condition_type": "TextMerge", "field": field, "op": op, "value": value}
+        op, interests = "interestcontains", [str(audience.groups[send.locale])]
+    else:
+        op, interests = "interestnotcontains", [str(audience.groups[locale]) for locale in send.taken]
+        if not interests:  # the default locale sent alone goes to the whole audience
+            return {}
+    condition = {"condition_type": "Interests", "field": f"interests-{audience.language_group}", "op": op,
+                 "value": interests}
+    return {"segment_opts": {"match": "all", "conditions": [condition]}}

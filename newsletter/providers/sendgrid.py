@@ -8,8 +8,12 @@ as a dynamic template for senders that use the Mail Send API.
 - `template`: body of POST /v3/templates. `generation` must be "dynamic": SendGrid's default,
   "legacy", does not run Handlebars and would print every `{{…}}` as written
   (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates/create-a-transactional-template).
-- `version`: body of POST /v3/templates/{template_id}/versions
-  (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions/create-a-new-transactional-template-version).
+- `version`: body of POST /v3/templates/{template_id}/versions the first time
+  (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions/create-a-new-transactional-template-version),
+  then of PATCH /v3/templates/{template_id}/versions/{version_id} each issue, which takes the same body: the one
+  version of each locale's template is edited in place, never added to. "Each user can have up to 300 versions
+  across all templates" (https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates-versions):
+  a new version per locale each month would stop the account at its 50th issue.
 
 Dynamic templates and Marketing Campaigns designs are Handlebars
 (https://www.twilio.com/docs/sendgrid/for-developers/sending-email/using-handlebars); `first_name`
@@ -18,9 +22,11 @@ unsubscribe link (https://www.twilio.com/docs/sendgrid/ui/sending-email/how-to-s
 
 SendGrid fills `{{{unsubscribe}}}` only for a send that names an unsubscribe group: a Single Send's
 `suppression_group_id`, a Mail Send request's `asm.group_id` (sendgrid-php #862, sendgrid-nodejs #1107);
-without one the link is empty. newsletter.yaml's audience.sendgrid.unsubscribe_group is that group: the
-`mail_send` part of each locale's file is the Mail Send request's fixed part (from, reply_to, asm), and
-routing.json routes each subscriber to a locale's template like SES's and names the group again.
+without one the link is empty, and SendGrid's definition of the Single Send says "you must provide this or the
+`custom_unsubscribe_url`". newsletter.yaml's audience.sendgrid.unsubscribe_group is that group: the Single
+Send's `email_config.suppression_group_id`, and `asm.group_id` in the `mail_send` part of each locale's file
+(the Mail Send request's fixed part: from, reply_to, asm) and in routing.json, which routes each subscriber
+to a locale's template like SES's.
 """
 
 from __future__ import annotations
@@ -69,19 +75,21 @@ class SendGrid(HandlebarsProvider):
         return self.group_ids(settings, send)
 
     def template(self, locale: str) -> RemoteTemplate:
-        return RemoteTemplate(stable_template_name(locale), "a new active version: POST /v3/templates/{id}/versions "
-                              "with the file's version (POST /v3/templates with its template the first time)")
+        return RemoteTemplate(stable_template_name(locale), "its one version edited in place: PATCH "
+                              "/v3/templates/{template_id}/versions/{version_id} with the file's version (the first time "
+                              "POST /v3/templates with its template, then POST /v3/templates/{template_id}/versions)")
 
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         subject = self.merge(email.subject, email, is_html=False)
         html, text = self.merge(email.html, email, is_html=True), self.merge(email.text, email, is_html=False)
+        group = self.audience(settings).unsubscribe_group
         single_send = {
             "name": send.name,
             "send_to": {"segment_ids": self.group_ids(settings, send)},
             "email_config": {"subject": subject, "html_content": html, "plain_content": text,
-                             "generate_plain_content": False, "editor": "code"},
+                             "generate_plain_content": False, "editor": "code",
+                             "suppression_group_id": group},  # what {{{unsubscribe}}} leaves, on this route too
         }
-        group = self.audience(settings).unsubscribe_group
         mail_send = {"from": {"email": settings.sender.email, "name": settings.sender.name},
                      **({"reply_to": {"email": settings.sender.reply_to}} if settings.sender.reply_to else {}),
                      "asm": {"group_id": group, "groups_to_display": [group]}}

@@ -77,23 +77,23 @@ def run_checks(build: IssueBuild, settings: Settings, *, external: bool = False,
             run.findings.extend(verdict.findings)
             run.spam_scores.extend([verdict.score] if verdict.score else [])
             run.client_gaps.update({gap.feature: gap for gap in verdict.gaps if gap.feature not in run.client_gaps})
-        run.findings.extend(found.get(None, ()))  # the validator's own failure
         run.skipped.extend(tools.skipped if tools else missing_tools(settings))
         order = [email.locale for email in build.emails]
         run.findings.sort(key=lambda finding: order.index(finding.locale))  # stable: families keep their order
     return run
 
 
-def _send_verdicts(emails: list[CheckedEmail], tools: ExternalTools) -> dict:
-    """Each email's SendVerdict by locale, and under None the validator's failure, if it failed."""
+def _send_verdicts(emails: list[CheckedEmail], tools: ExternalTools) -> dict[str, SendVerdict]:
+    """Each email's SendVerdict by locale (the validator's own failure is the first email's finding: such
+    verdicts are not kept)."""
     official = tools.mjml_findings()
     scores = dict(zip((checked.locale for checked in emails), tools.spam_scores()))
-    found: dict = {None: official} if tools.mjml_failed else {}
+    found = {}
     for checked in emails:
         score = scores.get(checked.locale)
         findings = [*(f for check in compliance.EXPORT_CHECKS for f in check(checked)),
                     *(f for check in clients.CHECKS for f in check(checked)),
-                    *(f for f in official if f.locale == checked.locale and not tools.mjml_failed),
+                    *(f for f in official if f.locale == checked.locale),
                     *(spam_check.findings(checked, score) if score else ())]
         found[checked.locale] = SendVerdict(tuple(findings), score, clients.client_gaps(checked))
     return found

@@ -137,6 +137,8 @@ def _add_i18n(sub) -> None:
     import_ = verbs.add_parser("import", help="bring an agency's XLIFF back into its catalog")
     import_.add_argument("files", nargs="+", metavar="FILE.xlf")
     import_.add_argument("--locale", metavar="L", help="the catalog to import into (default: the file's target-language)")
+    import_.add_argument("--translator", metavar="'NAME <ADDRESS>'",
+                         help="the header's Last-Translator, where the XLIFF names none (no <phase contact-name>)")
     shots = verbs.add_parser("screenshots", help="one picture per string, showing where it sits in the email (Chromium)")
     shots.add_argument("issue", nargs="?", metavar="ISSUE", help="issue id (default: the newest)")
     shots.add_argument("--locale", action="append", metavar="L", help="only this locale (repeatable)")

@@ -12,6 +12,8 @@ are real. The front is the network: it can drop a connection after the provider 
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
 import socket
 import socketserver
@@ -87,7 +89,7 @@ class StandIn:
     def mutating(self, method: str, path: str) -> list[tuple[str, str, object]]:
         return [r for r in self.requests if r[0] == method and path in r[1]]
 
-    def serve(self, method: str, path: str, query: dict, headers, body: object) -> Answer:
+    def serve(self, method: str, path: str, query: dict, headers, body: object, raw: bytes = b"") -> Answer:
         fault = self._fault(method, path)
         if fault and fault.status is not None:
             return Answer(fault.status, fault.body, fault.headers)
@@ -116,6 +118,20 @@ class StandIn:
         return None
 
 
+def _form(content_type: str, raw: bytes) -> object:
+    """A request's body: JSON, or multipart/form-data as {name: [values]} (a name may repeat), parsed by the stdlib's
+    MIME parser."""
+    if not content_type.startswith("multipart/form-data"):
+        return json.loads(raw)
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    fields: dict[str, list[str]] = {}
+    for part in message.iter_parts():
+        fields.setdefault(part.get_param("name", header="content-disposition"), []).append(
+            part.get_payload(decode=True).decode("utf-8"))
+    return fields
+
+
 def stand_in_server(app: StandIn) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -123,9 +139,9 @@ def stand_in_server(app: StandIn) -> ThreadingHTTPServer:
         def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else None
+            body = _form(self.headers.get("Content-Type", ""), raw) if raw else None
             parts = urlsplit(self.path)
-            answer = app.serve(self.command, parts.path, parse_qs(parts.query), self.headers, body)
+            answer = app.serve(self.command, parts.path, parse_qs(parts.query), self.headers, body, raw)
             data = b"" if answer.body is None else json.dumps(answer.body).encode()
             self.send_response(answer.status)
             for name, value in answer.headers.items():
@@ -222,6 +238,25 @@ class Harness:
     def stop(self) -> None:
         self.prism.terminate()
         self.prism.wait(10)
+        self.server.shutdown()
+        self.front.server.shutdown()
+
+
+class ModelHarness:
+    """For a provider whose definition is its SDK's model (SES: botocore's service model), no Prism: the SDK
+    checks each request against the model before it is sent, and the stand-in checks each request it gets
+    and each answer it gives against the same model, keeping what breaks it in `violations`."""
+
+    def __init__(self, app: StandIn, folder: Path):
+        self.app = app
+        self.server = stand_in_server(app)
+        self.front = TlsFront(self.server.server_address[1], folder)
+        app.front = self.front
+
+    def violations(self) -> list[str]:
+        return list(getattr(self.app, "violations", []))
+
+    def stop(self) -> None:
         self.server.shutdown()
         self.front.server.shutdown()
 

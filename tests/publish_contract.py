@@ -47,6 +47,14 @@ class ProviderAccount:
     kill_at: ClassVar[tuple[int, ...] | None] = None  # the changes after which kill -9 is tried; None: every one
     wrong_key: ClassVar[str]  # a key of the right shape the account does not know
     wrong_key_text: ClassVar[str]  # the provider's own words about it
+    schedule: ClassVar[str] = SCHEDULE  # --schedule of the contract's runs, and the provider's form of it
+    scheduled_utc: ClassVar[str] = SCHEDULED_UTC
+    refusal_args: ClassVar[tuple[str, ...]] = ()  # what the refused create's runs add (Mailgun: a schedule, it has no drafts)
+
+    @classmethod
+    def start_harness(cls, folder: Path, definition: Path) -> Harness:
+        """The provider's definition between publish and the stand-in: Prism over its OpenAPI definition."""
+        return Harness(cls.standin(), definition, folder)
 
     def __init__(self, harness: Harness, exported: Path, tmp_path: Path):
         self.harness, self.app = harness, harness.app
@@ -74,6 +82,45 @@ class ProviderAccount:
 
     def ledger(self) -> dict:
         return json.loads((self.export / "publish.json").read_text(encoding="utf-8"))
+
+    def plan(self) -> tuple[Result, list[str]]:
+        """The plan, printed: a success that changed nothing and wrote no ledger; its lines."""
+        result = self.publish()
+        assert result.returncode == 0, result.stderr
+        assert self.changes() == [] and not (self.export / "publish.json").exists()
+        return result, result.stdout.splitlines()
+
+    def kill_after(self, k: int, *args: str) -> None:
+        """A publish with `args` killed (-9) right after the provider acted on its k-th change, before the answer
+        arrives; the account as that left it, the ledger checked whole."""
+        self.app.reset()
+        self.app.pause_at = k
+        (self.export / "publish.json").unlink(missing_ok=True)
+        process = subprocess.Popen(self.command(*args), cwd=self.root, env=self.env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        assert self.app.paused.wait(60), f"change {k} was never reached"
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        self.app.release.set()
+        if (self.export / "publish.json").exists():  # written atomically: whole, or not at all
+            assert len(self.ledger()["steps"]) == k - 1
+        self.app.pause_at = None
+
+    def assert_key_never_shown(self, *args: str, pause_at: int) -> None:
+        """A publish with `args`, paused after its `pause_at`-th change to read its process's command line: the key
+        is in no output, no file of the project and not in the command line."""
+        self.app.pause_at = pause_at
+        process = subprocess.Popen(self.command(*args), cwd=self.root, env=self.env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        assert self.app.paused.wait(60)
+        command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
+        self.app.release.set()
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert self.key.encode() not in command_line + out + err
+        for path in self.root.rglob("*"):
+            if path.is_file():
+                assert self.key.encode() not in path.read_bytes(), path
 
     # What each provider's module says about its stand-in's objects.
     def remotes(self) -> list[dict]:
@@ -136,7 +183,7 @@ def contract_fixtures(account_type: type[ProviderAccount], definition: Callable[
     def harness(tmp_path_factory):
         folder = tmp_path_factory.mktemp("prism")
         path = definition(folder) if definition else REPO / "tests" / "openapi" / f"{account_type.provider}.yaml"
-        running = Harness(account_type.standin(), path, folder)
+        running = account_type.start_harness(folder, path)
         yield running
         running.stop()
         assert running.violations() == [], f"a request or an answer outside {account_type.title}'s definition"
@@ -159,10 +206,7 @@ def contract_fixtures(account_type: type[ProviderAccount], definition: Callable[
 
 class PublishContract:
     def test_the_plan_reads_the_account_says_everything_per_locale_and_changes_nothing(self, account):
-        result = account.publish()
-        assert result.returncode == 0, result.stderr
-        assert account.changes() == [] and not (account.export / "publish.json").exists()
-        lines = result.stdout.splitlines()
+        result, lines = account.plan()
         for locale in LOCALES:
             at = lines.index(f"{locale:<8} create      {account.kind} newsletter-2026-11-{locale}")
             details = []
@@ -178,7 +222,7 @@ class PublishContract:
         assert "add --apply" in result.stderr
 
     def test_apply_with_schedule_makes_one_object_per_locale_and_a_rerun_changes_nothing(self, account):
-        first = account.publish("--apply", "--schedule", SCHEDULE)
+        first = account.publish("--apply", "--schedule", account.schedule)
         assert first.returncode == 0, first.stderr
         account.assert_published(scheduled=True)
         ids = {name: account.object_id(remote) for name, (remote,) in account.by_name().items()}
@@ -188,37 +232,26 @@ class PublishContract:
         assert len(account.ledger()["steps"]) == account.changes_per_locale * len(LOCALES) + account.shared_creates
         changes = len(account.changes())
 
-        again = account.publish("--apply", "--schedule", SCHEDULE)
+        again = account.publish("--apply", "--schedule", account.schedule)
         assert again.returncode == 0, again.stderr
         assert len(account.changes()) == changes
         assert again.stdout.count(f"left alone  {account.kind}") == len(LOCALES)
-        assert f"already scheduled for {SCHEDULED_UTC}" in again.stdout
+        assert f"already scheduled for {account.scheduled_utc}" in again.stdout
         account.assert_published(scheduled=True)
 
     def test_killed_mid_apply_a_rerun_gives_one_object_per_locale_and_one_schedule(self, account):
         """kill -9 right after the provider acted on the k-th change, before its answer arrives."""
         steps = account.changes_per_locale * len(LOCALES) + account.shared_creates
         for k in account.kill_at or range(1, steps + 1):
-            account.app.reset()
-            account.app.pause_at = k
-            (account.export / "publish.json").unlink(missing_ok=True)
-            process = subprocess.Popen(account.command("--apply", "--schedule", SCHEDULE), cwd=account.root,
-                                       env=account.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            assert account.app.paused.wait(60), f"change {k} was never reached"
-            process.send_signal(signal.SIGKILL)
-            process.wait(30)
-            account.app.release.set()
-            if (account.export / "publish.json").exists():  # written atomically: whole, or not at all
-                assert len(account.ledger()["steps"]) == k - 1
-            account.app.pause_at = None
-            rerun = account.publish("--apply", "--schedule", SCHEDULE)
+            account.kill_after(k, "--apply", "--schedule", account.schedule)
+            rerun = account.publish("--apply", "--schedule", account.schedule)
             assert rerun.returncode == 0, (k, rerun.stderr)
             account.assert_published(scheduled=True)
             assert account.creates() == len(LOCALES)
 
     def test_a_sent_object_is_reported_and_never_changed_or_sent_again(self, account):
         sent = account.add_sent("newsletter-2026-11-fr")
-        result = account.publish("--apply", "--schedule", SCHEDULE)
+        result = account.publish("--apply", "--schedule", account.schedule)
         assert result.returncode == 0, result.stderr
         assert (f"fr       left alone  {account.kind} newsletter-2026-11-fr: {account.sent_reason()}: "
                 "never changed or sent again") in result.stdout
@@ -245,9 +278,64 @@ class PublishContract:
     def test_a_refused_create_is_the_providers_text_mapped_to_what_to_do_and_nothing_half_done(self, account):
         fault, text = account.refusal()
         account.app.faults.append(fault)
-        result = account.publish("--apply")
+        result = account.publish("--apply", *account.refusal_args)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         (line,) = [line for line in result.stderr.splitlines() if not line.startswith("done: ")]  # a shared object made first
         assert f"refused it ({fault.status}): {text} — fix what {account.title} names" in line
-        assert account.publish("--apply").returncode == 0  # the re-run finishes what was left
-        account.assert_published(scheduled=False)
+        assert account.publish("--apply", *account.refusal_args).returncode == 0  # the re-run finishes what was left
+        account.assert_published(scheduled=bool(account.refusal_args))
+
+
+class TemplateContract:
+    """What `newsletter publish` promises for a provider that keeps templates, not campaigns, and has no scheduled
+    sends (SES, Postmark): per locale the template `newsletter-<locale>`, created once and brought to each export;
+    the plan changes nothing; a re-run and a run killed anywhere end with one template per locale; --schedule
+    is refused. The account type gives `assert_templates()`, `template_id(locale)`, `edit_template(locale)` (the
+    part it changed) and `update_request(locale)`."""
+
+    def test_the_plan_says_each_locales_template_and_changes_nothing(self, account):
+        _, lines = account.plan()
+        for locale in LOCALES:
+            at = lines.index(f"{locale:<8} create      {account.kind} newsletter-{locale}")
+            account.assert_plan_details(locale, [line.strip() for line in lines[at + 1:at + 5]])
+        assert lines[-1] == "summary: 6 create, 0 update, 0 schedule, 0 send test, 0 up to date, 0 left alone, 0 refused"
+
+    def test_apply_makes_one_template_per_locale_and_a_rerun_changes_nothing(self, account):
+        first = account.publish("--apply")
+        assert first.returncode == 0, first.stderr
+        account.assert_templates()
+        objects = account.ledger()["objects"]
+        assert {key: entry["id"] for key, entry in objects.items()} == {
+            f"{locale}/{account.kind}": account.template_id(locale) for locale in LOCALES}
+        changes = len(account.changes())
+        again = account.publish("--apply")
+        assert again.returncode == 0, again.stderr
+        assert len(account.changes()) == changes and again.stdout.count(f"up to date  {account.kind}") == len(LOCALES)
+
+    def test_an_edited_template_is_brought_back_to_the_export_and_only_it(self, account):
+        assert account.publish("--apply").returncode == 0
+        part = account.edit_template("fr")
+        plan = account.publish()
+        assert f"fr       update      {account.kind} newsletter-fr: changed: {part}" in plan.stdout
+        before = len(account.changes())
+        assert account.publish("--apply").returncode == 0
+        assert [r[:2] for r in account.changes()[before:]] == [account.update_request("fr")]
+        account.assert_templates()
+
+    def test_killed_mid_apply_a_rerun_gives_one_template_per_locale(self, account):
+        """kill -9 right after the provider acted on the k-th change, before its answer arrives."""
+        for k in (1, 4, 6):
+            account.kill_after(k, "--apply")
+            rerun = account.publish("--apply")
+            assert rerun.returncode == 0, (k, rerun.stderr)
+            account.assert_templates()
+            assert account.creates() == len(LOCALES)
+
+    def test_schedule_is_refused_in_the_plan_the_provider_has_none(self, account):
+        result = account.publish("--apply", "--schedule", SCHEDULE)
+        assert result.returncode == 1 and account.changes() == []
+        assert (f"en       refused     {account.kind} newsletter-en: {account.title} has no scheduled sends: publish "
+                "without --schedule, then run the routing loop of docs/export.md at the send time") in result.stdout
+
+    def test_the_key_is_in_no_output_no_file_and_no_process_list(self, account):
+        account.assert_key_never_shown("--apply", "--test-to", "proof@example.com", pause_at=2)

@@ -5,7 +5,11 @@ What it does beyond the definition follows SendGrid's documentation: a Bearer ke
 (https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/authentication);
 scheduling needs a sender, an unsubscribe group or URL, and recipients
 (https://www.twilio.com/docs/sendgrid/api-reference/single-sends/schedule-single-send); pages of
-Single Sends through `_metadata.next` with a page_token.
+Single Sends through `_metadata.next` with a page_token. Dynamic templates and their versions
+(https://www.twilio.com/docs/sendgrid/api-reference/transactional-templates): the first version of a
+template is made active; the test email of Marketing Campaigns sends a dynamic template's active version
+(https://www.twilio.com/docs/sendgrid/api-reference/send-test-email/send-a-test-marketing-email), so a
+template without one is refused here.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ class SendGridStandIn(StandIn):
                         "unsubscribes": 0}]
         self.sends: dict[str, dict] = {}
         self.ids = (str(uuid.UUID(int=n)) for n in itertools.count(1))
+        self.templates: dict[str, dict] = {}
+        self.tests: list[tuple[str, list[str]]] = []  # (template id, addresses) of each test email sent
 
     def add(self, name: str, status: str = "draft", **fields) -> dict:
         """A Single Send already in the account (made in SendGrid's UI, or sent last month)."""
@@ -60,6 +66,10 @@ class SendGridStandIn(StandIn):
             return Answer(200, self.groups)
         if path == "/v3/marketing/singlesends":
             return self._list(query) if method == "GET" else Answer(201, self._new(body))
+        if parts[:2] == ["v3", "templates"]:
+            return self._templates(method, parts[2:], query, body)
+        if path == "/v3/marketing/test/send_email" and method == "POST":
+            return self._test(body)
         if parts[:3] == ["v3", "marketing", "singlesends"] and len(parts) >= 4:
             send = self.sends.get(parts[3])
             if send is None:
@@ -113,3 +123,49 @@ class SendGridStandIn(StandIn):
             return error(400, "recipients are required", "send_to")
         send.update(status="scheduled", send_at=body["send_at"], updated_at=_now())
         return Answer(201, {"send_at": body["send_at"], "status": "scheduled"})
+
+    def _templates(self, method: str, rest: list[str], query: dict, body) -> Answer:
+        if not rest:
+            if method == "POST":
+                template = {"id": next(self.ids), "name": body["name"], "generation": body.get("generation", "legacy"),
+                            "updated_at": _stamp(), "versions": []}
+                self.templates[template["id"]] = template
+                return Answer(201, template)
+            wanted = query.get("generations", ["legacy"])[0].split(",")
+            found = [t for t in self.templates.values() if t["generation"] in wanted]
+            lean = [{**t, "versions": [{k: v for k, v in version.items() if k not in ("html_content", "plain_content")}
+                                       for version in t["versions"]]} for t in found]
+            return Answer(200, {"result": lean, "_metadata": {"count": len(lean)}})
+        template = self.templates.get(rest[0])
+        if template is None:
+            return error(404, "resource not found")
+        if len(rest) == 1 and method == "GET":
+            return Answer(200, template)
+        if rest[1:] == ["versions"] and method == "POST":
+            version = {**body, "id": next(self.ids), "template_id": template["id"], "updated_at": _stamp(),
+                       "active": 1 if not template["versions"] else body.get("active", 0)}
+            if version["active"]:
+                for other in template["versions"]:
+                    other["active"] = 0
+            template["versions"].append(version)
+            return Answer(201, version)
+        version = next((v for v in template["versions"] if len(rest) == 3 and v["id"] == rest[2]), None)
+        if version is None or method != "PATCH":
+            return error(404, "resource not found")
+        version.update(body, updated_at=_stamp())
+        return Answer(200, version)
+
+    def _test(self, body: dict) -> Answer:
+        template = self.templates.get(body["template_id"])
+        if template is None or template["generation"] != "dynamic":
+            return error(400, "the template must be a dynamic template", "template_id")
+        if not any(v["active"] for v in template["versions"]):
+            return error(400, "the template has no active version", "template_id")
+        if not any(s["id"] == body.get("sender_id") for s in self.senders) and "from_address" not in body:
+            return error(400, "a sender_id or a from_address is required", "sender_id")
+        self.tests.append((template["id"], body["emails"]))
+        return Answer(202, {})
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

@@ -3,6 +3,8 @@ has it, and the Weblate component configuration that docs/translating.md gives."
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import shutil
 import subprocess
@@ -39,9 +41,10 @@ def give_the_catalogs_every_kind_of_entry(project, cli):
         path = catalog_path(project, locale)
         text = path.read_text(encoding="utf-8")
         comment = "# Keep it short: it is also the web page title.\n"
-        text = text.replace('msgctxt "article title"', comment + 'msgctxt "article title"', 1)
+        title = "#. Issue 2026-11: title of article"
+        text = text.replace(title, comment + title, 1)  # first, where Poedit and msgmerge write a translator's comment
         path.write_text(text, encoding="utf-8")
-    assert cli("i18n", "update", cwd=project).returncode == 0  # the comment where translators' tools write it
+    assert cli("i18n", "update", cwd=project).returncode == 0
     text = (project / "locales/de/LC_MESSAGES/newsletter.po").read_text(encoding="utf-8")
     assert "#, fuzzy" in text and "#| msgid" in text and "#~ msgid" in text and 'msgstr ""\n\n' in text
 
@@ -60,7 +63,13 @@ def blank(path) -> bytes:
     return original
 
 
+def without_revision_date(data: bytes) -> bytes:
+    return re.sub(rb'"PO-Revision-Date: [^"]*"\n', b"", data)
+
+
 def test_an_xliff_round_trip_leaves_every_catalog_byte_identical(project, cli):
+    """Everything comes back byte for byte; the header's PO-Revision-Date records the import (the XLIFF's
+    save time: the exported file names no phase)."""
     give_the_catalogs_every_kind_of_entry(project, cli)
     assert cli("i18n", "export", "--format", "xliff", cwd=project).returncode == 0
     originals = {locale: blank(catalog_path(project, locale)) for locale in TARGETS}
@@ -68,7 +77,71 @@ def test_an_xliff_round_trip_leaves_every_catalog_byte_identical(project, cli):
     done = cli("i18n", "import", *files, cwd=project)
     assert done.returncode == 0, done.stderr
     for locale in TARGETS:
-        assert catalog_path(project, locale).read_bytes() == originals[locale], locale
+        assert without_revision_date(catalog_path(project, locale).read_bytes()) == without_revision_date(originals[locale])
+
+
+PHASE = ('<header><phase-group><phase phase-name="tr1" process-name="translation" company-name="Agence Lumière" '
+         'contact-name="Claire Martin" contact-email="claire@lumiere.example" date="2026-11-28T10:15:42Z"/>'
+         '</phase-group></header>')
+
+
+def agency_returns(project, cli, phase: str | None) -> Path:
+    """The French XLIFF as an agency's tool returns it: one translation changed, maybe a phase naming them."""
+    assert cli("i18n", "export", "--locale", "fr", cwd=project).returncode == 0
+    xliff = project / "dist/xliff/fr.xlf"
+    text = xliff.read_text(encoding="utf-8").replace("<target state=\"translated\">Se désabonner</target>",
+                                                     "<target state=\"translated\">Vous désabonner</target>")
+    xliff.write_text(text.replace("<body>", (phase or "") + "<body>", 1), encoding="utf-8")
+    return xliff
+
+
+def test_an_import_records_who_revised_the_translation_and_when(project, cli):
+    """What Poedit, pybabel and translate-toolkit do when they write a translation: the header's
+    PO-Revision-Date and Last-Translator (GNU gettext manual, "Header Entry":
+    https://www.gnu.org/software/gettext/manual/html_node/Header-Entry.html). Taken from the XLIFF 1.2
+    <phase> (contact-name, contact-email, date: https://docs.oasis-open.org/xliff/v1.2/os/xliff-core.html#phase),
+    so the same file imported twice, or into two copies, gives the same bytes; the file stays valid."""
+    xliff = agency_returns(project, cli, PHASE)
+    oasis_xliff_1_2_schema().assertValid(etree.parse(str(xliff)))
+    french = catalog_path(project, "fr")
+    before = french.read_text(encoding="utf-8").splitlines()
+    done = cli("i18n", "import", "dist/xliff/fr.xlf", cwd=project)
+    assert done.returncode == 0 and "1 entry changed" in done.stderr, done.stderr
+    after = french.read_text(encoding="utf-8").splitlines()
+    changed = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert sorted(line for line in changed if line[0] == "+") == [
+        '+"Last-Translator: Claire Martin <claire@lumiere.example>\\n"',
+        '+"PO-Revision-Date: 2026-11-28 10:15+0000\\n"',
+        '+msgstr "Vous désabonner"'], changed  # nothing else of the catalog is rewritten
+    imported = french.read_bytes()
+    again = cli("i18n", "import", "dist/xliff/fr.xlf", cwd=project)
+    assert again.returncode == 0 and "0 entries changed" in again.stderr
+    assert french.read_bytes() == imported
+    check = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(french)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def test_without_a_phase_the_date_is_the_files_and_the_translator_is_given(project, cli):
+    """An XLIFF without a <phase>: the date is when the agency's tool saved it (its modification time, the
+    same on every rerun), the translator is --translator's, and the import says where each came from."""
+    xliff = agency_returns(project, cli, None)
+    os.utime(xliff, (1764325500, 1764325500))  # 2025-11-28 10:25 UTC
+    french = catalog_path(project, "fr")
+    original, kept = french.read_bytes(), read_po_file(french).last_translator
+    done = cli("i18n", "import", "dist/xliff/fr.xlf", "--translator", "Agence Lumière <pm@lumiere.example>", cwd=project)
+    assert done.returncode == 0, done.stderr
+    header = read_po_file(french)
+    assert header.last_translator == "Agence Lumière <pm@lumiere.example>"
+    assert header.revision_date.strftime("%Y-%m-%d %H:%M%z") == "2025-11-28 10:25+0000"
+    assert "PO-Revision-Date: 2025-11-28 10:25 UTC, from dist/xliff/fr.xlf: when the file was saved" in done.stderr
+    french.write_bytes(original)
+    done = cli("i18n", "import", "dist/xliff/fr.xlf", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "Last-Translator: unchanged — the file names no translator" in done.stderr
+    assert read_po_file(french).last_translator == kept
+    assert read_po_file(french).revision_date == header.revision_date  # the same file, the same date
+
 
 
 def test_the_xliff_carries_contexts_comments_flags_limits_and_fuzzy_state(project, cli):

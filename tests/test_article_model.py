@@ -133,8 +133,8 @@ def test_a_section_of_paragraphs_reads_as_paragraph_blocks():
      "expected a number from 3 to 4, got 5"),
     ("- table:\n    header: [A, B]\n    rows:\n      - [1, 2, 3]\n",
      "issues/2026-12.yaml:16:19: articles[0].sections[0].blocks[0].table.rows[0]: 3 cells in a table of 2 columns"),
-    ("- table:\n    header: [A, B, C, D, E, F, G]\n    rows: [[1, 2, 3, 4, 5, 6, 7]]\n",
-     "issues/2026-12.yaml:14:23: articles[0].sections[0].blocks[0].table.header: 7 columns; a table has at most 6"),
+    ("- table:\n    header: [A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q]\n    rows: [[1]]\n",
+     "issues/2026-12.yaml:14:23: articles[0].sections[0].blocks[0].table.header: 17 columns; a table has at most 16"),
     ("- table:\n    rows: [[1]]\n", "articles[0].sections[0].blocks[0].table: missing required field 'header'"),
     ("- divider:\n", "issues/2026-12.yaml:13:13: articles[0].sections[0].blocks[0]: a divider is the bare item "
      "'- divider' — remove the ':' and what follows it"),

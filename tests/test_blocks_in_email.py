@@ -156,7 +156,25 @@ LAYOUT = """() => {
     width: r(img).width, height: r(img).height, ratio: img.getAttribute('width') / img.getAttribute('height'),
     box: r(img.parentElement.closest('div')).width}));
   const pre = document.querySelector('pre');
+  // where a text starts, from the side its direction starts on (0: flush with its block's start edge)
+  const indent = (el) => {
+    const range = document.createRange(); range.selectNodeContents(el);
+    const text = range.getBoundingClientRect(), box = r(el);
+    return getComputedStyle(el).direction === 'rtl' ? box.right - text.right : text.left - box.left;
+  };
+  const texts = [...document.querySelectorAll('h3, h4, p.dark-caption')].map((el) => ({
+    tag: el.tagName, dir: getComputedStyle(el).direction, indent: indent(el), size: parseFloat(getComputedStyle(el).fontSize),
+    colour: getComputedStyle(el).color}));
+  const pictures = [...document.querySelectorAll('img[height]')].map((img) => {
+    const box = r(img.closest('div')), rtl = getComputedStyle(img).direction === 'rtl';
+    return rtl ? box.right - r(img).right : r(img).left - box.left;
+  });
+  const dividers = [...document.querySelectorAll('.dark-divider p')].map((p) => ({
+    rule: parseFloat(getComputedStyle(p).borderTopWidth), colour: getComputedStyle(p).borderTopColor,
+    share: r(p).width / r(p.closest('div')).width}));
+  const headRules = [...document.querySelectorAll('thead th')].map((th) => getComputedStyle(th).borderBottomColor);
   return {scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth, lists, quotes, heads, images,
+          texts, pictures, dividers, headRules,
           code: {direction: getComputedStyle(pre).direction, background: getComputedStyle(pre).backgroundColor}};
 }"""
 
@@ -187,19 +205,33 @@ def test_blocks_fit_the_screen_with_bullets_rules_and_images_in_place(browser, b
         assert image["width"] <= image["box"] + 0.5
         assert image["width"] / image["height"] == pytest.approx(image["ratio"], rel=0.01)
     assert layout["code"]["direction"] == "ltr"
+    # sub-headings and captions start where the text starts; the narrower image stands on that side too
+    assert [(text["tag"], text["dir"]) for text in layout["texts"]] == [("H3", email["dir"]), ("H4", email["dir"]),
+                                                                         ("P", email["dir"])]
+    assert all(abs(text["indent"]) <= 1 for text in layout["texts"]), layout["texts"]
+    h3, h4, caption = layout["texts"]
+    assert h3["size"] > h4["size"] >= caption["size"]
+    assert all(abs(gap) <= 1 for gap in layout["pictures"]), layout["pictures"]
+    # each divider a visible 1px rule across the text column
+    assert [(divider["rule"], divider["share"] > 0.95) for divider in layout["dividers"]] == [(1, True)] * 2
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("locale", ["en", "ar", "zh_Hans"])
-def test_blocks_read_in_dark_mode(browser, built, locale):
+def test_blocks_read_in_dark_mode(browser, built, locale, width):
     """Dark mode (prefers-color-scheme): every text, link and alt text at WCAG AA contrast against what is
-    really behind it (the recipient's-view measurement), the quote rule in the brand's dark primary colour,
-    the code block on a dark background."""
-    page = open_email(browser, built[locale]["source"], width=320, dark=True)
+    really behind it (the recipient's-view measurement), the quote rule and the table header's rule in the
+    brand's dark primary colour, the dividers and table lines in the dark palette, captions muted, the code
+    block on a dark background."""
+    page = open_email(browser, built[locale]["source"], width=width, dark=True)
     items, layout = page.evaluate(CONTRASTS), page.evaluate(LAYOUT)
-    screenshot(page, f"blocks-dark-{locale}-320.png")
+    screenshot(page, f"blocks-dark-{locale}-{width}.png")
     page.context.close()
     assert not low_contrast(items), "\n".join(low_contrast(items))
     assert {quote["colour"] for quote in layout["quotes"]} == {"rgb(121, 173, 221)"}  # brand.dark.primary_color
+    assert set(layout["headRules"]) == {"rgb(121, 173, 221)"}
+    assert {divider["colour"] for divider in layout["dividers"]} == {"rgb(58, 58, 58)"}  # the dark divider
+    assert [text["colour"] for text in layout["texts"] if text["tag"] == "P"] == ["rgb(184, 184, 184)"]  # muted
     assert layout["code"]["background"] == "rgb(42, 42, 42)"
 
 

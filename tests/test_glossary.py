@@ -1,7 +1,9 @@
 """The clinic's terminology in locales/glossary.tbx: approved and forbidden terms per language,
-checked by `newsletter i18n check` whatever the words' endings, and named to translators in `#.` lines."""
+checked by `newsletter i18n check` whatever the words' endings, and named to translators in the template's `#.` lines."""
 
 from __future__ import annotations
+
+import subprocess
 
 import pytest
 from defusedxml.ElementTree import parse
@@ -22,8 +24,9 @@ def edit(path, old: str, new: str) -> None:
 
 
 def preheader_line(path) -> int:
+    """The line of the preheader's msgstr, where a finding about its translation is reported."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return lines.index(f'msgid "{PREHEADER}"') + 1
+    return lines.index(f'msgid "{PREHEADER}"') + 2
 
 
 def test_the_glossary_holds_every_concept_in_every_language_with_approved_terms(project):
@@ -93,6 +96,26 @@ def test_extraction_and_update_name_the_terms_an_entry_uses(project, cli):
     german = " ".join(comments_of(catalog_path(project, "de"), PREHEADER))
     assert "stem cell = Stammzelle, not Stemzelle" in german
     assert "Terms" not in " ".join(comments_of(catalog_path(project, "de"), "Unsubscribe"))
+
+
+@pytest.mark.parametrize("merge", [
+    ["msgmerge", "-q", "--previous", "-o", "{po}", "{po}", "{pot}"],  # Weblate's msgmerge add-on, Poedit's "Update from POT"
+    ["pybabel", "update", "-D", "newsletter", "-i", "{pot}", "-d", "locales", "-l", "de", "--previous"],
+])
+def test_the_hints_survive_a_merge_with_the_template(project, cli, merge):
+    """A merge takes every `#.` line from the template ("extracted comments … are always taken from the POT
+    file", GNU gettext manual, msgmerge Invocation; Babel's Catalog.update does the same): each language's
+    hints are in the template, so they are in every catalog after msgmerge or pybabel update, as after
+    `newsletter i18n update`."""
+    assert cli("i18n", "update", cwd=project).returncode == 0
+    german = catalog_path(project, "de")
+    pot = project / "locales/newsletter.pot"
+    command = [part.format(po=german, pot=pot) for part in merge]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    hints = " ".join(comments_of(german, PREHEADER))
+    assert "Terms in de: exosome = Exosom; stem cell = Stammzelle, not Stemzelle; FDA = FDA, not Drogenbehörde" in hints
+    assert "Terms in fr: exosome = exosome, not exosôme; stem cell = cellule souche, not cellule tige" in hints
 
 
 def test_update_is_byte_identical_when_run_twice(project, cli):

@@ -17,7 +17,7 @@ SPANISH = "locales/es/LC_MESSAGES/newsletter.po"
 
 
 def translate(project: Path, msgid: str, msgstr: str) -> int:
-    """Set the Spanish msgstr of a one-line msgid entry; returns the entry's line (its msgid's, as msgfmt counts)."""
+    """Set the Spanish msgstr of a one-line msgid entry; returns the entry's line (its msgstr's, as msgfmt -c reports it)."""
     path = catalog_path(project, "es")
     lines = path.read_text(encoding="utf-8").split("\n")
     index = lines.index(f'msgid "{msgid}"') + 1
@@ -25,7 +25,7 @@ def translate(project: Path, msgid: str, msgstr: str) -> int:
         del lines[index + 1]
     lines[index] = f"msgstr {po_quoted(msgstr)}"
     path.write_text("\n".join(lines), encoding="utf-8")
-    return index
+    return index + 1
 
 
 def po_quoted(text: str) -> str:
@@ -114,7 +114,7 @@ def test_markup_in_a_translation_is_the_translators_mistake_at_the_po_line(proje
 
 
 def add_template_string(project: Path, english: str, spanish: str) -> int:
-    """A template string with markup of its own (a developer's choice), translated; returns the entry's line."""
+    """A template string with markup of its own (a developer's choice), translated; returns the entry's line (its msgstr's)."""
     footer = project / "templates/partials/footer.mjml.j2"
     footer.write_text(footer.read_text(encoding="utf-8").replace(
         "{{ brand.name }} · {{ postal_address }}", "{{ brand.name }} · {{ postal_address }} · {{ _(" + repr(english) + ") }}"),
@@ -123,7 +123,7 @@ def add_template_string(project: Path, english: str, spanish: str) -> int:
     text = path.read_text(encoding="utf-8")
     path.write_text(text + f"\n#: templates/partials/footer.mjml.j2:3\nmsgid {po_quoted(english)}\n"
                     f"msgstr {po_quoted(spanish)}\n", encoding="utf-8")
-    return text.count("\n") + 3
+    return text.count("\n") + 4
 
 
 MARKED_UP = 'Call us <b>today</b> at <a href="tel:+15550100">555-0100</a>'
@@ -261,7 +261,7 @@ def test_a_plural_entry_missing_a_form_is_reported_as_such_not_as_untranslated(p
     path = catalog_path(project, "es")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('msgstr[1] "Tiempo de lectura: %(num)d minutos"', 'msgstr[1] ""'), encoding="utf-8")
-    line = text.split("\n").index('msgid "Reading time: %(num)d minute"') + 1
+    line = text.split("\n").index('msgid "Reading time: %(num)d minute"') + 3  # msgstr[0], after msgid_plural
     problem = "plural-forms: 2 plural forms needed for es, 1 given"
     check = cli("i18n", "check", "--locale", "es", cwd=project)
     assert check.returncode == 1 and check.stdout.startswith(f"{SPANISH}:{line}: error: es: {problem}"), check.stdout

@@ -167,3 +167,26 @@ def test_a_table_two_containers_deep_in_trafilaturas_xml_stays_a_table():
     assert [section.heading.value if section.heading else None for section in article.sections] == [None, "Defensive Line"]
     assert [block_yaml(block) for block in article.sections[1].blocks] == [
         {"table": {"header": ["Pos", "Player"], "rows": [["DL", "Larry Ogunjobi"]]}}]
+
+
+def test_a_real_page_s_gaps_are_listed_at_once_and_the_build_and_check_report_the_same_lines(project, cli):
+    """libxslt's "Reporting bugs" page (real, MIT: tests/data/import/THIRD-PARTY.md), saved without its address:
+    relative images without a size, laid out in one-cell tables. Every field to fill in comes in one message,
+    each at its line, marked there; `build` and `check` report exactly those lines until they are filled."""
+    result, text, article = imported(project, cli, DATA / "libxslt-bugs.html")
+    listed = re.findall(r"^  issues/2026-12\.yaml:(\d+): (.*)$", result.stderr, re.M)
+    pictures = ["epatents.png", "gnome2.png", "w3c.png", "redhat.gif", "Libxslt-Logo-180x168.gif"]
+    assert [what.split(",")[0].split(" (")[0] for _, what in listed] == [
+        "the post's address on the website",
+        *[gap for _ in pictures[:4] for gap in ("the image's address on the website", "the image's height in pixels at the width given")],
+        "the image's address on the website"]  # the logo's size is in its name (180x168)
+    assert "10 fields to fill in" in result.stderr
+    assert [image["image"]["alt"] for image in blocks(article) if "image" in image] == [
+        "Action against software patents", "GNOME2 Logo", "W3C logo", "Red Hat Logo", "Made with Libxslt Logo"]
+    lines = text.splitlines()
+    for line, what in listed:
+        assert lines[int(line) - 1].endswith(f"  # FILL IN: {what}")
+    for command in ("build", "check"):
+        run = cli(command, "2026-12", "--locale", "en", cwd=project)
+        reported = re.findall(r"content\.fill-in: issues/2026-12\.yaml:(\d+):\d+: still to fill in", run.stdout + run.stderr)
+        assert reported == [line for line, _ in listed] and run.returncode == 1, command

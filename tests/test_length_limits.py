@@ -22,8 +22,9 @@ def limits(catalog):
 
 
 def msgid_line(path, msgid: str) -> int:
+    """The line of the entry's msgstr, where a finding about its translation is reported (as msgfmt -c does)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return next(number for number, line in enumerate(lines, 1) if line == f'msgid "{msgid}"')
+    return next(number for number, line in enumerate(lines, 1) if line == f'msgid "{msgid}"') + 1
 
 
 def replace_translation(path, msgid: str, translation: str) -> None:

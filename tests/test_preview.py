@@ -125,7 +125,7 @@ def get(server: Preview, path: str, host: str | None = None) -> tuple[int, bytes
 
 def catalog_entry_line(project: Path, msgid: str) -> int:
     lines = (project / ES_CATALOG).read_text(encoding="utf-8").splitlines()
-    return next(number for number, line in enumerate(lines, start=1) if line == f'msgid "{msgid}"')
+    return next(number for number, line in enumerate(lines, start=1) if line == f'msgid "{msgid}"') + 1  # its msgstr
 
 
 def set_button_translation(project: Path, translation: str, fuzzy: bool = False) -> None:

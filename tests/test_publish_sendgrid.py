@@ -15,7 +15,6 @@ from __future__ import annotations
 import ssl
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -139,18 +138,7 @@ def test_a_500_on_every_try_stops_with_one_line_and_the_rerun_finishes(account):
 
 
 def test_the_key_is_in_no_output_no_file_and_no_process_list(account):
-    account.app.pause_at = 3
-    process = subprocess.Popen(account.command("--apply", "--schedule", SCHEDULE), cwd=account.root, env=account.env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert account.app.paused.wait(60)
-    command_line = Path(f"/proc/{process.pid}/cmdline").read_bytes()
-    account.app.release.set()
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
-    assert KEY.encode() not in command_line + out + err
-    for path in account.root.rglob("*"):
-        if path.is_file():
-            assert KEY.encode() not in path.read_bytes(), path
+    account.assert_key_never_shown("--apply", "--schedule", SCHEDULE, pause_at=3)
 
 
 def test_only_https_and_only_a_trusted_certificate(account):
@@ -193,3 +181,54 @@ def test_send_py_publish_exports_then_plans(account):
 def test_a_schedule_in_the_past_or_without_offset_is_refused_before_any_request(account, when, message):
     result = account.publish("--apply", "--schedule", when)
     assert result.returncode == 2 and message in result.stderr and account.app.requests == []
+
+
+def _test_templates(account) -> dict[str, dict]:
+    return {template["name"]: template for template in account.app.templates.values()}
+
+
+def test_test_to_asks_sendgrid_for_its_test_email_of_each_locale_before_scheduling(account):
+    """SendGrid's test email of Marketing Campaigns, POST /v3/marketing/test/send_email, sends a Dynamic
+    Transactional Template, not a Single Send (https://www.twilio.com/docs/sendgrid/api-reference/send-test-email/send-a-test-marketing-email;
+    sendgrid-oai spec/yaml/tsg_mc_test_v3.yaml): one dynamic template per locale holds the Single Send's subject,
+    HTML and text, and the test names its sender and unsubscribe group (tsg_templates_v3.yaml for the template)."""
+    result = account.publish("--apply", "--schedule", SCHEDULE, "--test-to", "proof@example.com", "lead@example.com")
+    assert result.returncode == 0, result.stderr
+    templates = _test_templates(account)
+    assert sorted(templates) == sorted(f"newsletter-{locale} test email" for locale in LOCALES)
+    assert account.app.tests == [(templates[f"newsletter-{locale} test email"]["id"], ["proof@example.com", "lead@example.com"])
+                                 for locale in LOCALES]
+    for locale in LOCALES:
+        (version,) = templates[f"newsletter-{locale} test email"]["versions"]
+        config = account.exported(locale)["single_send"]["email_config"]
+        assert (version["active"], version["subject"], version["html_content"], version["plain_content"]) == (
+            1, config["subject"], config["html_content"], config["plain_content"])
+    tests = [request for request in account.app.mutating("POST", "/v3/marketing/test/send_email")]
+    assert all(body["sender_id"] == 3001 and body["suppression_group_id"] == 77 for _, _, body in tests)
+    order = [r[1].rsplit("/", 1)[-1] for r in account.changes() if r[1].endswith(("/send_email", "/schedule"))]
+    assert order == ["send_email", "schedule"] * len(LOCALES)
+    account.assert_published(scheduled=True)
+
+
+def test_the_test_templates_are_reused_next_run_and_an_edited_one_is_brought_back(account):
+    assert account.publish("--apply", "--test-to", "proof@example.com").returncode == 0
+    edited = _test_templates(account)["newsletter-es test email"]
+    edited["versions"][0]["subject"] = "changed in SendGrid's template editor"
+    plan = account.publish("--test-to", "proof@example.com")
+    assert "es       update      dynamic template newsletter-es test email: changed: subject" in plan.stdout, plan.stdout
+    assert plan.stdout.count("up to date  dynamic template") == 5
+    before = len(account.changes())
+    again = account.publish("--apply", "--test-to", "proof@example.com")
+    assert again.returncode == 0, again.stderr
+    version_path = f"/v3/templates/{edited['id']}/versions/{edited['versions'][0]['id']}"
+    assert [r[:2] for r in account.changes()[before:] if "send_email" not in r[1]] == [("PATCH", version_path)]
+    assert len(account.app.templates) == len(LOCALES) and len(account.app.tests) == 2 * len(LOCALES)
+    assert edited["versions"][0]["subject"] == account.exported("es")["single_send"]["email_config"]["subject"]
+
+
+def test_more_than_ten_test_addresses_are_refused_in_the_plan(account):
+    """emails: maxItems 10 (sendgrid-oai spec/yaml/tsg_mc_test_v3.yaml)."""
+    addresses = [f"proof{n}@example.com" for n in range(11)]
+    result = account.publish("--apply", "--test-to", *addresses)
+    assert result.returncode == 1 and account.changes() == []
+    assert "11 addresses: SendGrid sends a test email to at most 10" in result.stdout

@@ -170,7 +170,7 @@ def test_every_finding_says_its_severity_and_what_to_do(project, cli):
     start = text.index('msgid "Hello %(first_name)s,"')
     end = text.index("\n\n", start)
     path.write_text(text[:start] + 'msgid "Hello %(first_name)s,"\nmsgstr "Hola, %(nombre)s:"' + text[end:], encoding="utf-8")
-    line = text[:start].count("\n") + 1
+    line = text[:start].count("\n") + 2  # the msgstr's line, where msgfmt -c reports it
     check = cli("i18n", "check", "--locale", "es", cwd=project)
     assert check.stdout.startswith(f"locales/es/LC_MESSAGES/newsletter.po:{line}: error: es: placeholders: "), check.stdout
     assert "copy every placeholder" in check.stdout

@@ -48,3 +48,47 @@ def test_a_pseudo_locale_built_on_request_stays_beside_the_targets(project, cli)
     assert cli("build", cwd=project).returncode == 0
     manifest = json.loads((project / "dist/2026-11/manifest.json").read_text(encoding="utf-8"))
     assert [entry["locale"] for entry in manifest["locales"]] == ["en", "es", "fr", "de", "ar", "zh_Hans", "en_XA"]
+
+
+LIST_IDS = {"mailchimp": "4e0c2a1b08", "brevo": "9", "listmonk": "8", "sendgrid": "1b6c2a1e-0b1a-4f7e-9a51-3c0f6a1d2e08",
+            "mailgun": "newsletter-it@mg.example.com"}  # what marketing copies from each provider's account
+
+
+def follow(project: Path, instructions: list[str]) -> None:
+    """Do what `i18n init` said, line by line: add the locale where each named line of newsletter.yaml says."""
+    settings = project / "newsletter.yaml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    for instruction in sorted(instructions, key=lambda line: -int(line.split(":")[1])):  # bottom up: lines stay put
+        place = re.match(r"newsletter\.yaml:(\d+):(\d+): (\S+): add (?:'it:'|it )", instruction)
+        if not place:
+            continue
+        number, column, key = int(place.group(1)) - 1, int(place.group(2)) - 1, place.group(3)
+        if key == "target_locales":
+            lines[number] = lines[number].replace("]", ", it]")
+            continue
+        provider = key.split(".")[1]
+        if lines[number][column] == "{":  # a flow mapping: {en: 2, es: 3, …}
+            lines[number] = lines[number][:column + 1] + f"it: {LIST_IDS[provider]}, " + lines[number][column + 1:]
+        else:
+            indent = re.match(r"\s*", lines[number + 1]).group(0)
+            lines.insert(number + 1, f"{indent}it: {LIST_IDS[provider]}")
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_new_language_is_added_by_doing_what_init_says(project, cli):
+    """`i18n init it` names every setting Italian needs (docs/translating.md, "A new language"): target_locales
+    and a list in each audience section that routes by list (newsletter.yaml's audience comment: "one per
+    locale, and other for everyone else"). Done as said, every command works again; until then it named them all."""
+    done = cli("i18n", "init", "it", cwd=project)
+    assert done.returncode == 0, done.stderr
+    instructions = [line.strip() for line in done.stderr.splitlines() if line.startswith("  newsletter.yaml:")]
+    keys = [line.split(": ")[1] for line in instructions]
+    assert keys == ["target_locales", "audience.mailchimp.interests", "audience.brevo.lists", "audience.sendgrid.segments", "audience.listmonk.lists",
+                    "audience.mailgun.lists", "audience.values"], done.stderr
+    follow(project, instructions)
+    status = cli("i18n", "status", cwd=project)
+    assert status.returncode == 0 and any(line.startswith("it ") for line in status.stdout.splitlines()), status
+    built = cli("build", "--locale", "it", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert (project / "dist/2026-11/it/email.html").is_file()
+    assert cli("i18n", "update", cwd=project).returncode == 0

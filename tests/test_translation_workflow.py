@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 import shutil
 import subprocess
 
@@ -182,13 +183,14 @@ LINKED = "Read [our FAQ](https://www.example.com/faq/) before your visit."
 
 
 def add_linked_paragraph(project, translation: str) -> int:
-    """An article paragraph with a link, and a German translation of it; returns its PO line."""
+    """An article paragraph with a link, and a German translation of it; returns its PO line: the msgstr's,
+    where msgfmt -c reports a wrong translation and where the translator edits."""
     issue = project / "issues/2026-11.yaml"
     issue.write_text(issue.read_text() + f"          - \"{LINKED}\"\n")
     catalog = catalog_path(project, "de")
     before = catalog.read_text()
     catalog.write_text(before + f'\nmsgid "{LINKED}"\nmsgstr "{translation}"\n')
-    return before.count("\n") + 2
+    return before.count("\n") + 3
 
 
 def test_angle_brackets_that_are_no_tags_pass_the_markup_check(project, cli):
@@ -263,7 +265,7 @@ def test_status_table_and_min_coverage_gate(project, cli):
 def test_init_creates_a_catalog_gettext_accepts(project, cli):
     result = cli("i18n", "init", "it", cwd=project)
     assert result.returncode == 0
-    assert "note: add 'it' to target_locales in newsletter.yaml" in result.stderr
+    assert "target_locales: add it — only the listed languages are built" in result.stderr
     path = catalog_path(project, "it")
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
     header = path.read_text()
@@ -464,3 +466,20 @@ def test_the_committed_template_and_catalogs_are_up_to_date(project, cli):
     assert cli("i18n", "update", cwd=project).returncode == 0
     stale = [str(path.relative_to(project)) for path in files if path.read_bytes() != before[path]]
     assert not stale, f"run `newsletter i18n update` and commit: {stale}"
+
+
+def test_a_refused_translation_is_reported_at_the_line_msgfmt_reports(project, cli):
+    """GNU msgfmt -c reports a python-format entry's wrong translation at its msgstr line (gettext's
+    msgfmt checks, https://www.gnu.org/software/gettext/manual/html_node/msgfmt-Invocation.html, run here):
+    the project names the same line, where the translator edits, not the msgid's."""
+    path = catalog_path(project, "fr")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgstr "Se désabonner"', 'msgstr "Se désabonner (100% gratuit)"'), encoding="utf-8")
+    gnu = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert gnu.returncode == 1
+    line = int(re.search(r"newsletter\.po:(\d+): ", gnu.stderr).group(1))
+    assert path.read_text(encoding="utf-8").splitlines()[line - 1] == 'msgstr "Se désabonner (100% gratuit)"'
+    check = cli("i18n", "check", "--locale", "fr", cwd=project)
+    assert check.stdout.startswith(f"locales/fr/LC_MESSAGES/newsletter.po:{line}: error: fr: placeholders: "), check.stdout
+    build = cli("build", "--locale", "fr", cwd=project)
+    assert f"locales/fr/LC_MESSAGES/newsletter.po:{line}: placeholders:" in build.stderr, build.stderr

@@ -51,6 +51,7 @@ class Walk:
     removed: set[str] = field(default_factory=set)  # names of invisible characters taken out
     hero_src: str | None = None  # the hero image's address: not repeated in the text
     held_spaces: bool = False  # the text holds NBSP_HELD and SPACE_HELD for the spaces they stand for
+    banner: str = ""  # the site's name, written as the page's h1: not a heading of the post
 
     @property
     def blocks(self) -> list:
@@ -104,7 +105,9 @@ class Walk:
         pending = etree.Element("p")
         pending.text = element.text
         for child in element:
-            if role(child) in (*_BLOCKS, "divider", "figure") or _holds_blocks(child):
+            inline_code = _inline_code(child) and bool((pending.text or "").strip() or len(pending) or
+                                                        (child.tail or "").strip())
+            if (role(child) in (*_BLOCKS, "divider", "figure") or _holds_blocks(child)) and not inline_code:
                 self._paragraph(pending) if len(pending) or (pending.text or "").strip() else None
                 self.block(child)
                 pending = etree.Element("p")
@@ -118,9 +121,13 @@ class Walk:
     _caption = _paragraph
 
     def _heading(self, element: etree._Element) -> None:
+        for anchor in [child for child in element if _is_permalink(child)]:  # the heading's own "#" or "¶" link
+            _drop_keeping_tail(anchor)
         text = self.plain(element)
         level = heading_level(element)
-        if not text or (level == 1 and text == self.article.title):
+        opening = not any(section.blocks or section.heading for section in self.article.sections)
+        if not text or (level == 1 and text == escape_text(self.banner)) or \
+                (text == self.article.title and (level == 1 or opening)):  # the title, repeated above the text
             return
         rank = next((i for i, known in enumerate(self.levels) if level <= known), len(self.levels) - 1)
         if rank == 0:
@@ -181,24 +188,25 @@ class Walk:
             self.blocks.append(Quote(Text(text, 0), by if by and by.value else None))
 
     def _table(self, element: etree._Element) -> None:
-        rows = [[self.inline(cell)[0] for cell in row if role(cell) == "cell"]
-                for row in element.iter() if role(row) == "row"]
-        rows = [row for row in rows if any(row)]
-        width = max((len(row) for row in rows), default=0)
-        if not rows or width > MAX_TABLE_COLUMNS or len(rows) < 2:
-            self._table_as_list(rows, width)
+        rows = [[cell for cell in row if role(cell) == "cell"] for row in element.iter() if role(row) == "row"]
+        if not is_data_table(rows):
+            for cell in (cell for row in rows for cell in row):  # a layout table: its cells are the text
+                self._paragraph(cell)
             return
-        cells = [tuple(Text(cell, 0) if cell else None for cell in row + [""] * (width - len(row))) for row in rows]
+        texts = [[self.inline(cell)[0] for cell in row] for row in rows]
+        texts = [row for row in texts if any(row)]
+        width = max(len(row) for row in texts)
+        if width > MAX_TABLE_COLUMNS:
+            self._table_as_list(texts, width)
+            return
+        cells = [tuple(Text(cell, 0) if cell else None for cell in row + [""] * (width - len(row))) for row in texts]
         self.blocks.append(Table(TableRows(cells[0], tuple(cells[1:]))))
 
     def _table_as_list(self, rows: list[list[str]], width: int) -> None:
-        """A table too wide for a phone (or of one row): each row an item, its cells joined, nothing lost."""
-        items = tuple(ListItem(Text(" · ".join(cell for cell in row if cell), 0)) for row in rows if any(row))
-        if items:
-            self.blocks.append(BulletList(items))
-            if width > MAX_TABLE_COLUMNS:
-                self.article.notes.append(f"a table of {width} columns (at most {MAX_TABLE_COLUMNS} stay readable on a "
-                                          f"phone) was written as a list, one item per row, at {self.position()}")
+        """A table wider than the model holds: each row an item, its cells joined, nothing lost."""
+        self.blocks.append(BulletList(tuple(ListItem(Text(" · ".join(cell for cell in row if cell), 0)) for row in rows)))
+        self.article.notes.append(f"a table of {width} columns (at most {MAX_TABLE_COLUMNS}) was written as a list, "
+                                  f"one item per row, at {self.position()}")
 
     def _code(self, element: etree._Element) -> None:
         code = "".join(element.itertext()).strip("\n")
@@ -304,9 +312,47 @@ class Walk:
 _BLOCKS = ("paragraph", "list", "quote", "table", "code", "heading")
 
 
+def is_data_table(rows: list[list[etree._Element]]) -> bool:
+    """A table of data, not of layout: two rows at least that each hold two cells with text or more. A page
+    laid out in tables (one cell a row, or one row of columns side by side) has its text in them, not data."""
+    return sum(1 for row in rows if sum(1 for cell in row if "".join(cell.itertext()).strip()) >= 2) >= 2
+
+
 def _holds_blocks(element: etree._Element) -> bool:
     """A container (div, section) with blocks somewhere inside: walked block by block, not read as one paragraph."""
-    return any(role(inner) in _BLOCKS for inner in element.iterdescendants())
+    return any(role(inner) in _BLOCKS and not _inline_code(inner) for inner in element.iterdescendants())
+
+
+def _inline_code(element: etree._Element) -> bool:
+    """Code of one line inside a sentence ("use <code>x</code> to …"), part of its paragraph."""
+    return role(element) == "code" and "\n" not in "".join(element.itertext()).strip()
+
+
+_PERMALINK_SIGNS = ("#", "¶", "§", "🔗")
+
+
+def _is_permalink(element: etree._Element) -> bool:
+    """The link a heading carries to itself (docs and blog engines add "#" or "¶"): not part of its text."""
+    target = element.get("target") or element.get("href") or ""
+    return role(element) == "link" and target.startswith("#") and "".join(element.itertext()).strip() in _PERMALINK_SIGNS
+
+
+def heading_words(element: etree._Element) -> str:
+    """A heading's text as one line, without its own "#" link."""
+    words = [element.text or ""]
+    for child in element:
+        words += ["" if _is_permalink(child) else "".join(child.itertext()), child.tail or ""]
+    return " ".join("".join(words).split())
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    parent, previous = element.getparent(), element.getprevious()
+    if element.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _wrapped(inner: str, mark: str) -> str:

@@ -50,7 +50,8 @@ class ImportedArticle:
     @property
     def slug(self) -> str:
         """From the URL's last path segment (the post's own slug), else from the title."""
-        for candidate in (urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1], self.title):
+        segment = re.sub(r"\.(?:html?|php|aspx?|jsp)$", "", urlsplit(self.url).path.rstrip("/").rsplit("/", 1)[-1], flags=re.I)
+        for candidate in (segment, self.title):
             ascii_only = unicodedata.normalize("NFKD", candidate).encode("ascii", "ignore").decode()  # é → e
             slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")[:80].strip("-")
             if SLUG.match(slug) and MARK.lower().replace(" ", "-") not in slug and slug != "the-post-address":

@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from newsletter.authoring.addresses import Addresses
-from newsletter.authoring.elements import ImageFacts, Walk
+from newsletter.authoring.elements import ImageFacts, Walk, heading_words
 from newsletter.authoring.imported import ImportedArticle
 from newsletter.authoring.vocabulary import NBSP_HELD, SPACE_HELD, escape_text, heading_level, role
 from newsletter.errors import Location, NewsletterError, Problem
@@ -78,6 +78,7 @@ class PageFacts:
     hero_alt: str = ""
     images: dict[str, ImageFacts] = field(default_factory=dict)
     embedded: list[str] = field(default_factory=list)  # videos and frames in the article, which an email cannot play
+    head_title: str = ""  # the page's <title>: often "Post | Site"
 
 
 def page_facts(page: str) -> PageFacts:
@@ -106,6 +107,7 @@ def page_facts(page: str) -> PageFacts:
     for img in tree.iter("img"):
         facts.images.setdefault(img.get("src") or img.get("data-src") or "", _image_facts(img))
     facts.embedded = _embedded(tree)
+    facts.head_title = next(("".join(e.itertext()) for e in tree.xpath("/html/head/title")), "")
     return facts
 
 
@@ -135,19 +137,40 @@ def _image_facts(img: lxml.html.HtmlElement) -> ImageFacts:
 
 def title_of(facts: PageFacts, fallback: str) -> str:
     """The article's title without the site's name ('Exosomes … | Northside Plastic Surgery')."""
-    for candidate in (facts.title, facts.h1, fallback):
+    h1, site = " ".join(facts.h1.split()), facts.site_name
+    split = _banner_split(facts)
+    if split:  # the h1 is the site's name: the title is the rest of the <title>
+        h1, fallback = "", split[0]
+    for candidate in (facts.title, h1, fallback):
         candidate = " ".join((candidate or "").split())
         if not candidate:
             continue
         for separator in _TITLE_SEPARATORS:
             head, _, tail = candidate.rpartition(separator)
-            if head and (tail == facts.site_name or (not facts.site_name and facts.h1 and head == facts.h1)):
+            if head and (tail == site or (not site and h1 and head == h1)):
                 candidate = head
             lead, _, rest = candidate.partition(separator)
-            if rest and facts.site_name and lead == facts.site_name:
+            if rest and site and lead == site:
                 candidate = rest
         return candidate
     return ""
+
+
+def banner_of(facts: PageFacts) -> str:
+    """The page's h1 when it is the site's name in its banner, not the post's title."""
+    split = _banner_split(facts)
+    return split[1] if split else ""
+
+
+def _banner_split(facts: PageFacts) -> tuple[str, str] | None:
+    """(the post's title, the h1) when the h1 is what the <title> ends with, the site's name
+    ("Web Crypto API | Node.js v20.20.2 Documentation" over an h1 "Node.js v20.20.2 documentation")."""
+    h1, whole = " ".join(facts.h1.split()), " ".join(facts.head_title.split())
+    for separator in _TITLE_SEPARATORS:
+        head, _, tail = whole.rpartition(separator)
+        if head and h1 and tail.casefold() == h1.casefold():
+            return head, h1
+    return None
 
 
 def _kept_spaces(page: str) -> str | None:
@@ -180,8 +203,8 @@ def read_page(page: str, shown: str, url: str | None) -> ImportedArticle:
         article.url = addresses.web(article.url) or ""
     article.title = escape_text(title_of(facts, metadata.title if metadata else ""))
     main = etree.fromstring(xml.encode("utf-8")).find("main")
-    walk = Walk(article, addresses, lambda src: facts.images.get(src, ImageFacts()), _levels(main),
-                held_spaces=held is not None)
+    walk = Walk(article, addresses, lambda src: facts.images.get(src, ImageFacts()), _levels(main, article.title),
+                held_spaces=held is not None, banner=banner_of(facts))
     _hero(walk, facts, main)
     walk.children(main)
     article.left_out.extend(f"{what} (an email cannot play it: link to the post instead)" for what in facts.embedded)
@@ -192,9 +215,11 @@ def read_page(page: str, shown: str, url: str | None) -> ImportedArticle:
     return article
 
 
-def _levels(main: etree._Element) -> tuple[int, ...]:
-    """The post's heading levels below its title, shallowest first: the first is a section's heading."""
-    found = sorted({heading_level(e) for e in main.iter() if role(e) == "heading"} - {1})
+def _levels(main: etree._Element, title: str) -> tuple[int, ...]:
+    """The post's heading levels below its title, shallowest first: the first is a section's heading. A heading
+    that repeats the title is not one of them (Walk leaves it out)."""
+    found = sorted({heading_level(e) for e in main.iter() if role(e) == "heading"
+                    and escape_text(heading_words(e)) != title} - {1})
     return (*found[:3], 7, 7, 7)[:3]  # a level past the last known one goes one step deeper
 
 

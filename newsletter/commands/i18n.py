@@ -62,10 +62,13 @@ def _import(args, settings: Settings) -> int:
 
     imported = []
     for name in args.files:
-        path, changed = import_file(settings, Path(name), name, args.locale)
-        print(f"imported {name} into {settings.relative(path)}: {changed} entr{'y' if changed == 1 else 'ies'} changed",
+        done = import_file(settings, Path(name), name, args.locale, getattr(args, "translator", None))
+        changed = done.changed
+        print(f"imported {name} into {settings.relative(done.catalog)}: {changed} entr{'y' if changed == 1 else 'ies'} changed",
               file=sys.stderr)
-        imported.append(path.parent.parent.name)  # locales/<locale>/LC_MESSAGES/newsletter.po
+        if done.revision:
+            _print_revision(name, done.revision)
+        imported.append(done.catalog.parent.parent.name)  # locales/<locale>/LC_MESSAGES/newsletter.po
     findings = review_catalogs(settings, sorted(set(imported)))
     for finding in findings:
         print(finding)
@@ -73,6 +76,16 @@ def _import(args, settings: Settings) -> int:
         print(f"{len(findings)} problem(s) in the imported catalog(s): fix them in the PO file or ask the agency "
               "(newsletter i18n check lists them again)", file=sys.stderr)
     return 1 if findings else 0
+
+
+def _print_revision(name: str, revision) -> None:
+    when = revision.date.strftime("%Y-%m-%d %H:%M")
+    print(f"  PO-Revision-Date: {when} UTC, from {name}: {revision.date_from}", file=sys.stderr)
+    if revision.translator:
+        print(f"  Last-Translator: {revision.translator}", file=sys.stderr)
+    else:
+        print("  Last-Translator: unchanged — the file names no translator (no <phase contact-name>): "
+              "give it with --translator 'Name <address>'", file=sys.stderr)
 
 
 def _status(args, settings: Settings) -> int:

@@ -9,7 +9,7 @@ import sys
 from newsletter.commands import open_project, output_folder
 from newsletter.delivery.publish.engine import apply, make_plan
 from newsletter.delivery.publish.exported import read_export
-from newsletter.delivery.publish.http import ApiClient, account_from_environment
+from newsletter.delivery.publish.http import account_from_environment
 from newsletter.delivery.publish.ledger import LEDGER, Ledger
 from newsletter.delivery.publish.plan import Options
 from newsletter.delivery.publish.registry import PUBLISHERS
@@ -32,8 +32,7 @@ def run_command(args, settings: Settings) -> int:
     exported = read_export(out, args.issue, publisher_type.name, shown)
     account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
                                        publisher_type.default_url_for, self_hosted=publisher_type.self_hosted)
-    client = ApiClient(account, publisher_type.headers(account.key), publisher_type.advice, publisher_type.error_text,
-                       cafile=args.cafile, timeout=args.timeout, on_retry=_say(args.quiet))
+    client = publisher_type.connect(account, args.cafile, args.timeout, _say(args.quiet))
     try:
         publisher = publisher_type(client, settings)
         ledger = Ledger(exported.folder / LEDGER, exported.issue, publisher.name)

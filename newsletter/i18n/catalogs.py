@@ -54,7 +54,22 @@ def read_catalog(path: Path, display: str, locale: str | None = None) -> Catalog
     _check_plural_rule(catalog, data.decode("utf-8"), display)
     _restore_previous(catalog)
     _restore_obsolete_previous(catalog, data.decode("utf-8"))
+    _at_msgstr(catalog, data.decode("utf-8"))
     return catalog
+
+
+_MSGSTR = re.compile(r"^\s*msgstr(?:\[\d+\])?\s")
+
+
+def _at_msgstr(catalog: Catalog, text: str) -> None:
+    """Each entry's line is its msgstr's (its first form's), where the translator edits and where msgfmt -c
+    reports a wrong translation ("newsletter.po:535: number of format specifications in 'msgid' and 'msgstr'
+    does not match"); Babel gives the msgid's."""
+    lines = text.split("\n")  # numbered as Babel numbers them
+    for message in catalog:
+        if message.id and message.lineno:
+            message.lineno = next((number for number in range(message.lineno, len(lines) + 1)
+                                   if _MSGSTR.match(lines[number - 1])), message.lineno)
 
 
 def header_line(text: str, field: str) -> int | None:

@@ -240,15 +240,19 @@ def check_approved_terms(glossary: Glossary, locale: str):
     return check
 
 
-def terms_comment(glossary: Glossary, english: str, locale: str | None = None) -> str | None:
-    """The `#.` line naming the glossary terms an entry uses: in the template the English terms, in a
-    catalog what the glossary approves and forbids for its language."""
+def terms_comments(glossary: Glossary, english: str, locales: tuple[str, ...] = ()) -> list[str]:
+    """The `#.` lines naming the glossary terms an entry uses: the English terms, then per language what the
+    glossary approves and forbids. They are written in the template, where extracted comments belong:
+    msgmerge, pot2po and pybabel update copy a template's `#.` lines into every catalog (and replace the
+    catalog's own), so hints written only in a catalog would be lost at the next merge."""
     concepts = glossary.in_english(english)
     if not concepts:
-        return None
-    if locale is None:
-        return f"Terms ({glossary.file}): " + ", ".join(_name(concept) for concept in concepts)
-    return f"Terms ({glossary.file}): " + "; ".join(_for_locale(concept, locale) for concept in concepts)
+        return []
+    lines = [f"Terms ({glossary.file}): " + ", ".join(_name(concept) for concept in concepts)]
+    for locale in locales:
+        named = [_for_locale(concept, locale) for concept in concepts if concept.terms.get(locale)]
+        lines += [f"Terms in {locale}: " + "; ".join(named)] if named else []
+    return lines
 
 
 def _for_locale(concept: Concept, locale: str) -> str:

@@ -21,7 +21,9 @@ from babel.messages.pofile import normalize, write_po
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.i18n.catalogs import po_path, pot_path, read_catalog
 from newsletter.i18n.flags import mark_formats
-from newsletter.i18n.glossary import Glossary, glossary_path, load_glossary, terms_comment
+from newsletter.i18n.glossary import Glossary, glossary_path, load_glossary, terms_comments
+from newsletter.i18n.layout import Written, as_read, keep_layout
+from newsletter.i18n.newlocale import settings_needed
 from newsletter.i18n.limits import keep_template_limit, length_flags
 from newsletter.i18n.plurals import language_rule
 from newsletter.model.content import issue_paths, load_issue
@@ -32,6 +34,7 @@ METHOD_MAP = [("issues/**.yaml", "newsletter_yaml"), ("templates/**.j2", "jinja2
 OPTIONS_MAP = {"templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3)}
+_UTF8_BOM = "\ufeff".encode()
 WIDTH = 76  # pybabel's default: translators' diffs stay the same whichever tool wrote the file
 
 
@@ -61,7 +64,7 @@ def extract(settings: Settings) -> Catalog:
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context,
                     flags=length_flags(context))
-    name_terms(catalog, project_glossary(settings))
+    name_terms(catalog, project_glossary(settings), settings.target_locales)
     return catalog
 
 
@@ -70,22 +73,29 @@ def project_glossary(settings: Settings) -> Glossary:
     return load_glossary(path, settings.relative(path))
 
 
-TERMS_COMMENT = "Terms ("
-
-
-def name_terms(catalog: Catalog, glossary: Glossary, locale: str | None = None) -> None:
-    """A `#.` line on each entry naming the glossary terms it uses: the English terms in the template,
-    the approved and forbidden ones of the catalog's language in a catalog."""
+def name_terms(catalog: Catalog, glossary: Glossary, locales: tuple[str, ...]) -> None:
+    """`#.` lines on each entry of the template naming the glossary terms it uses, with each target language's
+    approved and forbidden ones (glossary.terms_comments)."""
     for message in catalog:
-        if not message.id:
-            continue
-        english = " ".join(message.id) if isinstance(message.id, tuple) else message.id
-        comments = [comment for comment in message.auto_comments if not comment.startswith(TERMS_COMMENT)]
-        named = terms_comment(glossary, english, locale)
-        message.auto_comments = comments + ([named] if named else [])
+        if message.id:
+            english = " ".join(message.id) if isinstance(message.id, tuple) else message.id
+            message.auto_comments = list(message.auto_comments) + terms_comments(glossary, english, locales)
 
 
-def catalog_bytes(catalog: Catalog) -> bytes:
+def catalog_bytes(catalog: Catalog, before: Written | None = None) -> bytes:
+    """The catalog as a PO file; with `before` (the file as it was read), in the file's own layout
+    wherever the project changed nothing."""
+    return keep_layout(_render(catalog), catalog, before)
+
+
+def as_it_was(path: Path, display: str, locale: str | None = None) -> Written | None:
+    """The catalog file as a translator's tool left it, for `catalog_bytes` to keep its layout."""
+    if not path.is_file():
+        return None
+    return as_read(path.read_bytes().removeprefix(_UTF8_BOM), read_catalog(path, display, locale), _render)
+
+
+def _render(catalog: Catalog) -> bytes:
     mark_formats(catalog)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, include_previous=True)
@@ -141,7 +151,8 @@ def _previous_lines(message: Message, prefix: str = "#|") -> str:
 
 def write_template(settings: Settings) -> Path:
     path = pot_path(settings)
-    write_file_atomic(path, catalog_bytes(extract(settings)))
+    before = as_it_was(path, settings.relative(path))
+    write_file_atomic(path, catalog_bytes(extract(settings), before))
     return path
 
 
@@ -164,12 +175,14 @@ def init(settings: Settings, locale: str) -> Path:
     catalog.revision_date = template.creation_date
     catalog.language_team = f"{catalog.locale.english_name} translators"
     catalog.update(template)
-    name_terms(catalog, project_glossary(settings), locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_file_atomic(path, catalog_bytes(catalog))
-    if locale not in settings.locales:
-        print(f"note: add {locale!r} to target_locales in newsletter.yaml, or its emails are not built "
-              "and its catalog is not counted", file=sys.stderr)
+    needed = settings_needed(settings, locale)
+    if needed:
+        print(f"note: to send {locale}, add to newsletter.yaml, all at once (until each list is there, every command "
+              "stops at the one missing):", file=sys.stderr)
+        for line in needed:
+            print(f"  {line}", file=sys.stderr)
     return path
 
 
@@ -224,16 +237,16 @@ def update(settings: Settings, locales: list[str] | None = None, compendia: list
     untranslated then take the translation a compendium has for the same msgctxt and msgid."""
     template = extract(settings)
     libraries = [read_catalog(path, settings.relative(path)) for path in compendia or []]
-    write_file_atomic(pot_path(settings), catalog_bytes(template))
-    glossary = project_glossary(settings)
+    pot = pot_path(settings)
+    write_file_atomic(pot, catalog_bytes(template, as_it_was(pot, settings.relative(pot))))
     written = []
     for locale in locales or settings.target_locales:
         path = po_path(settings, locale)
         catalog = read_catalog(path, settings.relative(path), locale)
+        before = as_it_was(path, settings.relative(path), locale)
         merge(catalog, template)
         fill_from_compendia(catalog, libraries)
-        name_terms(catalog, glossary, locale)
-        write_file_atomic(path, catalog_bytes(catalog))
+        write_file_atomic(path, catalog_bytes(catalog, before))
         written.append(path)
     return written
 

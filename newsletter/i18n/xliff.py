@@ -27,7 +27,8 @@ from lxml import etree
 
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import po_path, read_catalog
-from newsletter.i18n.workflow import catalog_bytes
+from newsletter.i18n.revision import Revision, read_revision, record_revision
+from newsletter.i18n.workflow import as_it_was, catalog_bytes
 from newsletter.model.settings import Settings
 from newsletter.output import write_file_atomic
 
@@ -222,11 +223,13 @@ def _filled(target: str | tuple[str, ...]) -> bool:
     return all(target) if isinstance(target, tuple) else bool(target)
 
 
-def apply_units(catalog: Catalog, units: list[ImportedUnit], display: str, catalog_display: str) -> int:
-    """Write each unit's translation, fuzzy state and translator comments into the catalog.
-    Returns how many entries changed; a unit the catalog does not have is an error, nothing is applied."""
+def apply_units(catalog: Catalog, units: list[ImportedUnit], display: str, catalog_display: str) -> tuple[int, int]:
+    """Write each unit's translation, fuzzy state and translator comments into the catalog. Returns how many
+    entries changed, and how many of them in their translation or fuzzy state; a unit the catalog does not
+    have is an error, nothing is applied."""
     pairs = [(_entry(catalog, unit, display, catalog_display), unit) for unit in units]
-    return sum(_apply(message, unit, catalog.num_plurals) for message, unit in pairs)
+    changes = [_apply(message, unit, catalog.num_plurals) for message, unit in pairs]
+    return sum(1 for change in changes if change), sum(1 for change in changes if change == "revised")
 
 
 def _entry(catalog: Catalog, unit: ImportedUnit, display: str, catalog_display: str) -> Message:
@@ -246,7 +249,8 @@ def _plural(catalog: Catalog, unit: ImportedUnit) -> Message | None:
     return found[0] if len(found) == 1 else None
 
 
-def _apply(message: Message, unit: ImportedUnit, forms: int) -> bool:
+def _apply(message: Message, unit: ImportedUnit, forms: int) -> str | None:
+    """'revised' when the translation or its fuzzy state changed, 'comments' when only the comments did."""
     before = (message.string, message.fuzzy, list(message.user_comments))
     # XLIFF has a unit for the English singular and plural; the catalog has its language's forms (Chinese: one).
     message.string = unit.target[:forms] if isinstance(unit.target, tuple) else unit.target
@@ -255,7 +259,9 @@ def _apply(message: Message, unit: ImportedUnit, forms: int) -> bool:
     else:
         message.flags.discard("fuzzy")
     message.user_comments = unit.translator_comments
-    return before != (message.string, message.fuzzy, list(message.user_comments))
+    if before[:2] != (message.string, message.fuzzy):
+        return "revised"
+    return "comments" if before[2] != message.user_comments else None
 
 
 def _short(text: str) -> str:
@@ -274,17 +280,33 @@ def export_locale(settings: Settings, locale: str, out: Path) -> Path:
     return target
 
 
-def import_file(settings: Settings, xliff: Path, display: str, locale: str | None = None) -> tuple[Path, int]:
-    """Bring an agency's XLIFF back into its locale's catalog; the catalog is rewritten only when it changed."""
-    language, units = read_xliff(_read(xliff, display), display)
+@dataclass(frozen=True)
+class Imported:
+    catalog: Path
+    changed: int  # entries changed
+    revision: Revision | None  # recorded in the header when a translation changed
+
+
+def import_file(settings: Settings, xliff: Path, display: str, locale: str | None = None,
+                translator: str | None = None) -> Imported:
+    """Bring an agency's XLIFF back into its locale's catalog; the catalog is rewritten only when it changed,
+    and its header records the revision (i18n/revision.py) only when a translation changed."""
+    data = _read(xliff, display)
+    language, units = read_xliff(data, display)
     locale = locale or _locale_of(language, settings, display)
     path = po_path(settings, locale)
     catalog_display = settings.relative(path)
     catalog = read_catalog(path, catalog_display, locale)
-    changed = apply_units(catalog, units, display, catalog_display)
+    before = as_it_was(path, catalog_display, locale)
+    changed, revised = apply_units(catalog, units, display, catalog_display)
+    revision = None
+    if revised:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        revision = read_revision(root, xliff, translator)
+        record_revision(catalog, revision)
     if changed:
-        write_file_atomic(path, catalog_bytes(catalog))
-    return path, changed
+        write_file_atomic(path, catalog_bytes(catalog, before))
+    return Imported(path, changed, revision)
 
 
 def _locale_of(language: str | None, settings: Settings, display: str) -> str:

@@ -225,8 +225,8 @@ def _read_row(table: Fields, node: yaml.Node | None, path: str, context: str, co
         table.problems.add(where, f"expected a list of cells ([a, b, c]), got {describe(node)}")
         return None
     if len(node.value) > MAX_TABLE_COLUMNS:
-        table.problems.add(where, f"{len(node.value)} columns; a table has at most {MAX_TABLE_COLUMNS} to stay "
-                           "readable on a phone", "split the table, or write it as a list")
+        table.problems.add(where, f"{len(node.value)} columns; a table has at most {MAX_TABLE_COLUMNS}",
+                           "split the table, or write it as a list")
         return None
     if header is not None and len(node.value) != len(header):
         table.problems.add(where, f"{len(node.value)} cells in a table of {len(header)} columns",

@@ -37,7 +37,12 @@ class Text:
 # Blocks: what a section holds, in order. Each block is a YAML mapping whose first key names it and whose
 # fields are the dataclass's fields; `kind` names its template (templates/partials/blocks/<kind>.mjml.j2).
 MAX_LIST_DEPTH = 3  # a list, its sub-lists and theirs: deeper nesting reads badly on a phone
-MAX_TABLE_COLUMNS = 6  # wider tables cannot stay readable at 320 px
+# A table's columns stay readable side by side while each has room for a word (about 90 px): up to
+# GRID_COLUMNS in the 552 px text column, PHONE_GRID_COLUMNS on a 320 px phone. Wider tables are shown
+# as records, each cell under its column's header (templates/partials/blocks/table.mjml.j2).
+PHONE_GRID_COLUMNS = 3
+GRID_COLUMNS = 6
+MAX_TABLE_COLUMNS = 16  # a bound on what a page's table may bring in
 SUBHEADING_LEVELS = (3, 4)  # the article title is h1, a section heading h2
 
 
@@ -189,8 +194,20 @@ class TableRows:
 @dataclass(frozen=True)
 class Table:
     table: TableRows = field(metadata=spec(f"A simple table: a header row and rows, at most {MAX_TABLE_COLUMNS} "
-                                           f"columns."))
+                                           f"columns. Wider than {PHONE_GRID_COLUMNS} on a phone, or {GRID_COLUMNS} "
+                                           "on a wider screen, each row is shown as lines of 'header: cell'."))
     kind: ClassVar[str] = "table"
+
+    @property
+    def width(self) -> int:
+        return len(self.table.header)
+
+    @property
+    def layout(self) -> str:
+        """How the email shows it: a grid everywhere, a grid that turns into records on a phone, or records."""
+        if self.width <= PHONE_GRID_COLUMNS:
+            return "grid"
+        return "grid-or-records" if self.width <= GRID_COLUMNS else "records"
 
     def texts(self) -> Iterator[Text]:
         for row in (self.table.header, *self.table.rows):

@@ -142,6 +142,11 @@ class Issue:
         return frozenset(block.kind for article in self.articles for section in article.sections
                          for block in section.content)
 
+    def table_layouts(self) -> frozenset[str]:
+        """How the issue's tables are shown (Table.layout): the phone's rules are written only when one needs them."""
+        return frozenset(block.layout for article in self.articles for section in article.sections
+                         for block in section.content if block.kind == "table")
+
     def map_texts(self, change: Callable[[Text], Text]) -> Issue:
         """The same issue with every translatable string passed through `change` (localization)."""
         return replace(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from newsletter.delivery.publish.exported import ExportedIssue, ExportedSend
-from newsletter.delivery.publish.http import ApiClient, Uncertain
+from newsletter.delivery.publish.http import Account, ApiClient, Uncertain
 from newsletter.delivery.publish.ledger import Ledger
 from newsletter.delivery.publish.plan import Options, Plan, PlanStep, RemoteObject, Results
 from newsletter.errors import Location, NewsletterError, Problem
@@ -44,8 +44,14 @@ class Publisher:
         """The API's address when the environment names none (some providers read it from the key)."""
         return cls.default_url
 
-    def __init__(self, client: ApiClient, settings: Settings):
-        self.client, self.settings = client, settings
+    def __init__(self, client, settings: Settings):
+        self.client, self.settings = client, settings  # the client `connect` gave
+
+    @classmethod
+    def connect(cls, account: Account, cafile: str | None, timeout: float, on_retry: Callable[[str], None]) -> ApiClient:
+        """The client of this provider's API: the shared HTTP client, or (SES) the provider's own SDK."""
+        return ApiClient(account, cls.headers(account.key), cls.advice, cls.error_text, cafile=cafile, timeout=timeout,
+                         on_retry=on_retry)
 
     @staticmethod
     def headers(key: str) -> dict[str, str]:
@@ -75,20 +81,22 @@ class Publisher:
         raise NotImplementedError
 
     def same_name_refused(self, send: ExportedSend, kind: str, details: tuple[str, ...], same_name: list[dict],
-                          objects: str) -> PlanStep:
-        """Several objects under the send's stable name: which one is it? Marketing decides."""
+                          objects: str, name: str | None = None) -> PlanStep:
+        """Several objects under the send's stable name (or the template's `name`): which one is it? Marketing decides."""
         ids = ", ".join(str(entry.get("id")) for entry in same_name)
-        return PlanStep(send.locale, "refuse", kind, send.name, details,
+        return PlanStep(send.locale, "refuse", kind, name or send.name, details,
                         f"{len(same_name)} {objects} have this name ({ids}): delete the extra ones in {self.title}")
 
     @staticmethod
     def update_or_keep(send: ExportedSend, kind: str, details: tuple[str, ...], remote: RemoteObject, changed: list[str],
-                       run: Callable[[Results], RemoteObject]) -> PlanStep:
-        """A draft: brought back to the export where it differs (`changed`), else left as it is."""
+                       run: Callable[[Results], RemoteObject], name: str | None = None,
+                       kept: str = "a draft, already as exported") -> PlanStep:
+        """A draft (or a template, `name`d apart from the send): brought back to the export where it differs
+        (`changed`), else left as it is."""
         if changed:
-            return PlanStep(send.locale, "update", kind, send.name, details, f"changed: {', '.join(changed)}",
+            return PlanStep(send.locale, "update", kind, name or send.name, details, f"changed: {', '.join(changed)}",
                             remote=remote, run=run)
-        return PlanStep(send.locale, "keep", kind, send.name, details, "a draft, already as exported", remote=remote)
+        return PlanStep(send.locale, "keep", kind, name or send.name, details, kept, remote=remote)
 
     @staticmethod
     def test_steps(send: ExportedSend, kind: str, options: Options,

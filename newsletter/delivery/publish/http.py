@@ -96,13 +96,16 @@ class ApiClient:
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, path: str, json: object = None, params: dict | None = None) -> object:
-        """The parsed JSON answer of a 2xx; an ApiError (or Uncertain) otherwise, after the retries allowed."""
+    def request(self, method: str, path: str, json: object = None, params: dict | None = None,
+                form: list[tuple[str, str]] | None = None) -> object:
+        """The parsed JSON answer of a 2xx; an ApiError (or Uncertain) otherwise, after the retries allowed.
+        `form`: the body as multipart/form-data fields (a name may repeat), for an API that takes no JSON."""
         where = f"{method} {path}"
+        files = [(name, (None, value.encode("utf-8"))) for name, value in form] if form else None
         for attempt in range(1, ATTEMPTS + 1):
             last = attempt == ATTEMPTS
             try:
-                response = self.http.request(method, path, json=json, params=params)
+                response = self.http.request(method, path, json=json, params=params, files=files)
             except httpx.ConnectError as error:  # never reached the provider: always safe to repeat
                 if "CERTIFICATE_VERIFY_FAILED" in str(error):
                     raise ApiError(Problem(Location(self.account.title, field=where), "its certificate is not trusted "

@@ -7,6 +7,14 @@ sender.email (GET /v3/verified_senders), and the unsubscribe group, the account'
 created (POST), updated while it is a draft (PATCH /{id}) and scheduled (PUT /{id}/schedule); one that
 is scheduled or sent ("triggered") is left alone. Reference: https://www.twilio.com/docs/sendgrid/api-reference/single-sends
 and the definition at https://github.com/twilio/sendgrid-oai (spec/yaml/tsg_mc_singlesends_v3.yaml).
+
+--test-to: SendGrid's test email of Marketing Campaigns (POST /v3/marketing/test/send_email) sends a Dynamic
+Transactional Template only, not a Single Send (tsg_mc_test_v3.yaml: "this endpoint works with Dynamic
+Transactional Templates only"). So each locale has one dynamic template for its test emails,
+`newsletter-<locale> test email`, the same every month (SendGrid allows 300 templates): created once
+(POST /v3/templates, then its first version), its active version brought to the Single Send's subject,
+HTML and text each issue (PATCH …/versions/{id}); the test email names the Single Send's sender and
+unsubscribe group, so SendGrid fills {{{unsubscribe}}} as in the send itself. At most 10 addresses.
 """
 
 from __future__ import annotations
@@ -18,8 +26,13 @@ from newsletter.delivery.publish.exported import ExportedSend
 from newsletter.delivery.publish.ledger import Ledger
 from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject, account_refusal, schedule_detail, utc_iso
 from newsletter.errors import QUOTE_LIMIT, quoted, shortened
+from newsletter.providers.routing import stable_template_name
 
 KIND = "Single Send"
+TEST_TEMPLATE = "dynamic template"
+TEST = "test email"
+MAX_TEST_ADDRESSES = 10  # SendTestMarketingEmail's emails: maxItems 10
+VERSION_FIELDS = ("subject", "html_content", "plain_content")
 PAGE_SIZE = 100
 MAX_PAGES = 200  # 20,000 Single Sends: every walk over the account ends
 COMPARED = ("subject", "html_content", "plain_content", "generate_plain_content", "editor", "sender_id",
@@ -32,6 +45,7 @@ class SendGridPublisher(Publisher):
     key_variable = "SENDGRID_API_KEY"
     url_variable = "SENDGRID_API_URL"  # https://api.eu.sendgrid.com for an EU-pinned account
     default_url = "https://api.sendgrid.com"
+    test_sends = True
 
     @staticmethod
     def headers(key: str) -> dict[str, str]:
@@ -79,16 +93,20 @@ class SendGridPublisher(Publisher):
 
     def _single_sends(self) -> dict[str, list[dict]]:
         """Every Single Send of the account by name (SendGrid's names need not be unique)."""
+        return self._by_name("/v3/marketing/singlesends", {})
+
+    def _by_name(self, path: str, params: dict) -> dict[str, list[dict]]:
+        """Every object of a listing SendGrid pages through `_metadata.next`'s page_token, by name."""
         found: dict[str, list[dict]] = {}
-        params: dict = {"page_size": PAGE_SIZE}
+        params = {**params, "page_size": PAGE_SIZE}
         for _ in range(MAX_PAGES):
-            page = self.client.request("GET", "/v3/marketing/singlesends", params=params)
+            page = self.client.request("GET", path, params=params)
             for entry in page.get("result", []):
                 found.setdefault(entry.get("name"), []).append(entry)
             token = parse_qs(urlsplit(str((page.get("_metadata") or {}).get("next") or "")).query).get("page_token")
             if not token:
                 break
-            params = {"page_size": PAGE_SIZE, "page_token": token[0]}
+            params = {**params, "page_token": token[0]}
         return found
 
     def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
@@ -101,14 +119,86 @@ class SendGridPublisher(Publisher):
         if not same_name:
             steps = [PlanStep(send.locale, "create", KIND, send.name, details, run=lambda _: self._create(wanted),
                               find=lambda: self._find(send.name))]
-            return steps + self.schedule_steps(send, KIND, options, at, self._schedule_now)
+            return steps + self._test_steps(send, wanted, options) + self.schedule_steps(send, KIND, options, at,
+                                                                                         self._schedule_now)
         remote = self._get(same_name[0]["id"])
         if remote.status != "draft":
             state = "sent" if remote.status == "triggered" else remote.status
             return [self.left_alone(send, KIND, details, remote, state, remote.send_at if state == "scheduled" else None)]
         changed = _differences(wanted, remote)
         step = self.update_or_keep(send, KIND, details, remote, changed, lambda _: self._update(remote.id, wanted))
-        return [step, *self.schedule_steps(send, KIND, options, at, self._schedule_now)]
+        return [step, *self._test_steps(send, wanted, options), *self.schedule_steps(send, KIND, options, at,
+                                                                                     self._schedule_now)]
+
+    def _test_steps(self, send: ExportedSend, wanted: dict, options: Options) -> list[PlanStep]:
+        """The locale's test-email template, made or brought to the export, then SendGrid's test email of it."""
+        if not options.test_to:
+            return []
+        name = f"{stable_template_name(send.locale)} test email"
+        if len(options.test_to) > MAX_TEST_ADDRESSES:
+            return [PlanStep(send.locale, "refuse", TEST, name, reason=f"{len(options.test_to)} addresses: SendGrid sends "
+                             f"a test email to at most {MAX_TEST_ADDRESSES}; name fewer after --test-to")]
+        version = {"name": send.name, "active": 1, "editor": "code", "generate_plain_content": False,
+                   **{key: wanted["email_config"].get(key, "") for key in VERSION_FIELDS}}
+        details = (f"for SendGrid's test email of {send.name}", )
+        same_name = self._test_templates().get(name, [])
+        if len(same_name) > 1:
+            return [self.same_name_refused(send, TEST_TEMPLATE, details, same_name, "dynamic templates", name)]
+        if not same_name:
+            step = PlanStep(send.locale, "create", TEST_TEMPLATE, name, details,
+                            run=lambda _: self._put_template(name, version, create=True),
+                            find=lambda: self._put_template(name, version, create=False))
+        else:
+            remote = self._template(same_name[0]["id"])
+            active = remote.fields.get("version") or {}
+            changed = [key for key in VERSION_FIELDS if active.get(key) != version[key]] if active else ["no version yet"]
+            step = self.update_or_keep(send, TEST_TEMPLATE, details, remote, changed,
+                                       lambda _: self._put_version(remote, version), name, "already as exported")
+        return [step, *self.test_steps(send, TEST_TEMPLATE, options, self._send_test)]
+
+    def _test_templates(self) -> dict[str, list[dict]]:
+        """The account's dynamic templates by name, read once (only when test emails are asked for)."""
+        if not hasattr(self, "templates"):
+            self.templates = self._read_templates()
+        return self.templates
+
+    def _read_templates(self) -> dict[str, list[dict]]:
+        return self._by_name("/v3/templates", {"generations": "dynamic"})
+
+    def _template(self, template_id: str) -> RemoteObject:
+        body = self.client.request("GET", f"/v3/templates/{template_id}")
+        active = next((v for v in body.get("versions") or [] if v.get("active") == 1), None)
+        return RemoteObject(TEST_TEMPLATE, body.get("name", ""), str(body.get("id")), "dynamic", None, {"version": active})
+
+    def _put_template(self, name: str, version: dict, create: bool) -> RemoteObject | None:
+        """The template of this name with the version wanted; made when `create`, else None when there is none.
+        A look-up first, so a create whose answer was lost is never made twice."""
+        found = self._read_templates().get(name, [])
+        if not found and not create:
+            return None
+        if found:
+            remote = self._template(found[0]["id"])
+        else:
+            body = self.client.request("POST", "/v3/templates", json={"name": name, "generation": "dynamic"})
+            remote = RemoteObject(TEST_TEMPLATE, name, str(body["id"]), "dynamic", None, {"version": None})
+        active = remote.fields.get("version")
+        if active and all(active.get(key) == version[key] for key in VERSION_FIELDS):
+            return remote
+        return self._put_version(remote, version)
+
+    def _put_version(self, remote: RemoteObject, version: dict) -> RemoteObject:
+        active = remote.fields.get("version")
+        if active:
+            body = self.client.request("PATCH", f"/v3/templates/{remote.id}/versions/{active['id']}", json=version)
+        else:
+            body = self.client.request("POST", f"/v3/templates/{remote.id}/versions", json=version)
+        return RemoteObject(TEST_TEMPLATE, remote.name, remote.id, "dynamic", None, {"version": body})
+
+    def _send_test(self, template: RemoteObject, addresses: tuple[str, ...]) -> RemoteObject:
+        config = {"sender_id": self.sender["id"], "suppression_group_id": int(self.group["id"])}
+        self.client.request("POST", "/v3/marketing/test/send_email",
+                            json={"template_id": template.id, **config, "emails": list(addresses)})
+        return RemoteObject(TEST, template.name, template.id, f"sent to {len(addresses)}")
 
     def _wanted(self, send: ExportedSend) -> dict:
         exported = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "single_send" in doc)

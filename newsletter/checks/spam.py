@@ -248,15 +248,16 @@ def end_orphans() -> None:
     its folder: one whose owner process is gone. Another run's spamd, its owner alive, is left alone."""
     for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
         try:
-            owner, owner_start, spamd, spamd_start = (folder / OWNER_FILE).read_text().split()
+            owner, owner_start, spamd_pid, spamd_start = (folder / OWNER_FILE).read_text().split()
+            owner_pid, spamd = int(owner), int(spamd_pid)
         except (OSError, ValueError):
             continue  # not ours to read, or a run that is just starting its spamd
-        if _start_time(int(owner)) == owner_start:
+        if _start_time(owner_pid) == owner_start:
             continue  # its run is alive
-        if _start_time(int(spamd)) == spamd_start:
-            _end_group(int(spamd))
-            if not _group_gone(int(spamd), within_s=10):
-                _kill_group(int(spamd))
+        if _start_time(spamd) == spamd_start:
+            _end_group(spamd)
+            if not _group_gone(spamd, within_s=10):
+                _kill_group(spamd)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -284,17 +285,18 @@ def group_members(group: int) -> list[int]:
 
 
 def _end_group(leader: int) -> None:
-    try:
-        os.killpg(leader, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
+    _signal_group(leader, signal.SIGTERM)
 
 
 def _kill_group(leader: int) -> None:
+    _signal_group(leader, signal.SIGKILL)
+
+
+def _signal_group(leader: int, signum: signal.Signals) -> None:
     try:
-        os.killpg(leader, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+        os.killpg(leader, signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # ended already, or another user's (a shared temporary folder): not ours to end
 
 
 START_TIMEOUT_S = 120

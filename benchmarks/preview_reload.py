@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("newsletter.yaml", "babel.cfg", "issues", "locales", "templates")
 CATALOG = "locales/es/LC_MESSAGES/newsletter.po"
 BUTTON = re.compile(r'(?:#, fuzzy\n)?(msgctxt "button"\nmsgid "Schedule a Consultation"\nmsgstr )"[^\n]*"')
-TARGET_MS = 100.0
+TARGET_MS = 50.0  # the median; the worst save within 100 ms
 NOT_LOOPBACK = re.compile(r"^(?!http://127\.0\.0\.1:)")  # matched inside the browser: loopback requests are not intercepted
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
@@ -89,6 +89,12 @@ def measure(page, root: Path, runs: int) -> list[float]:
     return timings
 
 
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds of the preview server so far, with its ended children (Linux: /proc/PID/stat, proc(5))."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def run(runs: int) -> dict:
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         root = Path(folder)
@@ -102,14 +108,17 @@ def run(runs: int) -> dict:
             page.goto(url + "#locale=es&tab=email")
             page.wait_for_selector('#live[data-state="live"]')
             page.frame_locator("#email").locator('html[lang="es"]').wait_for(state="attached")
+            load, cpu = os.getloadavg()[0], server_cpu_s(server.pid)
             timings = measure(page, root, runs)
+            cpu = server_cpu_s(server.pid) - cpu
         finally:
             browser.close()
             server.terminate()
             server.wait()
     return {"benchmark": "preview save → reloaded email frame, one locale (es)", "runs": runs,
             "median_ms": round(statistics.median(timings), 1), "min_ms": round(min(timings), 1),
-            "max_ms": round(max(timings), 1), "target_ms": TARGET_MS, "timings_ms": [round(t, 1) for t in timings],
+            "max_ms": round(max(timings), 1), "target_ms": TARGET_MS, "load": round(load, 2),
+            "server_cpu_ms_per_save": round(1000 * cpu / runs, 1), "timings_ms": [round(t, 1) for t in timings],
             "python": platform.python_version(), "cpus": os.cpu_count()}
 
 

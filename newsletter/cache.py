@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from dataclasses import fields
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
+from newsletter.checks.external import SendVerdict, tools_fingerprint
 from newsletter.checks.model import Finding
+from newsletter.checks.tool_results import ToolResults, files_fingerprint
 from newsletter.i18n.catalogs import po_path
+from newsletter.i18n.gate import LocaleGate, gate_locale
+from newsletter.i18n.glossary import glossary_path
 from newsletter.i18n.translator import Fallback
 from newsletter.model.settings import SETTINGS_FILE, Settings
 from newsletter.output import write_file_atomic
@@ -32,6 +38,30 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file under `folder`: its name, size and modification time (a saved file changes them)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            status = path.stat()
+        except OSError:
+            continue  # removed meanwhile
+        if path.is_file():
+            found.append((path.relative_to(folder).as_posix(), status.st_size, status.st_mtime_ns))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _templates_digest(folder: Path, listing: tuple[tuple[str, int, int], ...]) -> bytes:
+    """The names and contents of the templates, read again only when one was saved (several caches of
+    one run, and a preview between saves, share it)."""
+    digest = hashlib.sha256()
+    for name, _, _ in listing:
+        digest.update(name.encode())
+        digest.update(_file_digest(folder / name))
+    return digest.digest()
+
+
 def _file_digest(path: Path) -> bytes:
     try:
         return hashlib.sha256(path.read_bytes()).digest()
@@ -45,10 +75,7 @@ class RenderCache:
         self.folder = settings.root / ".cache" / "renders"
         shared = hashlib.sha256(_code_fingerprint().encode())
         shared.update(_file_digest(settings.root / SETTINGS_FILE))
-        for template in sorted(settings.templates_dir.rglob("*")):
-            if template.is_file():
-                shared.update(template.relative_to(settings.templates_dir).as_posix().encode())
-                shared.update(_file_digest(template))
+        shared.update(_templates_digest(settings.templates_dir, _listing(settings.templates_dir)))
         self._shared = shared
 
     def key(self, issue_file: Path, locale: str) -> str:
@@ -104,3 +131,52 @@ def _remember(key: str, entry: tuple[RenderedEmail, tuple[Finding, ...] | None])
     _RECENT[key] = entry
     while len(_RECENT) > RECENT_ENTRIES:
         del _RECENT[next(iter(_RECENT))]  # the oldest
+
+
+class GateCache:
+    """The release gate's verdict on one locale (its share translated, its failed translation checks, the
+    glossary review included), kept by what it read — the catalog, the glossary, newsletter.yaml (the
+    gate's rules, the locales), the issue's id — and by what judged it: the package's code, GNU gettext's
+    msginit (the plural rules), the stemmers and Babel as installed. `judge` stands in for gate_locale."""
+
+    def __init__(self, settings: Settings):
+        self._results = ToolResults(settings.root, "release-gate", _judges_fingerprint())
+
+    def judge(self, settings: Settings, locale: str, issue_id: str | None) -> LocaleGate:
+        read = b"\0".join([locale.encode(), str(issue_id).encode(), _file_digest(settings.root / SETTINGS_FILE),
+                           _file_digest(glossary_path(settings.locales_dir)), _file_digest(po_path(settings, locale))])
+        said = self._results.get(read)
+        if said is not None:
+            translated, failed = json.loads(said)
+            return LocaleGate(locale, translated, failed, settings.release_gate.rule_for(locale))
+        gate = gate_locale(settings, locale, issue_id)
+        if gate.unreadable is None:  # a catalog that cannot be read is said again, at its line, every time
+            self._results.put(read, json.dumps([gate.translated, gate.failed_checks]))
+        return gate
+
+
+@lru_cache(maxsize=1)
+def _judges_fingerprint() -> str:
+    """The installed stemmers and Babel, located without importing them, and msginit."""
+    origins = [Path(spec.origin) for name in ("snowballstemmer", "babel") if (spec := find_spec(name)) and spec.origin]
+    msginit = shutil.which("msginit")
+    return _code_fingerprint() + files_fingerprint([*origins, *([Path(msginit)] if msginit else [])])
+
+
+class VerdictCache:
+    """What the send checks said of each email of one issue (run_checks' `verdicts`), kept under the
+    render cache's key of that email (everything it is made from) and the external tools' fingerprint."""
+
+    def __init__(self, renders: RenderCache, issue_file: Path):
+        self._renders, self._issue_file = renders, issue_file
+        self._results = ToolResults(renders.settings.root, "send-checks", tools_fingerprint(renders.settings))
+
+    def get(self, locale: str) -> SendVerdict | None:
+        said = self._results.get(self._renders.key(self._issue_file, locale).encode())
+        try:
+            return None if said is None else SendVerdict.from_json(said)
+        except (ValueError, TypeError, KeyError):
+            return None  # unreadable: check again
+
+    def put(self, locale: str, verdict: SendVerdict) -> None:
+        self._results.put(self._renders.key(self._issue_file, locale).encode(), verdict.as_json())

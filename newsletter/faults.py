@@ -4,12 +4,13 @@ NEWSLETTER_FAULT=STAGE:SIGNAL[:TARGET] sends SIGNAL (KILL, TERM, INT) when the p
 itself, to its parent (`parent`: a worker killing the building process) or to its whole process group
 (`group`, as a terminal or a service manager does), so a test kills at a known instant instead of
 sleeping and hoping. STOP pauses the process there until a SIGCONT: a test holds one writer between two
-steps while another runs. The stages, in the order a build or an export reaches them: `loaded` (the issue
-read and valid; a build holds its output folders by then), `render` (a worker's first email), `checked`
-(every email rendered and checked, nothing written yet), `export-write` (an export that has read the issue
-folder under its lock, before it swaps its own in), `swap` (between the two renames of a folder swap: the
-first one a command makes), `swapped` (after them, before the previous folder is removed) and `archive` (a
-build's issues written, its web archive not yet).
+steps while another runs. Each stage is reached once per process. The stages, in the order a build or an
+export reaches them: `loaded` (the issue read and valid; a build holds its output folders by then), `render`
+(a worker's first email), `checked` (every email rendered and checked, nothing written yet), `spamd` (a run's
+spamd listening, before it scores), `export-write` (an export that has read the issue folder under its lock,
+before it swaps its own in), `swap` (between the two renames of a folder swap: the first one a command
+makes), `swapped` (after them, before the previous folder is removed) and `archive` (a build's issues
+written, its web archive not yet).
 """
 
 from __future__ import annotations

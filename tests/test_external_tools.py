@@ -9,9 +9,7 @@ first on PATH: each writes one line (its name and arguments) and then runs the r
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from newsletter.checks.spam import message_bytes, parse_report
 from newsletter.model.content import load_issues
 from newsletter.project import load_settings
 from tests.support.catalogs import catalog_path, editing_catalog
+from tests.support.launchers import logging_path
 
 ISSUE = "2026-11"
 LOCALES = ["en", "es", "fr", "de", "ar", "zh_Hans"]
@@ -32,15 +31,7 @@ LOGGED_TOOLS = ("spamd", "spamc", "node")
 @pytest.fixture
 def logged_path(tmp_path: Path) -> tuple[dict[str, str], Path]:
     """PATH with a logging launcher for spamd, spamc and node before the real ones; and the log."""
-    launchers, log = tmp_path / "launchers", tmp_path / "tools.log"
-    launchers.mkdir()
-    for tool in LOGGED_TOOLS:
-        real = shutil.which(tool)
-        assert real, f"{tool} is installed by .ci/install"
-        launcher = launchers / tool
-        launcher.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
-        launcher.chmod(0o755)
-    return {"PATH": f"{launchers}{os.pathsep}{os.environ['PATH']}"}, log
+    return logging_path(tmp_path, LOGGED_TOOLS)
 
 
 def started(log: Path) -> dict[str, list[str]]:

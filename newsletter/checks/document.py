@@ -21,16 +21,21 @@ class Element:
     attrs: dict[str, str]
     line: int  # in email.html
     visible_before: int = 0  # pieces of visible text before it in the document (0: nothing a reader sees comes first)
-    text_parts: list[str] = field(default_factory=list)
     contains: set[str] = field(default_factory=set)  # tags of the elements inside it
+    hidden: bool = False  # display: none in its own style
+    # The document's text pieces, and which of them were read while it was open: one list for every element,
+    # so each piece of text is kept once, not once per element around it.
+    _pieces: list[str] = field(default_factory=list, repr=False, compare=False)
+    _start: int = 0
+    _end: int | None = None  # None while open
+
+    @property
+    def text_parts(self) -> list[str]:
+        return self._pieces[self._start:self._end]
 
     @property
     def text(self) -> str:
         return " ".join("".join(self.text_parts).split())
-
-    @property
-    def hidden(self) -> bool:
-        return bool(_HIDDEN_STYLE.search(self.attrs.get("style", "")))
 
 
 class HtmlDocument(HTMLParser):
@@ -40,28 +45,37 @@ class HtmlDocument(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[Element] = []
         self._open: list[Element] = []
+        self._pieces: list[str] = []
+        self._hiding = 0  # open elements whose text no reader sees (head, style, a hidden preheader…)
         self._visible: list[str] = []
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {name: value or "" for name, value in attrs}, self.getpos()[0], len(self._visible))
+        values = {name: value or "" for name, value in attrs}
+        element = Element(tag, values, self.getpos()[0], len(self._visible),
+                          hidden=bool(_HIDDEN_STYLE.search(values.get("style", ""))), _pieces=self._pieces,
+                          _start=len(self._pieces), _end=len(self._pieces))
         self.elements.append(element)
         for parent in self._open:
             parent.contains.add(tag)
         if tag not in VOID:
+            element._end = None
             self._open.append(element)
+            self._hiding += _hides(element)
 
     def handle_endtag(self, tag: str) -> None:
         for depth in range(len(self._open) - 1, -1, -1):
             if self._open[depth].tag == tag:
+                for closed in self._open[depth:]:
+                    closed._end = len(self._pieces)
+                    self._hiding -= _hides(closed)
                 del self._open[depth:]
                 return
 
     def handle_data(self, data: str) -> None:
-        for element in self._open:
-            element.text_parts.append(data)
-        if data.strip() and not any(e.tag in INVISIBLE or e.hidden for e in self._open):
+        self._pieces.append(data)
+        if not self._hiding and data.strip():
             self._visible.append(data)
 
     def all(self, *tags: str) -> list[Element]:
@@ -75,6 +89,10 @@ class HtmlDocument(HTMLParser):
     def visible_text(self) -> str:
         """What a reader sees: no head, styles or hidden preheader; whitespace collapsed."""
         return " ".join(" ".join(self._visible).split())
+
+
+def _hides(element: Element) -> bool:
+    return element.tag in INVISIBLE or element.hidden
 
 
 @dataclass(frozen=True)

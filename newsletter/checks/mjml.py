@@ -97,6 +97,11 @@ def official_cli(settings: Settings) -> Path | None:
     return None
 
 
+def validator_fingerprint(cli: Path) -> str:
+    """The installed validator: its pinned packages and Node.js."""
+    return files_fingerprint([cli.parents[2] / "package-lock.json", Path(shutil.which("node") or "node")])
+
+
 _OFFICIAL_LINE = re.compile(r"^Line (\d+) of (.+?) \(([\w-]+)\) — (.+)$")
 OFFICIAL_TIMEOUT_S = 120
 
@@ -108,8 +113,8 @@ class OfficialValidation:
 
     def __init__(self, emails: list[CheckedEmail], cli: Path):
         self.emails = emails
-        self._results = ToolResults(emails[0].settings.root, "mjml-validator",
-                                    files_fingerprint([cli.parents[2] / "package-lock.json", Path(shutil.which("node"))]))
+        self._results = ToolResults(emails[0].settings.root, "mjml-validator", validator_fingerprint(cli))
+        self.failed = False  # the validator itself failed: what it said is not kept
         self._said = {checked.locale: self._results.get(checked.email.mjml.encode()) for checked in emails}
         self._by_file: dict[str, CheckedEmail] = {}
         self._process = None
@@ -131,6 +136,7 @@ class OfficialValidation:
         if self._process is not None:
             failure = self._collect()
             if failure:
+                self.failed = True
                 return [failure]
         return [_official_finding(checked, *said) for checked in self.emails
                 for said in json.loads(self._said[checked.locale])]

@@ -14,15 +14,17 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.checks.tool_results import ToolResults, files_fingerprint
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.faults import fault_point
 
 SAMPLE_RECIPIENT = "Alex Example <alex@example.org>"  # the export leaves To: to the provider; scoring needs one
 _RULE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s+(.*)$")
@@ -92,9 +94,10 @@ def message_bytes(checked: CheckedEmail) -> bytes:
     return message.as_bytes(policy=EML_POLICY)
 
 
-def scores(emails: list[CheckedEmail]) -> list[SpamScore]:
+def scores(emails: list[CheckedEmail], early: Future | None = None) -> list[SpamScore]:
     """Every email's score: from the cache when SpamAssassin already scored these exact bytes with these
-    exact rules; the others by one spamd, started for them and stopped after, one spamc per message."""
+    exact rules; the others by one spamd (`early`'s, started as the run began, or one started now), stopped
+    after, one spamc per message."""
     if not emails:
         return []
     results = ToolResults(emails[0].settings.root, "spamassassin", rules_fingerprint())
@@ -102,7 +105,7 @@ def scores(emails: list[CheckedEmail]) -> list[SpamScore]:
     reports = {message: results.get(message) for message in messages}
     unscored = [message for message, report in reports.items() if report is None]
     if unscored:
-        with Spamd(children=min(len(unscored), os.cpu_count() or 1)) as spamd, \
+        with early.result() if early else Spamd(children=min(len(unscored), os.cpu_count() or 1)) as spamd, \
                 ThreadPoolExecutor(len(unscored)) as pool:
             for message, report in zip(unscored, pool.map(spamd.report, unscored)):
                 results.put(message, report)
@@ -139,23 +142,33 @@ _RULE_FOLDERS = re.compile(r"^my \$(?:DEF_RULES|LOCAL_RULES|LOCAL_STATE)_DIR\s*=
 class Spamd:
     """spamd on a Unix socket in a private temporary folder, for this run only: it loads and compiles
     SpamAssassin's rules once (the second a `spamassassin` run spends before it reads a message), then
-    forks `children` processes that score messages side by side. Nothing listens on the network."""
+    forks `children` processes that score messages side by side. Nothing listens on the network.
+
+    spamd and every child it forks run in a process group of their own, ended as the block is left
+    however it is left (an error, Ctrl+C, SIGTERM: `stop_all` from the main thread); the folder names
+    its owner, so that the next run ends a spamd whose owner was killed outright (`end_orphans`)."""
 
     def __init__(self, children: int):
         self.children = children
 
     def __enter__(self) -> Spamd:
-        self._folder = tempfile.TemporaryDirectory(prefix="newsletter-spamd-")
+        if getattr(self, "_process", None) is not None:
+            return self  # started early (checks.external.spamd_started_early): its rules are loaded
+        end_orphans()
+        self._folder = tempfile.TemporaryDirectory(prefix=FOLDER_PREFIX)
         self.socket = Path(self._folder.name) / "spamd.sock"
         self._log = Path(self._folder.name) / "spamd.log"
         as_nobody = ["--username=nobody"] if os.geteuid() == 0 else []  # spamd refuses to score as root
-        with self._log.open("wb") as log:
+        with _RUNNING_LOCK, self._log.open("wb") as log:
             self._process = subprocess.Popen(
                 ["spamd", "--local", "--nouser-config", f"--socketpath={self.socket}", f"--max-children={self.children}",
                  f"--min-children={self.children}", "--syslog=stderr", *as_nobody],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+            _RUNNING.add(self)
         try:
+            _write_owner(Path(self._folder.name), self._process.pid)
             self._wait_until_listening()
+            fault_point("spamd")
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -183,18 +196,107 @@ class Spamd:
         lines = self._log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
         return lines[-1] if lines else f"exit status {self._process.poll()}"
 
+    def stop(self) -> None:
+        """SIGTERM to spamd's process group, spamd and its children (they share it); SIGKILL after 10 s."""
+        _end_group(self._process.pid)
+
     def __exit__(self, *exc) -> None:
-        """Stop spamd and its children (they share its process group), then remove the socket's folder."""
-        try:
-            os.killpg(self._process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+        """Stop spamd and its children, wait for spamd, then remove the socket's folder (again: nothing)."""
+        if getattr(self, "_process", None) is None:
+            return  # it never started
+        self.stop()
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(self._process.pid, signal.SIGKILL)
+            _kill_group(self._process.pid)
             self._process.wait()
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
         self._folder.cleanup()
+
+
+FOLDER_PREFIX = "newsletter-spamd-"
+OWNER_FILE = "owner"  # "<owner pid> <its start time> <spamd pid> <its start time>", start times from /proc
+_RUNNING: set[Spamd] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """Stop every spamd this process started (called from the main thread as a run ends early: the
+    scoring thread's spamc calls then fail at once instead of being waited for)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for spamd in running:
+        spamd.stop()
+
+
+def _start_time(pid: int) -> str | None:
+    """A process's start time (clock ticks since boot, /proc/PID/stat): with its pid, names it for sure."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2:].split()[19]
+
+
+def _write_owner(folder: Path, spamd: int) -> None:
+    (folder / OWNER_FILE).write_text(f"{os.getpid()} {_start_time(os.getpid())} {spamd} {_start_time(spamd)}\n")
+
+
+def end_orphans() -> None:
+    """End the spamd (and its children) of a run killed outright (SIGKILL: no clean-up ran), and remove
+    its folder: one whose owner process is gone. Another run's spamd, its owner alive, is left alone."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            owner, owner_start, spamd_pid, spamd_start = (folder / OWNER_FILE).read_text().split()
+            owner_pid, spamd = int(owner), int(spamd_pid)
+        except (OSError, ValueError):
+            continue  # not ours to read, or a run that is just starting its spamd
+        if _start_time(owner_pid) == owner_start:
+            continue  # its run is alive
+        if _start_time(spamd) == spamd_start:
+            _end_group(spamd)
+            if not _group_gone(spamd, within_s=10):
+                _kill_group(spamd)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _group_gone(leader: int, within_s: float) -> bool:
+    """Whether every process of the group has ended (not our children: polled, not waited for)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if not group_members(leader):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def group_members(group: int) -> list[int]:
+    """The processes of a process group still running (a zombie, ended but not yet reaped, is not)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # not a process, or ended meanwhile
+        if fields[0] != "Z" and int(fields[2]) == group:
+            members.append(int(entry.name))
+    return members
+
+
+def _end_group(leader: int) -> None:
+    _signal_group(leader, signal.SIGTERM)
+
+
+def _kill_group(leader: int) -> None:
+    _signal_group(leader, signal.SIGKILL)
+
+
+def _signal_group(leader: int, signum: signal.Signals) -> None:
+    try:
+        os.killpg(leader, signum)
+    except (ProcessLookupError, PermissionError):
+        pass  # ended already, or another user's (a shared temporary folder): not ours to end
 
 
 START_TIMEOUT_S = 120

@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 
 from newsletter.build import render_checked, select_locales
-from newsletter.cache import RenderCache
+from newsletter.cache import RenderCache, VerdictCache
 from newsletter.checks import CheckRun, run_checks
 from newsletter.commands import open_project
 from newsletter.errors import NewsletterError, Problem
@@ -34,8 +34,10 @@ def check_issues(settings: Settings, issue: str | None, locales: list[str] | Non
     elif problems:
         raise NewsletterError(problems)
     for loaded in loaded_issues:
-        built, in_package = render_checked(loaded, settings, chosen, BuildReport(), RenderCache(settings))
-        run = run_checks(built, settings, external=True, in_package=in_package)
+        renders = RenderCache(settings)
+        built, in_package = render_checked(loaded, settings, chosen, BuildReport(), renders)
+        run = run_checks(built, settings, external=True, in_package=in_package,
+                         verdicts=VerdictCache(renders, settings.root / loaded.file))
         if strict:
             run.findings = [replace(finding, severity="error") for finding in run.findings]
         runs[loaded.id] = run

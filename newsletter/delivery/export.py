@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.build import render_checked, select_locales
-from newsletter.cache import RenderCache
+from newsletter.cache import GateCache, RenderCache, VerdictCache
 from newsletter.checks import Finding, check_build
+from newsletter.checks.external import spamd_started_early
 from newsletter.delivery.webversion import require_web_version, with_web_version
 from newsletter.dist import issue_files, other_exports
 from newsletter.errors import Location, NewsletterError, Problem, UsageError
@@ -49,8 +50,9 @@ def build_for_send(settings: Settings, issue_id: str, locales: list[str] | None,
     issue = load_issues(settings, [issue_id])[0]
     fault_point("loaded")
     report.info(f"building {issue.id} in {len(chosen)} locales: {', '.join(chosen)}")
-    built, in_package = render_checked(issue, settings, chosen, report, RenderCache(settings))
-    run_pre_send_checks(built, settings, report, external_checks, in_package)
+    renders = RenderCache(settings)
+    built, in_package = render_checked(issue, settings, chosen, report, renders)
+    run_pre_send_checks(built, settings, report, external_checks, in_package, VerdictCache(renders, settings.root / issue.file))
     return built
 
 
@@ -62,9 +64,11 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     if provider.audience_yaml is not None:
         provider.audience(settings)  # its audience section missing is said before any work, and nothing is written
     recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
-    # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
-    shipped, held = gate_export(settings, issue_id, list(select_locales(settings, locales)), report.warn)
-    built = build_for_send(settings, issue_id, shipped, report, external_checks)
+    chosen = list(select_locales(settings, locales))
+    with spamd_started_early(external_checks and unjudged(settings, issue_id, chosen)):
+        # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
+        shipped, held = gate_export(settings, issue_id, chosen, report.warn, GateCache(settings).judge)
+        built = build_for_send(settings, issue_id, shipped, report, external_checks)
     fault_point("checked")
     folder = out / built.issue.id
     with locked(folder):  # another export's folder, read here, is still there when this one is swapped in
@@ -78,6 +82,13 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
         fault_point("export-write")
         replace_folder(folder, everything)
     return Export(built, provider.name, folder / provider.name, files)
+
+
+def unjudged(settings: Settings, issue_id: str, locales: list[str]) -> bool:
+    """Whether a locale's email has no kept verdict of the send checks (it is new, or changed): spamd is
+    then started at once, before anything is rendered."""
+    verdicts = VerdictCache(RenderCache(settings), settings.issues_dir / f"{issue_id}.yaml")
+    return any(verdicts.get(locale) is None for locale in locales)
 
 
 def refuse_pseudo_locales(locales: list[str] | None) -> None:
@@ -214,11 +225,12 @@ def _earlier_export(export: Path, manifest: dict, locale: str, inputs: str) -> L
 
 
 def run_pre_send_checks(built: IssueBuild, settings: Settings, report: BuildReport, external: bool,
-                        in_package: tuple[Finding, ...] | None = None) -> None:
+                        in_package: tuple[Finding, ...] | None = None, verdicts: VerdictCache | None = None) -> None:
     """The pre-send checks (newsletter/checks): errors stop the export or proof, warnings are listed.
     `external` adds the official MJML validator and SpamAssassin, as `newsletter check` runs them;
-    `in_package`: the in-package checks' findings, when already known."""
-    findings = check_build(built, settings, spam=external, in_package=in_package)
+    `in_package`: the in-package checks' findings, when already known; `verdicts`: where the send checks'
+    verdicts are kept."""
+    findings = check_build(built, settings, spam=external, in_package=in_package, verdicts=verdicts)
     for finding in findings:
         if finding.severity != "error":
             report.warn(str(finding))

@@ -9,11 +9,11 @@ gives its subscribers the default locale's email. The source locale always ships
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.catalogs import load_catalog
-from newsletter.i18n.review import review_catalogs
 from newsletter.i18n.status import belongs_to_issue, catalog_status
 from newsletter.model.gaterules import GateRule
 from newsletter.model.settings import Settings
@@ -49,6 +49,8 @@ class LocaleGate:
 
 
 def gate_locale(settings: Settings, locale: str, issue_id: str | None) -> LocaleGate:
+    from newsletter.i18n.review import review_catalogs  # here: an export whose verdicts are cached needs no review
+
     try:
         catalog = load_catalog(settings, locale)
     except NewsletterError as error:  # one broken catalog holds back its own language only
@@ -60,15 +62,19 @@ def gate_locale(settings: Settings, locale: str, issue_id: str | None) -> Locale
     return LocaleGate(locale, status.percent, failed, settings.release_gate.rule_for(locale))
 
 
-def gate_issue(settings: Settings, issue_id: str | None, locales: list[str] | None = None) -> list[LocaleGate]:
+Judge = Callable[[Settings, str, "str | None"], LocaleGate]  # gate_locale, or a cache in front of it
+
+
+def gate_issue(settings: Settings, issue_id: str | None, locales: list[str] | None = None,
+               judge: Judge = gate_locale) -> list[LocaleGate]:
     """The gate of every target locale (or the chosen ones) for one issue (None: the whole catalog)."""
-    return [gate_locale(settings, locale, issue_id) for locale in locales or settings.target_locales
+    return [judge(settings, locale, issue_id) for locale in locales or settings.target_locales
             if locale in settings.target_locales]
 
 
-def held_back(settings: Settings, issue_id: str, locales: list[str]) -> list[LocaleGate]:
+def held_back(settings: Settings, issue_id: str, locales: list[str], judge: Judge = gate_locale) -> list[LocaleGate]:
     """The chosen locales the gate keeps out of this issue's export."""
-    return [gate for gate in gate_issue(settings, issue_id, locales) if not gate.ships]
+    return [gate for gate in gate_issue(settings, issue_id, locales, judge) if not gate.ships]
 
 
 def held_back_line(gate: LocaleGate, default_locale: str) -> str:
@@ -81,10 +87,11 @@ def held_back_line(gate: LocaleGate, default_locale: str) -> str:
             "release_gate in newsletter.yaml")
 
 
-def gate_export(settings: Settings, issue_id: str, chosen: list[str], warn) -> tuple[list[str], set[str]]:
+def gate_export(settings: Settings, issue_id: str, chosen: list[str], warn,
+                judge: Judge = gate_locale) -> tuple[list[str], set[str]]:
     """The chosen locales the export may ship, and those it holds back, each said through `warn`.
     Holding back every chosen locale leaves nothing to export: that is an error, not an empty export."""
-    held = held_back(settings, issue_id, chosen)
+    held = held_back(settings, issue_id, chosen, judge)
     for gate in held:
         warn(held_back_line(gate, settings.source_locale))
     names = {gate.locale for gate in held}

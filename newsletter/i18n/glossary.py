@@ -19,10 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
-import snowballstemmer
 from babel import Locale, UnknownLocaleError
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from newsletter.errors import Location, NewsletterError, Problem
 from newsletter.i18n.markup import split
@@ -88,6 +85,9 @@ def load_glossary(path: Path, display: str) -> Glossary:
 
 
 def parse_tbx(data: bytes, display: str) -> tuple[Concept, ...]:
+    from defusedxml import DefusedXmlException  # here: a run whose gate verdicts are cached reads no glossary
+    from defusedxml.ElementTree import fromstring
+
     try:
         root = fromstring(data)
     except ParseError as error:
@@ -149,6 +149,8 @@ def _stemmer(locale: str):
 
 
 def _new_stemmer(locale: str):
+    import snowballstemmer  # here: importing it loads every language's stemmer (~0.1 s), needed only to stem
+
     try:
         language = Locale.parse(locale).english_name.split(" (")[0].lower()
     except (UnknownLocaleError, ValueError):

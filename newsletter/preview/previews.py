@@ -15,13 +15,13 @@ from pathlib import Path
 from babel import Locale
 
 from newsletter.build import render_issue
-from newsletter.cache import RenderCache
+from newsletter.cache import GateCache, RenderCache
 from newsletter.dist import screenshots_folder
 from newsletter.errors import NewsletterError
 from newsletter.i18n.catalog_qa import check_catalogs
 from newsletter.i18n.translator import translator_for
 from newsletter.model.content import Issue, issue_paths, load_issue
-from newsletter.model.settings import PSEUDO_LOCALES, Settings
+from newsletter.model.settings import PSEUDO_LOCALES, SETTINGS_FILE, Settings
 from newsletter.preview.marks import MarkedMessage, marked_messages, marks_to_spans
 from newsletter.preview.screenshots import picture_name
 from newsletter.project import load_settings
@@ -73,20 +73,25 @@ class Previews:
         self.settings_error: NewsletterError | None = None
         self._lock = threading.Lock()
         self._cache = RenderCache(settings)
+        self._gates = GateCache(settings)  # a saved catalog has the gate judge that locale again, not every one
 
     @property
     def locales(self) -> tuple[str, ...]:
         return (*self.settings.locales, *PSEUDO_LOCALES)
 
-    def refresh(self) -> None:
-        """After files changed: re-read the settings and fingerprint the templates again."""
+    def refresh(self, changed: list[str] | None = None) -> None:
+        """After files changed (`changed`, relative to the project; None: any): re-read the settings when
+        newsletter.yaml changed, and fingerprint the templates again when one did. A saved issue or catalog
+        is read again by the render itself (parsed per file version), and only the emails it feeds are."""
         with self._lock:
-            try:
-                self.settings = load_settings(self.settings.root)
-                self.settings_error = None
-            except NewsletterError as error:
-                self.settings_error = error
-            self._cache = RenderCache(self.settings)
+            if changed is None or SETTINGS_FILE in changed:
+                try:
+                    self.settings = load_settings(self.settings.root)
+                    self.settings_error = None
+                except NewsletterError as error:
+                    self.settings_error = error
+            if changed is None or any(not path.startswith(("issues/", "locales/")) for path in changed):
+                self._cache = RenderCache(self.settings)
 
     def issue_ids(self) -> list[str]:
         return [path.stem for path in issue_paths(self.settings)]
@@ -113,7 +118,7 @@ class Previews:
         from newsletter.i18n.gate import gate_issue
 
         self.issue(issue_id)  # a broken issue is reported as such, not as a gate problem
-        return {gate.locale: gate.as_dict() for gate in gate_issue(self.settings, issue_id)}
+        return {gate.locale: gate.as_dict() for gate in gate_issue(self.settings, issue_id, judge=self._gates.judge)}
 
     def translator_view(self, issue_id: str, locale: str) -> tuple[str, list[MarkedMessage]]:
         """The email with every translated string in a <span data-msg=N>, and the table N → entry."""

@@ -96,5 +96,5 @@ async def _follow(previews: Previews, hub: Hub, stop: asyncio.Event, paths: list
     async for changes in awatch(*paths, watch_filter=only, recursive=recursive, step=QUIET_MS, stop_event=stop,
                                 debounce=1000):
         files = sorted({previews.settings.relative(Path(path)) for _, path in changes})
-        await run_in_threadpool(previews.refresh)
+        await run_in_threadpool(previews.refresh, files)
         hub.publish({"changed": files})

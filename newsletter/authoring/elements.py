@@ -17,37 +17,12 @@ from lxml import etree
 from newsletter.authoring.addresses import Addresses
 from newsletter.authoring.imported import Gap, ImportedArticle, Section
 from newsletter.authoring.vocabulary import (
-    BLOCK_ROLES,
-    EMPHASIS,
-    HELD,
-    INVISIBLE,
-    SPACES,
-    escape_text,
-    heading_level,
-    holds_blocks,
-    is_data_table,
-    is_inline_code,
-    is_permalink,
-    role,
+    BLOCK_ROLES, EMPHASIS, HELD, INVISIBLE, SPACES, escape_text, heading_level, holds_blocks, is_data_table,
+    is_inline_code, is_permalink, role,
 )
 from newsletter.model.blocks import (
-    MAX_IMAGE_HEIGHT,
-    MAX_IMAGE_WIDTH,
-    MAX_LIST_DEPTH,
-    MAX_TABLE_COLUMNS,
-    BulletList,
-    Code,
-    Divider,
-    Figure,
-    ListItem,
-    NumberedList,
-    Paragraph,
-    Picture,
-    Quote,
-    Subheading,
-    Table,
-    TableRows,
-    Text,
+    MAX_IMAGE_HEIGHT, MAX_IMAGE_WIDTH, MAX_LIST_DEPTH, MAX_TABLE_COLUMNS, BulletList, Code, Divider, Figure,
+    ListItem, NumberedList, Paragraph, Picture, Quote, Subheading, Table, TableRows, Text,
 )
 from newsletter.model.content import Image
 from newsletter.model.fillin import MARK

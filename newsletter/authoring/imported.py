@@ -12,18 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from newsletter.model.blocks import (
-    Block,
-    BulletList,
-    Code,
-    Divider,
-    Figure,
-    ListItem,
-    NumberedList,
-    Paragraph,
-    Quote,
-    Subheading,
-    Table,
-    Text,
+    Block, BulletList, Code, Divider, Figure, ListItem, NumberedList, Paragraph, Quote, Subheading, Table, Text,
 )
 from newsletter.model.content import SLUG, Image
 from newsletter.model.fillin import MARK

@@ -73,7 +73,8 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     folder = out / built.issue.id
     with locked(folder):  # another export's folder, read here, is still there when this one is swapped in
         made_locales = [email.locale for email in built.emails]
-        kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)  # a partial export keeps the others
+        # a partial export keeps the others
+        kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)
         plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
         made = locale_exports(built, provider, settings, plan)
         files = export_files(built, provider, settings, [*made, *kept], plan)

@@ -1,9 +1,7 @@
-"""The email opened in the three engines recipients' mail apps run on, all from Debian's own binaries:
-
-- Blink: Chromium through Playwright, as Gmail's web client, Outlook.com and most webmail run in;
-- Gecko: Debian's firefox-esr, headless, over Marionette (Mozilla's `marionette-driver`), as Thunderbird
-  draws mail;
-- WebKit: WebKitGTK through PyGObject under Xvfb, the engine of Apple Mail and iOS Mail.
+"""The email opened in the three engines recipients' mail apps run on, all from Debian's own binaries: Blink
+(Chromium through Playwright: Gmail's web client, Outlook.com, most webmail), Gecko (firefox-esr, headless,
+over Mozilla's `marionette-driver`: Thunderbird's engine) and WebKit (WebKitGTK through PyGObject under Xvfb:
+Apple Mail and iOS Mail).
 
 Each opens a page from a server on 127.0.0.1 at a given width, in light or dark mode, with remote images
 off (the engine's own setting, as a mail app's "load remote content" is off) or on (the email's images are

@@ -438,3 +438,16 @@ def _line_of(path: Path, needle: str) -> int:
 def _issue_line(project: Path, start: str) -> int:
     """The line of the YAML value holding `start` (a folded paragraph starts on the line after '- >-')."""
     return _line_of(project / "issues" / f"{ISSUE}.yaml", start) - 1
+
+
+def test_a_stray_placeholder_in_the_text_is_reported_at_its_issue_line_by_check(project, cli):
+    """`[[evil]]` written in a paragraph: `newsletter check` gives the placeholder check's lines at the
+    paragraph in issues/2026-11.yaml, as build does. Before, the spam check's message builder stopped the
+    whole command with one line blaming `templates/` and no line ("unknown placeholder [[evil]] for
+    provider proof"), and no other finding was printed."""
+    edit(project / "issues/2026-11.yaml", "prospective patients who\n", "prospective patients who [[evil]]\n")
+    result = cli("check", ISSUE, "--locale", "en", cwd=project)
+    errors = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if line.startswith("error:")]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert errors and all(" issues/2026-11.yaml:" in line for line in errors), errors
+    assert "templates/" not in result.stderr

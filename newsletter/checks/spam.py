@@ -84,17 +84,22 @@ def import_message_builder() -> None:
     import newsletter.providers.eml  # noqa: F401
 
 
-def message_bytes(checked: CheckedEmail) -> bytes:
-    """The message as a subscriber receives it: merge tags filled with sample values, a To: address."""
+def message_bytes(checked: CheckedEmail) -> bytes | None:
+    """The message as a subscriber receives it: merge tags filled with sample values, a To: address; None
+    when the email cannot be made into one (a stray `[[name]]` from the text: the placeholder check reports
+    it at its line in the issue or catalog, and the email is scored once it is fixed)."""
     from newsletter.providers.base import sample_values
     from newsletter.providers.eml import EML_POLICY, build_message
 
-    message = build_message(checked.email, checked.settings, merge=sample_values(checked.settings, checked.email))
+    try:
+        message = build_message(checked.email, checked.settings, merge=sample_values(checked.settings, checked.email))
+    except NewsletterError:
+        return None
     message["To"] = SAMPLE_RECIPIENT
     return message.as_bytes(policy=EML_POLICY)
 
 
-def scores(emails: list[CheckedEmail], early: Future | None = None) -> list[SpamScore]:
+def scores(emails: list[CheckedEmail], early: Future | None = None) -> list[SpamScore | None]:
     """Every email's score: from the cache when SpamAssassin already scored these exact bytes with these
     exact rules; the others by one spamd (`early`'s, started as the run began, or one started now), stopped
     after, one spamc per message."""
@@ -102,7 +107,7 @@ def scores(emails: list[CheckedEmail], early: Future | None = None) -> list[Spam
         return []
     results = ToolResults(emails[0].settings.root, "spamassassin", rules_fingerprint())
     messages = [message_bytes(checked) for checked in emails]
-    reports = {message: results.get(message) for message in messages}
+    reports = {message: results.get(message) for message in messages if message is not None}
     unscored = [message for message, report in reports.items() if report is None]
     if unscored:
         with early.result() if early else Spamd(children=min(len(unscored), os.cpu_count() or 1)) as spamd, \
@@ -110,7 +115,7 @@ def scores(emails: list[CheckedEmail], early: Future | None = None) -> list[Spam
             for message, report in zip(unscored, pool.map(spamd.report, unscored)):
                 results.put(message, report)
                 reports[message] = report
-    return [_parsed(reports[message], checked) for message, checked in zip(messages, emails)]
+    return [_parsed(reports[message], checked) if message is not None else None for message, checked in zip(messages, emails)]
 
 
 def _parsed(report: str, checked: CheckedEmail) -> SpamScore:

@@ -6,7 +6,8 @@ else 401 "API Key Invalid" (https://mailchimp.com/developer/marketing/docs/funda
 https://mailchimp.com/developer/marketing/docs/errors/); errors as problem detail documents; a campaign is
 updated, tested and scheduled only while its status is "save"; it is scheduled only on the quarter-hour and
 only once its content is set (https://mailchimp.com/developer/marketing/api/campaigns/schedule-campaign/);
-pages of campaigns by `count` and `offset`.
+pages of campaigns, group categories and groups by `count` and `offset`
+(https://mailchimp.com/developer/marketing/api/interest-categories/, …/interests/).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from tests.api_harness import Answer, StandIn
 
 KEY = "0123456789abcdef0123456789abcdef-us6"
 LIST_ID = "a1b2c3d4e5"  # the sample project's audience.mailchimp.list_id
+LANGUAGE_GROUP = "9b1f3c2d7e"  # the sample project's audience.mailchimp.language_group
+INTERESTS = {"4e0c2a1b01": "English", "4e0c2a1b02": "Español", "4e0c2a1b03": "Français", "4e0c2a1b04": "Deutsch",
+             "4e0c2a1b05": "العربية", "4e0c2a1b06": "简体中文", "4e0c2a1b07": "Other"}  # …its interests, by id
 PROBLEM = {"Content-Type": "application/problem+json"}
 
 
@@ -38,6 +42,12 @@ class MailchimpStandIn(StandIn):
                                 "campaign_defaults": {"from_name": "Northside Plastic Surgery",
                                                       "from_email": "newsletter@example.com", "subject": "",
                                                       "language": "en"}}}
+        # the audience's group categories (interest categories), each with its groups (interests)
+        self.categories = {LANGUAGE_GROUP: {"list_id": LIST_ID, "id": LANGUAGE_GROUP, "title": "Language",
+                                            "display_order": 0, "type": "radio"}}
+        self.interests = {LANGUAGE_GROUP: [{"category_id": LANGUAGE_GROUP, "list_id": LIST_ID, "id": interest,
+                                            "name": name, "subscriber_count": "0", "display_order": n}
+                                           for n, (interest, name) in enumerate(INTERESTS.items())]}
         self.campaigns: dict[str, dict] = {}
         self.contents: dict[str, dict] = {}
         self.tests: list[tuple[str, list[str]]] = []
@@ -65,6 +75,8 @@ class MailchimpStandIn(StandIn):
         if parts[:1] == ["lists"] and len(parts) == 2 and method == "GET":
             found = self.lists.get(parts[1])
             return Answer(200, found) if found else self._missing()
+        if parts[:1] == ["lists"] and parts[2:3] == ["interest-categories"] and method == "GET":
+            return self._groups(parts[1], parts[3:], query)
         if parts == ["campaigns"]:
             return self._list(query) if method == "GET" else Answer(200, self._new(body))
         if parts[:1] != ["campaigns"] or parts[1] not in self.campaigns:
@@ -91,6 +103,18 @@ class MailchimpStandIn(StandIn):
         if rest == ["actions", "schedule"] and method == "POST":
             return self._schedule(campaign, body)
         return self._missing()
+
+    def _groups(self, list_id: str, rest: list[str], query: dict) -> Answer:
+        """GET …/interest-categories and …/interest-categories/{id}/interests, a page by `count` and `offset`."""
+        if list_id not in self.lists or (rest and (rest[0] not in self.categories or rest[1:] != ["interests"])):
+            return self._missing()
+        count, offset = int(query.get("count", ["10"])[0]), int(query.get("offset", ["0"])[0])
+        if not rest:
+            found = list(self.categories.values())
+            return Answer(200, {"list_id": list_id, "categories": found[offset:offset + count], "total_items": len(found)})
+        found = self.interests.get(rest[0], [])
+        return Answer(200, {"interests": found[offset:offset + count], "list_id": list_id, "category_id": rest[0],
+                            "total_items": len(found)})
 
     def _missing(self) -> Answer:
         return error(404, "Resource Not Found", "The requested resource could not be found.")

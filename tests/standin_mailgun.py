@@ -5,7 +5,9 @@ What it does beyond the definition follows Mailgun's documentation: HTTP Basic w
 else 401 (https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/), in the body the
 definition gives the operation; a message
 accepted is logged as an `accepted` event carrying its tags and user variables (`v:` fields), and the events
-API filters by event and tag (https://documentation.mailgun.com/docs/mailgun/api-reference/send/mailgun/events);
+API filters by event and tag (https://documentation.mailgun.com/docs/mailgun/api-reference/send/mailgun/events),
+and can lag behind the messages accepted (`events_lag`: events "follow different routes to the event storage" and
+may not be retrievable yet, https://documentation.mailgun.com/docs/mailgun/user-manual/events/event-polling);
 a delivery time (o:deliverytime, RFC 2822) more than 7 days ahead is refused (the definition's o:deliverytime:
 "Depending on your plan, you can schedule messages up to 3 or 7 days in advance").
 """
@@ -35,6 +37,7 @@ class MailgunStandIn(StandIn):
                                 "members_count": 120} for address in LISTS}
         self.unsubscribe_tracking = True
         self.messages: list[dict] = []  # every message accepted: its form fields, id, time
+        self.events_lag = False  # True: accepted messages are not among the events yet (Mailgun's events lag)
         self.ids = itertools.count(1)
 
     def add_sent(self, tag: str) -> dict:
@@ -95,5 +98,5 @@ class MailgunStandIn(StandIn):
                               **({"scheduled-for": message["fields"]["o:deliverytime"][0]}
                                  if "o:deliverytime" in message["fields"] else {})}}
                  for n, message in enumerate(self.messages)
-                 if query.get("event", ["accepted"])[0] == "accepted" and (tag is None or tag in message["fields"].get("o:tag", []))]
+                 if not self.events_lag and query.get("event", ["accepted"])[0] == "accepted" and (tag is None or tag in message["fields"].get("o:tag", []))]
         return Answer(200, {"items": items[:int(query.get("limit", ["100"])[0])], "paging": {}})

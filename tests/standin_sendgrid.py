@@ -22,6 +22,7 @@ from tests.api_harness import Answer, StandIn
 
 KEY = "SG.standin-key.0123456789abcdefghijklmnopqrstuvwxyz"
 SENDER_EMAIL = "newsletter@example.com"  # the sample project's sender.email
+UNSUBSCRIBE_GROUP = 4242  # the sample project's audience.sendgrid.unsubscribe_group
 
 
 def _now() -> str:
@@ -41,8 +42,11 @@ class SendGridStandIn(StandIn):
                          "reply_to_name": "Northside", "address": "1200 Harbor Boulevard", "address2": "Suite 300",
                          "state": "CA", "city": "Springfield", "zip": "90210", "country": "USA",
                          "verified": True, "locked": False}]
-        self.groups = [{"id": 77, "name": "Newsletter", "description": "The monthly newsletter", "is_default": True,
-                        "unsubscribes": 0}]
+        # the account's default group is not the newsletter's: publish must use audience.sendgrid.unsubscribe_group
+        self.groups = [{"id": 77, "name": "Account notices", "description": "Billing and account notices",
+                        "is_default": True, "unsubscribes": 0},
+                       {"id": UNSUBSCRIBE_GROUP, "name": "Newsletter", "description": "The monthly newsletter",
+                        "is_default": False, "unsubscribes": 0}]
         self.sends: dict[str, dict] = {}
         self.ids = (str(uuid.UUID(int=n)) for n in itertools.count(1))
         self.templates: dict[str, dict] = {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from tests.api_harness import Fault
 from tests.publish_contract import LOCALES, SCHEDULE, SCHEDULED_UTC, ProviderAccount, PublishContract, contract_fixtures
-from tests.standin_mailchimp import KEY, LIST_ID, MailchimpStandIn, error
+from tests.standin_mailchimp import INTERESTS, KEY, LANGUAGE_GROUP, LIST_ID, MailchimpStandIn, error
 
 
 class MailchimpAccount(ProviderAccount):
@@ -59,8 +59,10 @@ class MailchimpAccount(ProviderAccount):
         settings = self.exported(locale)["campaign"]["settings"]
         conditions = self.exported(locale)["campaign"]["recipients"]["segment_opts"]["conditions"]
         audience, subject, sender, schedule = details
-        assert audience.endswith(f"→ list {LIST_ID}, segment " + " and ".join(
-            f"{c['field']} {c['op']} {c['value']}" for c in conditions))
+        (condition,) = conditions
+        groups = ", ".join(f"{INTERESTS[interest]} ({interest})" for interest in condition["value"])
+        assert audience.endswith(f"→ list {LIST_ID}, segment interests-{LANGUAGE_GROUP} {condition['op']} {groups}")
+        assert "[" not in audience  # the groups read as words, never a Python list
         assert subject == f"subject: “{settings['subject_line']}”"
         assert sender == "sender: Northside Plastic Surgery <newsletter@example.com>; unsubscribe: *|UNSUB|* in the email"
         assert schedule == "schedule: none (a draft, ready to send)"
@@ -78,6 +80,43 @@ harness, exported, account = contract_fixtures(MailchimpAccount)
 
 class TestMailchimp(PublishContract):
     pass
+
+
+def test_the_plan_names_the_language_groups_as_the_audience_holds_them(account):
+    """The export routes by the audience's language group category (audience.mailchimp.language_group) and one group
+    (interest) per locale (audience.mailchimp.interests); the plan reads both from the account
+    (https://mailchimp.com/developer/marketing/api/interest-categories/list-interest-categories/,
+    https://mailchimp.com/developer/marketing/api/interests/list-interests-in-category/) and names them."""
+    result = account.publish()
+    assert result.returncode == 0, result.stderr
+    assert ("  account: language groups: category Language (9b1f3c2d7e), en English, es Español, fr Français, "
+            "de Deutsch, ar العربية, zh_Hans 简体中文, other Other") in result.stdout.splitlines()
+    assert [line for line in result.stdout.splitlines() if line.endswith(
+        "→ list a1b2c3d4e5, segment interests-9b1f3c2d7e interestcontains Español (4e0c2a1b02)")] != []
+
+
+def test_a_language_group_category_missing_from_the_audience_is_refused_in_one_line(account):
+    """Segments on a group category the audience lacks would route no one: refused before anything changes."""
+    account.app.categories.clear()
+    result = account.publish("--apply")
+    assert result.returncode == 1 and account.changes() == []
+    assert [line for line in result.stdout.splitlines() if line.startswith("account  refused")] == [
+        "account  refused     group category 9b1f3c2d7e: no group category 9b1f3c2d7e in audience a1b2c3d4e5: create "
+        "the audience's Language group category (Audience → Manage contacts → Groups), set its id in newsletter.yaml's "
+        "audience.mailchimp.language_group, then export again"]
+
+
+def test_a_locales_group_missing_from_the_category_is_refused_in_one_line(account):
+    """A group (interest) of audience.mailchimp.interests deleted in Mailchimp: its locale's send, and the default
+    send's `interestnotcontains`, would route wrongly. The plan names each missing group and its locale."""
+    interests = account.app.interests[LANGUAGE_GROUP]
+    interests[:] = [interest for interest in interests if interest["id"] not in ("4e0c2a1b03", "4e0c2a1b07")]
+    result = account.publish("--apply", "--schedule", SCHEDULE)
+    assert result.returncode == 1 and account.changes() == []
+    assert [line for line in result.stdout.splitlines() if line.startswith("account  refused")] == [
+        "account  refused     group 4e0c2a1b03 (fr), 4e0c2a1b07 (other): not in the group category Language "
+        "(9b1f3c2d7e): add a group per language there (or fix newsletter.yaml's audience.mailchimp.interests to the "
+        "groups' ids), then export again"]
 
 
 def test_the_default_locale_is_routed_to_everyone_not_in_another_language(account):

@@ -22,7 +22,7 @@ import pytest
 from tests.api_harness import Fault
 from tests.conftest import REPO
 from tests.publish_contract import LOCALES, SCHEDULE, SCHEDULED_UTC, ProviderAccount, PublishContract, contract_fixtures
-from tests.standin_sendgrid import KEY, SendGridStandIn
+from tests.standin_sendgrid import KEY, UNSUBSCRIBE_GROUP, SendGridStandIn
 
 
 class SendGridAccount(ProviderAccount):
@@ -46,7 +46,7 @@ class SendGridAccount(ProviderAccount):
         for key in ("subject", "html_content", "plain_content"):
             assert send["email_config"][key] == single["email_config"][key]
         assert send["send_to"]["segment_ids"] == single["send_to"]["segment_ids"]
-        assert (send["email_config"]["sender_id"], send["email_config"]["suppression_group_id"]) == (3001, 77)
+        assert (send["email_config"]["sender_id"], send["email_config"]["suppression_group_id"]) == (3001, UNSUBSCRIBE_GROUP)
         assert (send["status"], send["send_at"]) == (("scheduled", SCHEDULED_UTC) if scheduled else ("draft", None))
 
     def schedules(self, send: dict) -> list[tuple[str, str, object]]:
@@ -63,7 +63,7 @@ class SendGridAccount(ProviderAccount):
         audience, subject, sender, schedule = details
         assert audience.endswith("→ segments " + ", ".join(single["send_to"]["segment_ids"]))
         assert subject == f"subject: “{single['email_config']['subject']}”"
-        assert sender == "sender: Northside Plastic Surgery <newsletter@example.com>; unsubscribe: group 77"
+        assert sender == "sender: Northside Plastic Surgery <newsletter@example.com>; unsubscribe: group 4242"
         assert schedule == "schedule: none (a draft, ready to send)"
 
     def refusal(self) -> tuple[Fault, str]:
@@ -79,6 +79,34 @@ class TestSendGrid(PublishContract):
         result = account.publish()
         assert "  account: sender Northside Plastic Surgery <newsletter@example.com> (verified sender 3001)" in \
             result.stdout.splitlines()
+
+
+def test_the_single_sends_take_the_configured_unsubscribe_group_not_the_accounts_default(account):
+    """The Single Send's `email_config.suppression_group_id` is the export's, newsletter.yaml's
+    audience.sendgrid.unsubscribe_group (4242), looked up in the account (GET /v3/asm/groups,
+    https://www.twilio.com/docs/sendgrid/api-reference/suppressions-unsubscribe-groups/retrieve-all-suppression-groups-associated-with-the-user),
+    though the account's default group is another (77): SendGrid fills {{{unsubscribe}}} from the group the send
+    names (https://www.twilio.com/docs/sendgrid/api-reference/single-sends/create-single-send, suppression_group_id)."""
+    result = account.publish("--apply", "--schedule", SCHEDULE, "--test-to", "proof@example.com")
+    assert result.returncode == 0, result.stderr
+    assert "  account: unsubscribe group 'Newsletter' (4242, audience.sendgrid.unsubscribe_group)" in result.stdout.splitlines()
+    account.assert_published(scheduled=True)
+    assert {send["email_config"]["suppression_group_id"] for send in account.remotes()} == {UNSUBSCRIBE_GROUP}
+    tests = account.app.mutating("POST", "/v3/marketing/test/send_email")
+    assert len(tests) == len(LOCALES) and {body["suppression_group_id"] for _, _, body in tests} == {UNSUBSCRIBE_GROUP}
+
+
+def test_a_configured_unsubscribe_group_missing_from_the_account_is_refused_never_replaced(account):
+    """The account has only its default group (77), not the configured 4242: the plan refuses in one line what to
+    set or create, and nothing is changed; the default group is never used in its place."""
+    account.app.groups[:] = [group for group in account.app.groups if group["id"] != UNSUBSCRIBE_GROUP]
+    result = account.publish("--apply", "--schedule", SCHEDULE)
+    assert result.returncode == 1 and account.changes() == []
+    refusals = [line for line in result.stdout.splitlines() if "refused" in line and "unsubscribe group" in line]
+    assert refusals == ["account  refused     unsubscribe group 4242: no unsubscribe group 4242 in SendGrid: set "
+                        "newsletter.yaml's audience.sendgrid.unsubscribe_group to the id of one under Suppressions → "
+                        "Unsubscribe Groups (or create it), then export again"]
+    assert "group 77" not in result.stdout
 
 
 def test_drafts_rerun_as_up_to_date_and_an_edited_draft_is_updated_back(account):
@@ -204,7 +232,7 @@ def test_test_to_asks_sendgrid_for_its_test_email_of_each_locale_before_scheduli
         assert (version["active"], version["subject"], version["html_content"], version["plain_content"]) == (
             1, config["subject"], config["html_content"], config["plain_content"])
     tests = [request for request in account.app.mutating("POST", "/v3/marketing/test/send_email")]
-    assert all(body["sender_id"] == 3001 and body["suppression_group_id"] == 77 for _, _, body in tests)
+    assert all(body["sender_id"] == 3001 and body["suppression_group_id"] == UNSUBSCRIBE_GROUP for _, _, body in tests)
     order = [r[1].rsplit("/", 1)[-1] for r in account.changes() if r[1].endswith(("/send_email", "/schedule"))]
     assert order == ["send_email", "schedule"] * len(LOCALES)
     account.assert_published(scheduled=True)

@@ -31,6 +31,15 @@ class Ledger:
         found = self.data["objects"].get(key)
         return found.get("id") if isinstance(found, dict) else None
 
+    def recorded(self, key: str, name: str) -> RemoteObject | None:
+        """The object an earlier run recorded under this key and name (a provider that cannot take a send back,
+        Mailgun, trusts it before its lagging look-ups)."""
+        found = self.data["objects"].get(key)
+        if not isinstance(found, dict) or found.get("name") != name or not found.get("id"):
+            return None
+        return RemoteObject(str(found.get("kind")), name, str(found["id"]), str(found.get("status") or ""),
+                            found.get("send_at") if isinstance(found.get("send_at"), str) else None)
+
     def record(self, step: PlanStep, result: RemoteObject, now: dt.datetime | None = None) -> None:
         """One completed step: the object's id and state, and the step, written before the next begins."""
         at = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")

@@ -1,5 +1,9 @@
 """Mailchimp's API face: per locale one regular campaign on the audience (list) of newsletter.yaml, routed
-by the export's segment conditions on the language merge field (newsletter/providers/mailchimp.py).
+by the export's segment condition on the audience's language group category (interest category): a locale's
+send `interestcontains` its group, the default send `interestnotcontains` the other shipped locales' groups
+(newsletter/providers/mailchimp.py). The plan checks that the audience has the category of
+audience.mailchimp.language_group and each group of audience.mailchimp.interests
+(GET /lists/{list_id}/interest-categories, …/{id}/interests), and names them as Mailchimp does.
 
 A campaign is found by its title, the send's stable name (GET /campaigns, page by page), created
 (POST /campaigns), its content set (PUT /campaigns/{id}/content), updated while it is a draft — Mailchimp's
@@ -24,8 +28,8 @@ KIND = "campaign"
 CONTENT = "campaign content"
 TEST = "test email"
 DRAFT = "save"  # Mailchimp's status of a campaign not yet scheduled or sent
-PAGE_SIZE = 1000  # the largest `count` GET /campaigns allows
-MAX_PAGES = 100  # 100,000 campaigns: every walk over the account ends
+PAGE_SIZE = 1000  # the largest `count` Mailchimp's listings allow
+MAX_PAGES = 100  # 100,000 entries: every walk over the account ends
 STATUS_WORDS = {"schedule": "scheduled", "sending": "being sent", "sent": "sent", "paused": "paused (an RSS or "
                 "automated send)"}
 SETTINGS = ("subject_line", "preview_text", "title", "from_name", "reply_to")
@@ -65,8 +69,10 @@ class MailchimpPublisher(Publisher):
         return f"{words} ({fields})" if fields else words
 
     def account(self) -> tuple[list[str], list[PlanStep]]:
-        list_id = Mailchimp().audience(self.settings).list_id
+        wanted = Mailchimp().audience(self.settings)
+        list_id = wanted.list_id
         self.existing = self._campaigns()
+        self.group_names: dict[str, str] = {}  # interest id → its name, for the plan
         try:
             audience = self.client.request("GET", f"/lists/{list_id}")
         except NewsletterError as error:
@@ -75,24 +81,54 @@ class MailchimpPublisher(Publisher):
             return [], [account_refusal("audience", str(list_id), f"no audience {list_id} in {self.title}: set "
                                         "newsletter.yaml's audience.mailchimp.list_id to the Audience ID its settings "
                                         "show, then export again")]
-        return [f"audience {audience.get('name')} ({list_id})"], []
+        lines = [f"audience {audience.get('name')} ({list_id})"]
+        refused = self._language_groups(list_id, str(wanted.language_group),
+                                        {locale: str(interest) for locale, interest in wanted.groups.items()}, lines)
+        return lines, refused
+
+    def _language_groups(self, list_id: str, category_id: str, interests: dict[str, str],
+                         lines: list[str]) -> list[PlanStep]:
+        """The language group category and each locale's group (and "other"'s) as the audience holds them."""
+        path = f"/lists/{list_id}/interest-categories"
+        category = next((c for c in self._pages(path, "categories") if str(c.get("id")) == category_id), None)
+        if category is None:
+            return [account_refusal("group category", category_id, f"no group category {category_id} in audience "
+                                    f"{list_id}: create the audience's Language group category (Audience → Manage "
+                                    "contacts → Groups), set its id in newsletter.yaml's audience.mailchimp."
+                                    "language_group, then export again")]
+        self.group_names = {str(g.get("id")): str(g.get("name")) for g in self._pages(f"{path}/{category_id}/interests",
+                                                                                      "interests")}
+        missing = [f"{interest} ({locale})" for locale, interest in interests.items() if interest not in self.group_names]
+        if missing:
+            return [account_refusal("group", ", ".join(missing), f"not in the group category {category.get('title')} "
+                                    f"({category_id}): add a group per language there (or fix newsletter.yaml's "
+                                    "audience.mailchimp.interests to the groups' ids), then export again")]
+        lines.append(f"language groups: category {category.get('title')} ({category_id}), " + ", ".join(
+            f"{locale} {self.group_names[interest]}" for locale, interest in interests.items()))
+        return []
 
     def _campaigns(self) -> dict[str, list[dict]]:
         """Every campaign of the account by title (Mailchimp's titles need not be unique)."""
         found: dict[str, list[dict]] = {}
-        for page in range(MAX_PAGES):
-            answer = self.client.request("GET", "/campaigns", params={"count": PAGE_SIZE, "offset": page * PAGE_SIZE})
-            campaigns = answer.get("campaigns") or []
-            for entry in campaigns:
-                found.setdefault((entry.get("settings") or {}).get("title"), []).append(entry)
-            if not campaigns or (page + 1) * PAGE_SIZE >= int(answer.get("total_items") or 0):
-                break
+        for entry in self._pages("/campaigns", "campaigns"):
+            found.setdefault((entry.get("settings") or {}).get("title"), []).append(entry)
         return found
+
+    def _pages(self, path: str, key: str) -> list[dict]:
+        """Every entry of a listing Mailchimp pages by `count` and `offset` (a bounded walk)."""
+        entries: list[dict] = []
+        for page in range(MAX_PAGES):
+            answer = self.client.request("GET", path, params={"count": PAGE_SIZE, "offset": page * PAGE_SIZE})
+            found = answer.get(key) or []
+            entries += found
+            if not found or (page + 1) * PAGE_SIZE >= int(answer.get("total_items") or 0):
+                break
+        return entries
 
     def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
         exported = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "campaign" in doc)
         campaign, content = exported["campaign"], exported["content"]
-        details = _details(send, campaign, options)
+        details = _details(send, campaign, options, self.group_names)
         same_name = self.existing.get(send.name, [])
         if len(same_name) > 1:
             return [self.same_name_refused(send, KIND, details, same_name, "campaigns")]
@@ -146,14 +182,21 @@ class MailchimpPublisher(Publisher):
         return RemoteObject(KIND, remote.name, remote.id, "schedule", at)
 
 
-def _details(send: ExportedSend, campaign: dict, options: Options) -> tuple[str, ...]:
+def _details(send: ExportedSend, campaign: dict, options: Options, names: dict[str, str]) -> tuple[str, ...]:
     settings, recipients = campaign["settings"], campaign["recipients"]
     conditions = recipients.get("segment_opts", {}).get("conditions", [])
-    segment = " and ".join(f"{c['field']} {c['op']} {c['value']}" for c in conditions) or "everyone"
+    segment = " and ".join(f"{c['field']} {c['op']} {_groups_read(c['value'], names)}" for c in conditions) or "everyone"
     return (f"audience: {send.audience} → list {recipients['list_id']}, segment {segment}",
             f"subject: “{shortened(settings.get('subject_line', ''), QUOTE_LIMIT)}”",
             f"sender: {settings.get('from_name')} <{settings.get('reply_to')}>; unsubscribe: *|UNSUB|* in the email",
             schedule_detail(options))
+
+
+def _groups_read(value: object, names: dict[str, str]) -> str:
+    """A condition's groups as words: each group's name and id, joined (a text merge field's value as it is)."""
+    if not isinstance(value, list):
+        return str(value)
+    return ", ".join(f"{names[str(v)]} ({v})" if str(v) in names else str(v) for v in value)
 
 
 def _remote(body: dict) -> RemoteObject:

@@ -3,9 +3,13 @@ scheduled by Mailgun itself (`o:deliverytime`), tagged with the send's stable na
 
 Mailgun has no drafts and no campaigns: a message is sent (or queued for its delivery time) as soon as
 Mailgun accepts it (POST /v3/{domain}/messages). So publish sends the lists' message only with --schedule;
-an --apply without it is refused, as it would send at once. Never twice: before sending, publish asks
-Mailgun's events for an accepted message carrying the send's tag (GET /v3/{domain}/events, event=accepted,
-tags=…); one found is left alone, scheduled or sent. The delivery time travels in a user variable of the
+an --apply without it is refused, as it would send at once. Never twice: the id of each message Mailgun
+accepted is in the ledger (publish.json) before the next step begins, and a send the ledger holds is left
+alone without asking Mailgun; else publish asks Mailgun's events for an accepted message carrying the send's
+tag (GET /v3/{domain}/events, event=accepted, tags=…); one found is left alone, scheduled or sent. The ledger
+comes first because events lag: they reach Mailgun's event storage by different routes and may not be
+retrievable yet (https://documentation.mailgun.com/docs/mailgun/user-manual/events/event-polling, which
+polls half an hour behind). Only a message accepted whose answer never arrived depends on the events. The delivery time travels in a user variable of the
 message (`v:newsletter-send-at`), which Mailgun returns with its events, so a re-run can say when.
 Mailgun keeps events for at least 3 days, and schedules at most 3 or 7 days ahead (by plan): a message
 still waiting is always among them. --test-to: Mailgun has no test email, so the proof is a message to
@@ -69,10 +73,12 @@ class MailgunPublisher(Publisher):
         refused = self._domain(domain) or self._lists(send, lists, details)
         if refused:
             return [refused]
+        recorded = ledger.recorded(f"{send.locale}/{KIND}", send.name)
+        if recorded is not None:
+            return [self._left_alone_recorded(send, details, recorded)]
         accepted = self._accepted(domain, send.name)
         if accepted is not None:
-            sent = not accepted.send_at or accepted.send_at <= utc_iso(dt.datetime.now(dt.timezone.utc))
-            return [self.left_alone(send, KIND, details, accepted, "sent" if sent else "scheduled", accepted.send_at)]
+            return [self.left_alone(send, KIND, details, accepted, _state(accepted), accepted.send_at)]
         tests = [PlanStep(send.locale, "test", TEST, f"{send.name}-proof", (f"to {', '.join(options.test_to)}",),
                           run=lambda _: self._send_test(domain, send.name, message, options.test_to))
                  ] if options.test_to else []
@@ -90,6 +96,13 @@ class MailgunPublisher(Publisher):
                           run=lambda _: self._send(domain, send.name, fields, utc_iso(options.schedule)),
                           find=lambda: self._accepted(domain, send.name))
         return [*tests, create]
+
+    def _left_alone_recorded(self, send: ExportedSend, details: tuple[str, ...], recorded: RemoteObject) -> PlanStep:
+        """A message the ledger says Mailgun accepted: never sent again, even before Mailgun's events show it."""
+        when = f" for {recorded.send_at}" if recorded.send_at else ""
+        details = (*details[:-1], f"schedule: {recorded.send_at or 'none'} (as recorded in publish.json)")
+        return PlanStep(send.locale, "leave", KIND, send.name, details, f"already {_state(recorded)}{when} (Mailgun "
+                        f"accepted message {recorded.id}, recorded in publish.json): never sent again", remote=recorded)
 
     def _domain(self, domain: str) -> PlanStep | None:
         """The sending domain's unsubscribe tracking, read once per domain."""
@@ -144,6 +157,12 @@ class MailgunPublisher(Publisher):
         fields += [("to", address) for address in addresses] + [("o:tag", f"{name}-proof")]
         sent = self._send(domain, f"{name}-proof", fields, None)
         return RemoteObject(TEST, sent.name, sent.id, f"sent to {len(addresses)}")
+
+
+def _state(accepted: RemoteObject) -> str:
+    """An accepted message in words: sent, or scheduled while its delivery time is ahead."""
+    sent = not accepted.send_at or accepted.send_at <= utc_iso(dt.datetime.now(dt.timezone.utc))
+    return "sent" if sent else "scheduled"
 
 
 def _fields(message: dict) -> list[tuple[str, str]]:

@@ -2,8 +2,9 @@
 export's `single_send` (newsletter/providers/sendgrid.py).
 
 The account gives what the export cannot know: the verified sender whose address is newsletter.yaml's
-sender.email (GET /v3/verified_senders), and the unsubscribe group, the account's default one
-(GET /v3/asm/groups). A Single Send is found by its name (GET /v3/marketing/singlesends, page by page),
+sender.email (GET /v3/verified_senders). The unsubscribe group is the export's: each Single Send's
+`email_config.suppression_group_id`, newsletter.yaml's audience.sendgrid.unsubscribe_group; publish checks
+that the account has it (GET /v3/asm/groups) and refuses the plan if not, never another group in its place. A Single Send is found by its name (GET /v3/marketing/singlesends, page by page),
 created (POST), updated while it is a draft (PATCH /{id}) and scheduled (PUT /{id}/schedule); one that
 is scheduled or sent ("triggered") is left alone. Reference: https://www.twilio.com/docs/sendgrid/api-reference/single-sends
 and the definition at https://github.com/twilio/sendgrid-oai (spec/yaml/tsg_mc_singlesends_v3.yaml).
@@ -27,6 +28,7 @@ from newsletter.delivery.publish.ledger import Ledger
 from newsletter.delivery.publish.plan import Options, PlanStep, RemoteObject, account_refusal, schedule_detail, utc_iso
 from newsletter.errors import QUOTE_LIMIT, quoted, shortened
 from newsletter.providers.routing import stable_template_name
+from newsletter.providers.sendgrid import SendGrid
 
 KIND = "Single Send"
 TEST_TEMPLATE = "dynamic template"
@@ -71,8 +73,9 @@ class SendGridPublisher(Publisher):
         sender_email = self.settings.sender.email
         senders = self.client.request("GET", "/v3/verified_senders").get("results", [])
         sender = next((s for s in senders if str(s.get("from_email", "")).lower() == sender_email.lower()), None)
+        wanted_group = self._exported_group()
         groups = self.client.request("GET", "/v3/asm/groups")
-        group = next((g for g in groups if g.get("is_default")), groups[0] if len(groups) == 1 else None)
+        group = next((g for g in groups if str(g.get("id")) == str(wanted_group)), None)
         self.sender, self.group = sender, group
         self.existing = self._single_sends()
         lines, refused = [], []
@@ -85,11 +88,17 @@ class SendGridPublisher(Publisher):
         else:
             lines.append(f"sender {sender.get('from_name')} <{sender_email}> (verified sender {sender['id']})")
         if group is None:
-            refused.append(account_refusal("unsubscribe group", "default", "no default unsubscribe group in SendGrid: create one "
-                                   "(Suppressions → Unsubscribe Groups) and make it the default"))
+            refused.append(account_refusal("unsubscribe group", str(wanted_group), f"no unsubscribe group {wanted_group} in "
+                                           "SendGrid: set newsletter.yaml's audience.sendgrid.unsubscribe_group to the id "
+                                           "of one under Suppressions → Unsubscribe Groups (or create it), then export "
+                                           "again"))
         else:
-            lines.append(f"unsubscribe group {quoted(str(group['name']))} ({group['id']}, the account's default)")
+            lines.append(f"unsubscribe group {quoted(str(group['name']))} ({group['id']}, audience.sendgrid.unsubscribe_group)")
         return lines, refused
+
+    def _exported_group(self) -> object:
+        """The unsubscribe group the export names (audience.sendgrid.unsubscribe_group), one for every Single Send."""
+        return SendGrid().audience(self.settings).unsubscribe_group
 
     def _single_sends(self) -> dict[str, list[dict]]:
         """Every Single Send of the account by name (SendGrid's names need not be unique)."""
@@ -113,6 +122,10 @@ class SendGridPublisher(Publisher):
         at = utc_iso(options.schedule) if options.schedule else ""  # SendGrid's send_at: ISO 8601 in UTC
         wanted = self._wanted(send)
         details = self._details(send, wanted, options)
+        exported_group = wanted["email_config"].get("suppression_group_id")
+        if self.group is not None and str(exported_group) != str(self.group["id"]):
+            return [PlanStep(send.locale, "refuse", KIND, send.name, details, reason=f"the export names unsubscribe group "
+                             f"{exported_group}, newsletter.yaml {self.group['id']}: export again, then publish")]
         same_name = self.existing.get(send.name, [])
         if len(same_name) > 1:
             return [self.same_name_refused(send, KIND, details, same_name, "Single Sends")]
@@ -203,8 +216,7 @@ class SendGridPublisher(Publisher):
     def _wanted(self, send: ExportedSend) -> dict:
         exported = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "single_send" in doc)
         single = exported["single_send"]
-        config = {**single["email_config"], "sender_id": self.sender["id"] if self.sender else None,
-                  "suppression_group_id": int(self.group["id"]) if self.group else None}
+        config = {**single["email_config"], "sender_id": self.sender["id"] if self.sender else None}  # the export's group
         segments = list(single["send_to"].get("segment_ids", []))
         return {"name": send.name, "send_to": {"segment_ids": segments, "list_ids": [], "all": False}, "email_config": config}
 

@@ -61,20 +61,18 @@ def export_issue(settings: Settings, issue_id: str, provider_name: str, locales:
     provider = provider_named(provider_name)  # before any work: a typo is reported at once
     refuse_pseudo_locales(locales)
     require_web_version(provider, settings)
-    if provider.audience_yaml is not None:
-        provider.audience(settings)  # its audience section missing is said before any work, and nothing is written
+    listed, unlisted = listed_locales(provider, settings, list(select_locales(settings, locales)), report.warn)
     recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
-    chosen = list(select_locales(settings, locales))
-    with spamd_started_early(external_checks and unjudged(settings, issue_id, chosen)):
+    with spamd_started_early(external_checks and unjudged(settings, issue_id, listed)):
         # The release gate: a language below its minimum is left out, and said so; its subscribers get the default.
-        shipped, held = gate_export(settings, issue_id, chosen, report.warn, GateCache(settings).judge)
+        shipped, held = gate_export(settings, issue_id, listed, report.warn, GateCache(settings).judge)
         built = build_for_send(settings, issue_id, shipped, report, external_checks)
     fault_point("checked")
     folder = out / built.issue.id
     with locked(folder):  # another export's folder, read here, is still there when this one is swapped in
         made_locales = [email.locale for email in built.emails]
-        # a partial export keeps the others
-        kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held)
+        # a partial export keeps the others; never a language left out this time
+        kept = kept_exports(folder / provider.name, built, settings, made_locales, report, held | unlisted)
         plan, kept = send_plan_for(folder / provider.name, built, provider, settings, made_locales, kept, report)
         made = locale_exports(built, provider, settings, plan)
         files = export_files(built, provider, settings, [*made, *kept], plan)
@@ -90,6 +88,26 @@ def unjudged(settings: Settings, issue_id: str, locales: list[str]) -> bool:
     then started at once, before anything is rendered."""
     verdicts = VerdictCache(RenderCache(settings), settings.issues_dir / f"{issue_id}.yaml")
     return any(verdicts.get(locale) is None for locale in locales)
+
+
+def listed_locales(provider: Provider, settings: Settings, chosen: list[str], warn) -> tuple[list[str], set[str]]:
+    """The chosen locales the provider has a list or segment for, and those it has none for yet (a language just
+    added to target_locales), each said through `warn` and left out of its export as the release gate leaves its
+    own. The default locale's send (everyone no other send takes) cannot be left out, nor every locale chosen."""
+    if provider.audience_yaml is None:
+        return chosen, set()
+    audience = provider.audience(settings)  # its section missing is said before any work, and nothing is written
+    unlisted = [locale for locale in chosen if locale in audience.missing]
+    default = settings.audience.default_locale
+    if default in unlisted:
+        raise NewsletterError(audience.missing_problem(default, "it is the default locale, whose send goes to everyone "
+                                                       "no other send takes"))
+    if unlisted and len(unlisted) == len(chosen):
+        raise NewsletterError([audience.missing_problem(locale, f"nothing else to export for {provider.name}")
+                               for locale in unlisted])
+    for locale in unlisted:
+        warn(audience.missing_line(locale, provider.name))
+    return [locale for locale in chosen if locale not in unlisted], set(unlisted)
 
 
 def refuse_pseudo_locales(locales: list[str] | None) -> None:

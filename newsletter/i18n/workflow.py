@@ -179,8 +179,8 @@ def init(settings: Settings, locale: str) -> Path:
     write_file_atomic(path, catalog_bytes(catalog))
     needed = settings_needed(settings, locale)
     if needed:
-        print(f"note: to send {locale}, add to newsletter.yaml, all at once (until each list is there, every command "
-              "stops at the one missing):", file=sys.stderr)
+        print(f"note: to send {locale}, add to newsletter.yaml (until a provider's list is there, that provider's "
+              f"export leaves {locale} out, with a warning; every other command works):", file=sys.stderr)
         for line in needed:
             print(f"  {line}", file=sys.stderr)
     return path

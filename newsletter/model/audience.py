@@ -15,7 +15,7 @@ from typing import Protocol
 
 import yaml
 
-from newsletter.errors import Location
+from newsletter.errors import Location, Problem
 from newsletter.model.fieldspec import derived, field_spec, model_field, spec, yaml_keys
 from newsletter.model.values import read_email, read_locale
 from newsletter.model.yamlsource import Fields
@@ -33,8 +33,19 @@ class ProviderAudience:
     subclass beside that provider, so that adding a provider changes nothing here.
     """
 
-    location: Location
+    location: Location  # where the groups are written (audience.<provider>.<key>)
     groups: dict[str, str | int] = field(default_factory=dict)
+    # locales written with no group yet (a language just added): the export leaves them out, everything else works
+    missing: tuple[str, ...] = ()
+
+    def missing_line(self, locale: str, provider: str) -> str:
+        """What an export of this provider says about a locale it leaves out for want of a group."""
+        return (f"{self.location}: {self.location.field}: no list for {locale!r} yet: the {provider} export leaves "
+                f"{locale!r} out and ships the other languages — {_add_group_hint(locale)}")
+
+    def missing_problem(self, locale: str, why: str) -> Problem:
+        """A locale the export cannot leave out (the default one, or the only one asked for) without a group."""
+        return Problem(self.location, f"no list for {locale!r}: {why}", _add_group_hint(locale))
 
 
 @dataclass(frozen=True)
@@ -117,8 +128,10 @@ def _values(fields: Fields | None, locales: tuple[str, ...]) -> dict[str, str] |
 def read_groups(section: Fields, key: str, locales: tuple[str, ...],
                 read_id: Callable[[Fields, str], str | int | None]) -> ProviderAudience:
     """audience.<provider>.<key>: a list or segment per locale and one for everyone else, each id read by `read_id`."""
-    groups = _groups(_locale_keyed(section, key, required=True), locales, read_id)
-    return ProviderAudience(section.location(key), groups or {})
+    fields = _locale_keyed(section, key, required=True)
+    groups = _groups(fields, read_id)
+    missing = tuple(locale for locale in locales if fields is not None and locale not in fields.values)
+    return ProviderAudience(section.location(key), groups or {}, missing)
 
 
 def list_number(fields: Fields, key: str) -> int | None:
@@ -136,22 +149,24 @@ def list_text(fields: Fields, key: str) -> str | None:
     return fields.text(key)
 
 
-def _groups(fields: Fields | None, locales: tuple[str, ...],
-            read_id: Callable[[Fields, str], str | int | None]) -> dict[str, str | int] | None:
-    """Every locale's list or segment, and "other"'s: a language without one would get no email."""
+def _groups(fields: Fields | None, read_id: Callable[[Fields, str], str | int | None]) -> dict[str, str | int] | None:
+    """Every list or segment written, and "other"'s, which is needed: without it the subscribers with no language
+    would get no email. A locale without one yet is not a mistake here: its provider's export leaves it out."""
     if fields is None:
         return None
     groups: dict[str, str | int] = {}
-    missing = [key for key in (*locales, OTHER_LANGUAGES) if key not in fields.values]
-    for key in missing:
-        what = "no language or one without a locale here" if key == OTHER_LANGUAGES else f"language {key}"
-        fields.problems.add(fields.location(), f"no list for {key!r}",
-                            f"add '{key}:' with the id of the list or segment of subscribers with {what}")
+    if OTHER_LANGUAGES not in fields.values:
+        fields.problems.add(fields.location(), f"no list for {OTHER_LANGUAGES!r}", _add_group_hint(OTHER_LANGUAGES))
     for key in fields.values:  # a locale not (or no longer) in target_locales keeps its list: it joins the default send
         value = read_id(fields, key)
         if value is not None:
             groups[key] = value
-    return None if missing or len(groups) < len(fields.values) else groups
+    return None if OTHER_LANGUAGES not in fields.values or len(groups) < len(fields.values) else groups
+
+
+def _add_group_hint(key: str) -> str:
+    what = "no language or one without a locale here" if key == OTHER_LANGUAGES else f"language {key}"
+    return f"add '{key}:' with the id of the list or segment of subscribers with {what}"
 
 
 def _locale_keyed(parent: Fields, key: str, required: bool = False) -> Fields | None:

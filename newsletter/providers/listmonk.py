@@ -62,7 +62,7 @@ class ListmonkAudienceYaml:
     def read(section: Fields, locales: tuple[str, ...]) -> ListmonkAudience:
         found = read_groups(section, "lists", locales, list_number)
         template = section.integer("template_id", required=True, maximum=2**31 - 1)
-        return ListmonkAudience(found.location, found.groups, template_id=template)
+        return ListmonkAudience(found.location, found.groups, found.missing, template_id=template)
 
 
 @dataclass(frozen=True)

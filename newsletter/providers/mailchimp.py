@@ -58,7 +58,7 @@ class MailchimpAudienceYaml:
                                      f"group {str(interest)!r}", "give each language its own group: a subscriber must "
                                      "get exactly one email")
             seen.setdefault(interest, locale)
-        return MailchimpAudience(section.location(), found.groups, list_id=section.text("list_id"),
+        return MailchimpAudience(found.location, found.groups, found.missing, list_id=section.text("list_id"),
                                  language_group=section.text("language_group"))
 
 

@@ -57,7 +57,7 @@ class SegmentsAudienceYaml:
         found = read_groups(section, "segments", locales, list_text)
         # SendGrid fills {{{unsubscribe}}} only for a send that names an unsubscribe group (sendgrid-php #862)
         group = section.integer("unsubscribe_group", required=True, maximum=2**31 - 1)
-        return SendGridAudience(found.location, found.groups, unsubscribe_group=group)
+        return SendGridAudience(found.location, found.groups, found.missing, unsubscribe_group=group)
 
 
 @dataclass(frozen=True)

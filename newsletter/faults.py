@@ -10,7 +10,8 @@ export reaches them: `loaded` (the issue read and valid; a build holds its outpu
 spamd listening, before it scores), `export-write` (an export that has read the issue folder under its lock,
 before it swaps its own in), `swap` (between the two renames of a folder swap: the first one a command
 makes), `swapped` (after them, before the previous folder is removed) and `archive` (a build's issues
-written, its web archive not yet).
+written, its web archive not yet); and a publish's `publish-step` (its first step carried out and recorded in
+the ledger, the next not begun: the publish holds the issue folder).
 """
 
 from __future__ import annotations

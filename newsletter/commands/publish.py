@@ -3,6 +3,7 @@ export would change in the provider's account, printed; with --apply, carried ou
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 
@@ -15,6 +16,7 @@ from newsletter.delivery.publish.plan import Options
 from newsletter.delivery.publish.registry import PUBLISHERS
 from newsletter.errors import Location, Problem, UsageError
 from newsletter.model.settings import Settings
+from newsletter.output import locked, recover_swaps
 
 
 def run(args) -> int:
@@ -29,24 +31,28 @@ def run_command(args, settings: Settings) -> int:
                                  "send proofs with: newsletter export ISSUE --smtp HOST:PORT --to ADDR"))
     out = output_folder(args, settings)
     shown = f"{args.out.rstrip('/') if args.out else 'dist'}/{args.issue}/{publisher_type.name}"
-    exported = read_export(out, args.issue, publisher_type.name, shown)
-    account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
-                                       publisher_type.default_url_for, self_hosted=publisher_type.self_hosted)
-    client = publisher_type.connect(account, args.cafile, args.timeout, _say(args.quiet))
-    try:
-        publisher = publisher_type(client, settings)
-        ledger = Ledger(exported.folder / LEDGER, exported.issue, publisher.name)
-        plan = make_plan(publisher, exported, options, ledger)
-        for line in plan.lines():
-            print(line)
-        if not options.apply:
-            if not args.quiet:
-                print("nothing changed: this is the plan; add --apply to carry it out", file=sys.stderr)
-            return 1 if plan.refused else 0
-        sys.stdout.flush()
-        apply(plan, ledger, _say(args.quiet))
-    finally:
-        client.close()
+    recover_swaps(out)  # a folder a killed command left half-swapped is whole again first
+    # The issue folder held from reading the export to the last step in the ledger: an export of another provider
+    # (which reads this folder, the ledger with it, and swaps in a new copy) waits; a build is refused, naming this.
+    with locked(out / args.issue) if (out / args.issue).is_dir() else contextlib.nullcontext():  # none: no export
+        exported = read_export(out, args.issue, publisher_type.name, shown)
+        account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
+                                           publisher_type.default_url_for, self_hosted=publisher_type.self_hosted)
+        client = publisher_type.connect(account, args.cafile, args.timeout, _say(args.quiet))
+        try:
+            publisher = publisher_type(client, settings)
+            ledger = Ledger(exported.folder / LEDGER, exported.issue, publisher.name)
+            plan = make_plan(publisher, exported, options, ledger)
+            for line in plan.lines():
+                print(line)
+            if not options.apply:
+                if not args.quiet:
+                    print("nothing changed: this is the plan; add --apply to carry it out", file=sys.stderr)
+                return 1 if plan.refused else 0
+            sys.stdout.flush()
+            apply(plan, ledger, _say(args.quiet))
+        finally:
+            client.close()
     if not args.quiet:
         print(f"published: {len(plan.changes)} changes in {publisher.title}; recorded in {exported.folder / LEDGER}",
               file=sys.stderr)

@@ -18,6 +18,7 @@ from newsletter.delivery.publish.http import Account, ApiClient, Uncertain
 from newsletter.delivery.publish.ledger import Ledger
 from newsletter.delivery.publish.plan import Options, Plan, PlanStep, RemoteObject, Results
 from newsletter.errors import Location, NewsletterError, Problem
+from newsletter.faults import fault_point
 from newsletter.model.settings import Settings
 
 CREATE_ATTEMPTS = 3  # a create tried again after a look-up found nothing, at most this often
@@ -142,6 +143,7 @@ def apply(plan: Plan, ledger: Ledger, on_line: Callable[[str], None]) -> Results
         raise NewsletterError([Problem(Location(plan.provider, field=step.locale), f"{step.kind} {step.name}: {step.reason}")
                                for step in plan.refused])
     results: Results = {}
+    recorded = 0
     for step in plan.steps:
         if step.remote is not None:
             results[step.key] = step.remote
@@ -151,6 +153,9 @@ def apply(plan: Plan, ledger: Ledger, on_line: Callable[[str], None]) -> Results
         results[step.key] = done
         ledger.record(step, done)
         on_line(f"done: {step.line()} (id {done.id})")
+        recorded += 1
+        if recorded == 1:
+            fault_point("publish-step")  # the first step done and in the ledger, the next not begun
     return results
 
 

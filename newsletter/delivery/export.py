@@ -189,7 +189,7 @@ def send_plan_manifest(plan: SendPlan, provider: Provider, settings: Settings, f
     for send in plan.sends:
         lists = provider.recipients(settings, send)
         template = provider.template(send.locale)
-        sends.append({"locale": send.locale, "audience": send.rule, **({"lists": lists} if lists is not None else {}),
+        sends.append({"locale": send.locale, "audience": provider.audience_rule(send), **({"lists": lists} if lists is not None else {}),
                       "name": send.name, "files": [*files.get(send.locale, []), *plan_files],
                       **({"template": {"name": template.name, "each_issue": template.each_issue}} if template else {})})
     return {"field": plan.field, "default_locale": plan.default_locale, "shipped": list(plan.shipped), "sends": sends}

@@ -149,6 +149,10 @@ class Provider:
         """The files of one locale's send: its content, and its audience in the provider's own terms."""
         raise NotImplementedError
 
+    def audience_rule(self, send: Send) -> str:
+        """Who gets the send, in words, as the manifest and the publish plan state it (default: the field's rule)."""
+        return send.rule
+
     def template(self, locale: str) -> RemoteTemplate | None:
         """The template a locale's send lives in, where the provider keeps one across issues (None: the
         campaign carries its own content, made anew each issue)."""

@@ -84,6 +84,14 @@ class Mailchimp(Provider):
     def first_name(self, fallback: str, is_html: bool) -> str:
         return f"*|IF:FNAME|**|FNAME|**|ELSE:|*{self.escape(fallback)}*|END:IF|*"
 
+    def audience_rule(self, send: Send) -> str:
+        """Mailchimp routes by the language groups, not by the field: the rule names the groups."""
+        if not send.is_default:
+            return f"language group {send.locale}"
+        if not send.taken:
+            return "everyone"
+        return f"in none of the language groups {', '.join(send.taken)} (in other, or in none)"
+
     def files(self, email: RenderedEmail, settings: Settings, date: dt.date, send: Send) -> list[ExportFile]:
         campaign = {
             "type": "regular",

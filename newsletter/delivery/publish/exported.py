@@ -23,7 +23,7 @@ class ExportedSend:
 
     locale: str
     name: str
-    audience: str  # the rule in words (LANGUAGE is es; … is none of …)
+    audience: str  # who gets it, in words, as the export's manifest states it (LANGUAGE is es; language group es)
     lists: tuple[str | int, ...]  # the provider's lists or segments, where it routes by list
     documents: dict[str, object]  # file name → parsed JSON
 

@@ -26,6 +26,7 @@ from newsletter.i18n.translator import Fallback
 from newsletter.model.settings import SETTINGS_FILE, Settings
 from newsletter.output import write_file_atomic
 from newsletter.render import RenderedEmail
+from newsletter.uptodate import watch_file, watch_tree
 
 FORMAT = "2"  # 2: entries also hold the pre-send findings
 
@@ -40,6 +41,7 @@ def _code_fingerprint() -> str:
 
 def _listing(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Every file under `folder`: its name, size and modification time (a saved file changes them)."""
+    watch_tree(folder)
     found = []
     for path in sorted(folder.rglob("*")):
         try:
@@ -63,6 +65,7 @@ def _templates_digest(folder: Path, listing: tuple[tuple[str, int, int], ...]) -
 
 
 def _file_digest(path: Path) -> bytes:
+    watch_file(path)
     try:
         return hashlib.sha256(path.read_bytes()).digest()
     except FileNotFoundError:

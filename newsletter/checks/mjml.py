@@ -22,6 +22,7 @@ from newsletter.checks.mjml_schema import CHILDREN, COLOR_NAMES, ELEMENTS
 from newsletter.checks.model import CheckedEmail, Finding
 from newsletter.checks.tool_results import ToolResults, files_fingerprint
 from newsletter.model.settings import Settings
+from newsletter.uptodate import watch_tree
 
 ALWAYS_ALLOWED = ("mj-class", "css-class")
 OFFICIAL_CLI = Path("tools/mjml/node_modules/.bin/mjml")
@@ -92,6 +93,7 @@ def official_cli(settings: Settings) -> Path | None:
     if shutil.which("node") is None:
         return None
     for root in (settings.root, Path(__file__).resolve().parents[2]):
+        watch_tree(root / OFFICIAL_CLI)  # one installed later changes which checks run
         if (root / OFFICIAL_CLI).is_file():
             return root / OFFICIAL_CLI
     return None

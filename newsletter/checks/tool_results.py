@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 from newsletter.output import write_file_atomic
+from newsletter.uptodate import watch_tree
 
 
 class ToolResults:
@@ -37,6 +38,7 @@ def files_fingerprint(paths: list[Path], pattern: str = "*") -> str:
     an update of the tool or of its rules changes it."""
     digest = hashlib.sha256()
     for root in paths:
+        watch_tree(root, pattern)
         found = sorted(root.rglob(pattern)) if root.is_dir() else [root]
         for path in found:
             try:

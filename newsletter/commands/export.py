@@ -11,6 +11,7 @@ from newsletter.delivery.proof_server import server_from_args
 from newsletter.errors import NewsletterError
 from newsletter.model.settings import Settings
 from newsletter.report import BuildReport
+from newsletter.uptodate import produced, watch_tree
 
 
 def run(args) -> int:
@@ -26,6 +27,9 @@ def run_command(args, settings: Settings) -> int:
         return send_proofs_command(args, settings, report)
     result = export_issue(settings, args.issue, args.provider, args.locale, output_folder(args, settings), report,
                           external_checks=not args.skip_external_checks)
+    produced(result.folder.parent)  # the issue's folder: its emails and every provider's export
+    for folder in (settings.issues_dir, settings.locales_dir, settings.templates_dir):
+        watch_tree(folder)
     if not args.quiet:
         print(f"wrote {len(result.files) - 1} files for {result.provider} under {result.folder}/", file=sys.stderr)
     return 1 if report.errors else 0

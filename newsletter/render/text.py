@@ -19,7 +19,14 @@ TEXT_WIDTH = 72
 
 def display_width(text: str) -> int:
     """Columns a monospace reader gives the text: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(text.count(char) for char in set(text) if unicodedata.east_asian_width(char) in "WF")
+
+
+def has_wide(text: str) -> bool:
+    """Whether any character takes two columns (each distinct character asked once: a paragraph has few)."""
+    return not text.isascii() and any(unicodedata.east_asian_width(char) in "WF" for char in set(text))
 
 
 def fill(text: str, width: int = TEXT_WIDTH) -> str:
@@ -29,7 +36,7 @@ def fill(text: str, width: int = TEXT_WIDTH) -> str:
     (nearly every paragraph) is cut at the last space that fits, a line at a time, exactly as
     textwrap's greedy fill cuts it; any other text goes to textwrap itself.
     """
-    if not text.isascii() and any(unicodedata.east_asian_width(char) in "WF" for char in text):
+    if has_wide(text):
         return _fill_wide(text, width)
     if text.split() != text.split(" "):
         return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)

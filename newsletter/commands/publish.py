@@ -14,7 +14,7 @@ from newsletter.delivery.publish.http import account_from_environment
 from newsletter.delivery.publish.ledger import LEDGER, Ledger
 from newsletter.delivery.publish.plan import Options
 from newsletter.delivery.publish.registry import PUBLISHERS
-from newsletter.errors import Location, Problem, UsageError
+from newsletter.errors import Location, NewsletterError, Problem, UsageError
 from newsletter.model.settings import Settings
 from newsletter.output import locked, recover_swaps
 
@@ -36,13 +36,13 @@ def run_command(args, settings: Settings) -> int:
     # (which reads this folder, the ledger with it, and swaps in a new copy) waits; a build is refused, naming this.
     with locked(out / args.issue) if (out / args.issue).is_dir() else contextlib.nullcontext():  # none: no export
         exported = read_export(out, args.issue, publisher_type.name, shown)
-        account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
-                                           publisher_type.default_url_for, self_hosted=publisher_type.self_hosted)
+        account = _account(publisher_type)
         client = publisher_type.connect(account, args.cafile, args.timeout, _say(args.quiet))
         try:
             publisher = publisher_type(client, settings)
             ledger = Ledger(exported.folder / LEDGER, exported.issue, publisher.name)
-            plan = make_plan(publisher, exported, options, ledger)
+            with _answers_read(publisher_type.title, client):
+                plan = make_plan(publisher, exported, options, ledger)
             for line in plan.lines():
                 print(line)
             if not options.apply:
@@ -50,13 +50,41 @@ def run_command(args, settings: Settings) -> int:
                     print("nothing changed: this is the plan; add --apply to carry it out", file=sys.stderr)
                 return 1 if plan.refused else 0
             sys.stdout.flush()
-            apply(plan, ledger, _say(args.quiet))
+            with _answers_read(publisher_type.title, client):
+                apply(plan, ledger, _say(args.quiet))
         finally:
             client.close()
     if not args.quiet:
         print(f"published: {len(plan.changes)} changes in {publisher.title}; recorded in {exported.folder / LEDGER}",
               file=sys.stderr)
     return 0
+
+
+def _account(publisher_type):
+    """The key and the address, and whatever else the provider needs from the environment: every lack said at once."""
+    missing = publisher_type.environment_problems()
+    try:
+        account = account_from_environment(publisher_type.title, publisher_type.key_variable, publisher_type.url_variable,
+                                           publisher_type.default_url_for, self_hosted=publisher_type.self_hosted)
+    except NewsletterError as error:
+        raise NewsletterError([*error.problems, *missing]) from None
+    if missing:
+        raise NewsletterError(missing)
+    return account
+
+
+@contextlib.contextmanager
+def _answers_read(title: str, client):
+    """An answer without what the provider's API documents (a field missing, another type) is one line, not a
+    traceback: nothing after it is done, and the ledger keeps what was."""
+    try:
+        yield
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+        where = getattr(client, "last_request", "")
+        raise NewsletterError(Problem(Location(title, field=where), f"{title} answered {where or 'a request'} without what "
+                                      f"its API documents ({type(error).__name__}: {error})", "nothing after it was "
+                                      "done; run the same command again later, and if it says this again, the API has "
+                                      "changed: report this line")) from None
 
 
 def parse_schedule(text: str | None, now: dt.datetime | None = None) -> dt.datetime | None:

@@ -45,6 +45,11 @@ class Publisher:
         """The API's address when the environment names none (some providers read it from the key)."""
         return cls.default_url
 
+    @classmethod
+    def environment_problems(cls) -> list[Problem]:
+        """What else the environment lacks besides the key and the address (said with them, all at once)."""
+        return []
+
     def __init__(self, client, settings: Settings):
         self.client, self.settings = client, settings  # the client `connect` gave
 

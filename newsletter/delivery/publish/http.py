@@ -88,6 +88,7 @@ class ApiClient:
                  cafile: str | None = None, timeout: float = 30.0, on_retry: Callable[[str], None] = lambda line: None,
                  sleep: Callable[[float], None] = time.sleep):
         self.account, self.advice, self.error_text = account, advice, error_text
+        self.last_request = ""  # the request whose answer is being read, for a line about an answer publish cannot read
         self.on_retry, self.sleep = on_retry, sleep
         verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=cafile) if cafile else True
         self.http = httpx.Client(base_url=account.url, headers=headers, verify=verify, timeout=httpx.Timeout(timeout),
@@ -100,7 +101,7 @@ class ApiClient:
                 form: list[tuple[str, str]] | None = None) -> object:
         """The parsed JSON answer of a 2xx; an ApiError (or Uncertain) otherwise, after the retries allowed.
         `form`: the body as multipart/form-data fields (a name may repeat), for an API that takes no JSON."""
-        where = f"{method} {path}"
+        where = self.last_request = f"{method} {path}"
         files = [(name, (None, value.encode("utf-8"))) for name, value in form] if form else None
         for attempt in range(1, ATTEMPTS + 1):
             last = attempt == ATTEMPTS
@@ -111,7 +112,8 @@ class ApiClient:
                     raise ApiError(Problem(Location(self.account.title, field=where), "its certificate is not trusted "
                                            f"({self._clean(error)})", "check the API address; behind a company proxy, "
                                            "name its certificate authority with --cafile")) from error
-                self._retry_or_fail(attempt, last, where, f"cannot connect ({self._clean(error)})", None, certain=True)
+                self._retry_or_fail(attempt, last, where, f"cannot connect to {self.account.url} ({self._clean(error)})",
+                                    None, certain=True, advice=self._address_advice())
                 continue
             except httpx.TransportError as error:  # timeout, connection dropped mid-request
                 self._retry_or_fail(attempt, last or method not in IDEMPOTENT, where, f"{self._clean(error) or type(error).__name__}",
@@ -127,8 +129,16 @@ class ApiClient:
             return self._json(response)
         raise AssertionError("unreachable: the last attempt raises")
 
+    def _address_advice(self) -> str:
+        """What to check when the address answers nothing: the variable that chose it, or that none did."""
+        account = self.account
+        chosen = (f"{account.url_variable} is set to {account.url}" if os.environ.get(account.url_variable, "").strip()
+                  else f"{account.url_variable} is not set, so it is {account.title}'s own address")
+        return (f"check the network and the API address ({chosen}), then run the same command again: it finishes what "
+                "is left and does nothing twice")
+
     def _retry_or_fail(self, attempt: int, give_up: bool, where: str, what: str, asked: float | None, certain: bool,
-                       status: int | None = None) -> None:
+                       status: int | None = None, advice: str | None = None) -> None:
         title = self.account.title
         if asked is not None and asked > LONGEST_WAIT:
             raise ApiError(Problem(Location(title, field=where), f"{title} asks to wait {asked:.0f} s before the next "
@@ -136,7 +146,8 @@ class ApiClient:
         if give_up:
             kind = ApiError if certain else Uncertain
             raise kind(Problem(Location(title, field=where), f"{title} did not answer as expected: {what}",
-                               "run the same command again later: it finishes what is left and does nothing twice"), status)
+                               advice or "run the same command again later: it finishes what is left and does nothing "
+                               "twice"), status)
         wait = asked if asked is not None else float(2 ** (attempt - 1))  # 1, 2, 4, 8 s
         self.on_retry(f"{title}: {where}: {what}; trying again in {wait:g} s"
                       + (" (as its Retry-After asks)" if asked is not None else ""))

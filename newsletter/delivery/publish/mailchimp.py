@@ -15,6 +15,8 @@ Reference: https://mailchimp.com/developer/marketing/api/campaigns/ and …/camp
 
 from __future__ import annotations
 
+import re
+
 import base64
 
 from newsletter.errors import Location, NewsletterError, Problem, QUOTE_LIMIT, shortened
@@ -47,7 +49,7 @@ class MailchimpPublisher(Publisher):
     def default_url_for(cls, key: str) -> str:
         """The data centre is the key's last part (https://mailchimp.com/developer/marketing/docs/fundamentals/)."""
         centre = key.rsplit("-", 1)[-1] if "-" in key else ""
-        if not centre.isalnum():
+        if not re.fullmatch(r"[a-z]+[0-9]+", centre):  # us6, us21: letters then the centre's number
             raise NewsletterError(Problem(Location(cls.key_variable), "a Mailchimp API key ends in its data centre "
                                           "(…-us6) and this one does not", "copy the whole key from Mailchimp "
                                           "(Profile → Extras → API keys)"))

@@ -105,13 +105,16 @@ class SesPublisher(Publisher):
         return f"https://email.{region}.amazonaws.com" if region else ""
 
     @classmethod
+    def environment_problems(cls) -> list[Problem]:
+        return [Problem(Location(variable), f"{cls.title} needs {what} and {variable} is not set",
+                        f"set it in the environment of this command (export {variable}={example})")
+                for variable, what, example in ((ACCESS_KEY_VARIABLE, "the access key id of its key", "AKIA…"),
+                                                (REGION_VARIABLE, "the account's region", "eu-west-1"))
+                if not os.environ.get(variable, "").strip()]
+
+    @classmethod
     def connect(cls, account: Account, cafile: str | None, timeout: float, on_retry: Callable[[str], None]) -> SesClient:
-        problems = [Problem(Location(variable), f"{cls.title} needs {what} and {variable} is not set",
-                            f"set it in the environment of this command (export {variable}={example})")
-                    for variable, what, example in ((ACCESS_KEY_VARIABLE, "the access key id of its key", "AKIA…"),
-                                                    (REGION_VARIABLE, "the account's region", "eu-west-1"))
-                    if not os.environ.get(variable, "").strip()]
-        if problems:
+        if problems := cls.environment_problems():
             raise NewsletterError(problems)
         return SesClient(account, os.environ[ACCESS_KEY_VARIABLE].strip(), os.environ[REGION_VARIABLE].strip(), cafile,
                          timeout, cls.advice)

@@ -73,6 +73,7 @@ def test_an_answer_without_what_the_api_documents_is_one_line_naming_the_request
     lines = errors(result)
     if not lines:  # an empty answer read as an empty account: the plan, saying what the account lacks or gets
         assert result.stdout.startswith(f"{provider_title(result)}, issue {ISSUE}:"), result.stdout
+        assert "None" not in result.stdout, result.stdout  # a field it lacks is never printed as Python's None
         assert result.returncode in (0, 1)
         return
     assert result.returncode == 1 and len(lines) == 1, result.stderr

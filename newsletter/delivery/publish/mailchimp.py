@@ -83,7 +83,7 @@ class MailchimpPublisher(Publisher):
             return [], [account_refusal("audience", str(list_id), f"no audience {list_id} in {self.title}: set "
                                         "newsletter.yaml's audience.mailchimp.list_id to the Audience ID its settings "
                                         "show, then export again")]
-        lines = [f"audience {audience.get('name')} ({list_id})"]
+        lines = [f"audience {audience['name']} ({list_id})"]
         refused = self._language_groups(list_id, str(wanted.language_group),
                                         {locale: str(interest) for locale, interest in wanted.groups.items()}, lines)
         return lines, refused

@@ -57,7 +57,7 @@ class PostmarkPublisher(Publisher):
 
     def account(self) -> tuple[list[str], list[PlanStep]]:
         server = self.client.request("GET", "/server")
-        return [f"server {server.get('Name')} ({server.get('ID')})"], []
+        return [f"server {server['Name']} ({server['ID']})"], []
 
     def plan_send(self, send: ExportedSend, options: Options, ledger: Ledger) -> list[PlanStep]:
         wanted = next(doc for doc in send.documents.values() if isinstance(doc, dict) and "Alias" in doc)
